@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs everything wws needs to build, test and benchmark, from Debian packages only.
+# Idempotent: does nothing when all is present. V8 comes from libnode108, extracted into
+# .deps/node when the system libnode-dev cannot be installed (it conflicts with nodesource nodejs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(build-essential cmake pkg-config
+      libboost1.81-dev libtomlplusplus-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
+      libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
+      clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
+      libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
+      wrk nginx-light curl)
+
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# V8: prefer a system libnode-dev; otherwise extract the Debian .debs locally.
+NODE_PREFIX=.deps/node
+if ! dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed"; then
+  if [ ! -f "$NODE_PREFIX/usr/include/node/v8.h" ] || [ ! -e "$NODE_PREFIX/usr/lib/x86_64-linux-gnu/libnode.so.108" ]; then
+    echo "setup: extracting libnode108 + libnode-dev into $NODE_PREFIX"
+    tmp=$(mktemp -d)
+    ( cd "$tmp" && apt-get download libnode108 libnode-dev ) || { $SUDO apt-get update -q && ( cd "$tmp" && apt-get download libnode108 libnode-dev ); }
+    mkdir -p "$NODE_PREFIX"
+    for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$NODE_PREFIX"; done
+    rm -rf "$tmp"
+    # libnode-dev's libnode.so symlink is what the linker wants.
+    ( cd "$NODE_PREFIX/usr/lib/x86_64-linux-gnu" && [ -e libnode.so ] || ln -sf libnode.so.108 libnode.so )
+  fi
+fi
+echo "setup: ok"

@@ -1,0 +1,28 @@
+// cli/: command-line parsing (CLI11) and the start-up sequence that wires the server together.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wws::cli {
+
+struct Options {
+  std::string path = ".";                 // project folder
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  std::string prefix;                     // raw; router::format_prefix normalises it
+  std::vector<std::string> ignore;        // --ignore, repeatable
+  std::vector<std::string> cors;          // --cors, repeatable; joined with ","
+  unsigned threads = 0;                   // 0 = one per core
+  std::chrono::milliseconds timeout{30'000};  // --timeout <ms>: default per-request limit
+  uint64_t memory_limit_mb = 128;         // --memory-limit <MiB>: default per-instance limit
+  uint64_t max_body_mb = 16;              // --max-body-size <MiB>: larger request bodies get 413
+};
+
+// Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage
+// error; CLI11 has printed what was needed).
+std::optional<Options> parse_options(int argc, const char* const* argv, int& exit_code);
+
+}  // namespace wws::cli

@@ -1,0 +1,58 @@
+// config/: a worker's optional `<name>.toml` (reference §3.1) plus wws's own additions ([limits]).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wws::config {
+
+struct FolderMount {
+  std::filesystem::path from;  // absolute, resolved against the worker file's folder
+  std::string to;              // guest path, e.g. "/data"
+};
+
+struct HttpRequestsFeature {
+  std::vector<std::string> allowed_hosts;                                          // default: none
+  std::vector<std::string> allowed_methods{"GET", "POST", "PUT", "PATCH", "DELETE"};
+  bool allow_http = false;
+};
+
+struct Limits {
+  std::optional<std::chrono::milliseconds> timeout;  // [limits] timeout_ms
+  std::optional<uint64_t> memory_bytes;              // [limits] memory_mb
+};
+
+struct WorkerConfig {
+  std::optional<std::string> name;
+  std::string version;
+  std::vector<std::pair<std::string, std::string>> vars;  // in file order, `$HOSTVAR` already resolved
+  std::optional<std::string> kv_namespace;                // [data.kv] namespace
+  std::vector<FolderMount> folders;                       // [[folders]]
+  HttpRequestsFeature http_requests;                      // [features.http_requests]
+  Limits limits;
+};
+
+struct LoadResult {
+  WorkerConfig config;  // defaults when there is no file or it has errors
+  bool found = false;   // a TOML file exists for this worker
+  std::string error;    // non-empty: "<file>:<line>:<col>: <reason>"; the worker must not serve
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The TOML that belongs to a worker file: `index.js` -> `index.toml`, `[id].wasm` -> `[id].toml`.
+std::filesystem::path config_path_for(const std::filesystem::path& worker_file);
+
+// Loads the worker's TOML if it exists. `env` resolves `$NAME` values (defaults to getenv).
+LoadResult load_worker_config(const std::filesystem::path& worker_file, const EnvLookup& env = {});
+
+// Same, from text (for tests); `source_name` is used in error messages, `base_dir` resolves folders.
+LoadResult parse_worker_config(std::string_view toml_text, const std::string& source_name,
+                               const std::filesystem::path& base_dir, const EnvLookup& env = {});
+
+}  // namespace wws::config

@@ -1,0 +1,63 @@
+// engine/: the seam between wws and a WebAssembly engine. An Engine compiles modules once
+// (shared by all threads); each server thread owns an Executor that runs fresh instances.
+// Implementations: engine/v8 (V8 from libnode), later engine/aot (wasm2c).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "wasi/context.h"
+
+namespace wws::engine {
+
+// A validated, compiled module, safe to share across threads.
+class CompiledModule {
+ public:
+  virtual ~CompiledModule() = default;
+};
+
+struct CompileOptions {
+  uint64_t max_memory_bytes = 0;  // caps the module's linear memory; 0 = the module's own limit
+};
+
+struct RunLimits {
+  std::chrono::milliseconds timeout{30'000};  // wall-clock time for one run
+};
+
+enum class Outcome {
+  Ok,           // _start returned, or proc_exit(0)
+  Exited,       // proc_exit with a non-zero code
+  Trapped,      // wasm trap, or a host function stopped the guest
+  TimedOut,     // the time limit ran out
+  OutOfMemory,  // the guest hit its memory limit
+  Failed,       // could not instantiate
+};
+
+struct RunResult {
+  Outcome outcome = Outcome::Failed;
+  uint32_t exit_code = 0;
+  std::string message;  // why, for anything but Ok
+};
+
+// Runs guests on the thread that created it; never shared between threads.
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) = 0;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const char* name() const = 0;
+  // Validates, checks every import against the host functions wws provides, and compiles.
+  // On failure returns nullptr and a reason a user can act on.
+  virtual std::shared_ptr<CompiledModule> compile(std::span<const uint8_t> wasm, const CompileOptions& options,
+                                                  std::string* error) = 0;
+  // Must be called on the thread that will use the executor.
+  virtual std::unique_ptr<Executor> new_executor() = 0;
+};
+
+}  // namespace wws::engine

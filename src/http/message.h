@@ -1,0 +1,66 @@
+// http/: the HTTP/1.1 server (Boost.Beast parsing, hand-built responses) and static files.
+// Request/Response are the plain data the rest of wws sees; nothing outside http/ touches Beast.
+#pragma once
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wws::http {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;   // "GET"
+  std::string target;   // raw request-target: "/a/b?x=1"
+  std::string path;     // target before '?', still percent-encoded
+  std::string query;    // after '?', without it; empty if none
+  HeaderList headers;   // names lower-cased, in arrival order, repeats kept
+  std::string body;
+  std::string remote_address;
+  bool keep_alive = true;
+
+  // First value of a header (name must be lower-case), or empty.
+  std::string_view header(std::string_view lower_name) const {
+    for (const auto& [k, v] : headers)
+      if (k == lower_name) return v;
+    return {};
+  }
+};
+
+struct Response {
+  int status = 200;
+  HeaderList headers;  // may repeat (Set-Cookie); the server adds Date, Content-Length, Server
+  std::string body;
+
+  void set_header(std::string name, std::string value) {
+    for (auto& [k, v] : headers)
+      if (strcase_equal(k, name)) { v = std::move(value); return; }
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+  bool has_header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (strcase_equal(k, name)) return true;
+    return false;
+  }
+  static bool strcase_equal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      char x = a[i], y = b[i];
+      if (x >= 'A' && x <= 'Z') x += 32;
+      if (y >= 'A' && y <= 'Z') y += 32;
+      if (x != y) return false;
+    }
+    return true;
+  }
+};
+
+// Answers requests on one server thread. Each thread gets its own handler, so a handler may
+// keep thread-bound state (a V8 isolate) without locks.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual void handle(const Request& request, Response& response) = 0;
+};
+
+}  // namespace wws::http

@@ -1,0 +1,46 @@
+// The HTTP/1.1 server: one io_context and one Handler per thread, SO_REUSEPORT listeners,
+// keep-alive, pipelining, graceful stop.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+
+namespace wws::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  unsigned threads = 1;
+  uint64_t max_body_bytes = 16 * 1024 * 1024;   // larger bodies get 413 before any worker runs
+  uint64_t max_header_bytes = 64 * 1024;        // larger heads get 431
+  std::chrono::seconds idle_timeout{60};        // idle keep-alive connections are closed after this
+  std::chrono::seconds shutdown_grace{30};      // how long stop() waits for in-flight requests
+};
+
+using HandlerFactory = std::function<std::unique_ptr<Handler>()>;
+
+class Server {
+ public:
+  Server(ServerOptions options, HandlerFactory factory);
+  ~Server();
+
+  // Binds the listening socket(s); throws std::runtime_error with a readable message on failure.
+  void listen();
+  // The port actually bound (useful with port 0).
+  uint16_t port() const;
+  // Serves on `threads` threads (the calling thread is one of them) until stop() completes.
+  void run();
+  // Graceful: stop accepting, finish in-flight requests, close idle connections. Thread-safe,
+  // async-signal-unsafe (call it from an asio signal_set handler, not a raw signal handler).
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wws::http

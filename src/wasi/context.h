@@ -1,0 +1,58 @@
+// WasiContext is the per-request state of one WASI guest: its stdio, arguments, environment,
+// preopened folders and open file descriptors. It is built fresh for every request.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wws::wasi {
+
+struct Preopen {
+  std::string host_path;   // absolute folder on the host
+  std::string guest_path;  // where the guest sees it, e.g. "/data"
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;                             // argv (argv[0] included if any)
+  std::vector<std::pair<std::string, std::string>> env;      // only what the worker's config gives
+  std::vector<Preopen> preopens;
+  std::string_view stdin_data;                               // must outlive the run
+  size_t stdout_limit = 64 * 1024 * 1024;                    // writes past it fail with EFBIG
+  std::function<void(std::string_view)> stderr_sink;         // receives each write to fd 2
+};
+
+class FdTable;  // wasi/fd_table.h
+
+class WasiContext {
+ public:
+  explicit WasiContext(WasiConfig config);
+  ~WasiContext();
+  WasiContext(const WasiContext&) = delete;
+  WasiContext& operator=(const WasiContext&) = delete;
+
+  const WasiConfig& config() const { return config_; }
+  std::string& stdout_buffer() { return stdout_; }
+  size_t& stdin_offset() { return stdin_offset_; }
+  FdTable& fds() { return *fds_; }
+
+  // Unwinding: set by proc_exit or a host-side fatal error; the engine stops the guest.
+  void request_exit(uint32_t code) { exit_code_ = code; }
+  void request_trap(std::string message) { trap_ = std::move(message); }
+  bool unwinding() const { return exit_code_.has_value() || trap_.has_value(); }
+  const std::optional<uint32_t>& exit_code() const { return exit_code_; }
+  const std::optional<std::string>& trap() const { return trap_; }
+
+ private:
+  WasiConfig config_;
+  std::string stdout_;
+  size_t stdin_offset_ = 0;
+  std::unique_ptr<FdTable> fds_;
+  std::optional<uint32_t> exit_code_;
+  std::optional<std::string> trap_;
+};
+
+}  // namespace wws::wasi

@@ -1,0 +1,43 @@
+// The table of host functions an engine links into a guest. Engines know nothing of WASI:
+// they look functions up here by (module, name), check the signature and forward calls.
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "wasi/memory.h"
+
+namespace wws::wasi {
+
+class WasiContext;
+
+enum class ValType : uint8_t { I32, I64 };
+
+// What a host function gets besides its arguments.
+struct CallFrame {
+  WasiContext& ctx;
+  GuestMemory memory;
+};
+
+// Arguments arrive widened to uint64 (i32 zero-extended). The return value is the function's
+// single i32/i64 result, or ignored when `result` is empty. To stop the guest (proc_exit, a
+// fatal host error), a function calls ctx.request_exit()/ctx.request_trap(); the engine checks
+// ctx.unwinding() after every host call and unwinds the guest.
+using HostFn = uint64_t (*)(CallFrame& frame, const uint64_t* args);
+
+struct HostFunction {
+  std::string_view module;
+  std::string_view name;
+  std::vector<ValType> params;
+  std::vector<ValType> results;  // empty or one value
+  HostFn fn;
+};
+
+// All functions of wasi_snapshot_preview1 that wws provides.
+std::span<const HostFunction> preview1_functions();
+
+// Looks up a host function in every module wws provides; nullptr if unknown.
+const HostFunction* find_host_function(std::string_view module, std::string_view name);
+
+}  // namespace wws::wasi
