@@ -1,0 +1,28 @@
+// kv/diff.cpp: what a run changed, so only those keys are written back (two runs that touch
+// different keys then both keep their writes, unlike the original's whole-namespace replace).
+#include "kv/store.h"
+
+namespace wws::kv {
+
+std::vector<Change> diff(const Map& before, const Map& after) {
+  std::vector<Change> changes;
+  auto b = before.begin();
+  auto a = after.begin();
+  // Both maps are sorted by key: one merge walk finds additions, changes and removals.
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->first < a->first)) {
+      changes.push_back({b->first, std::nullopt});
+      ++b;
+    } else if (b == before.end() || a->first < b->first) {
+      changes.push_back({a->first, a->second});
+      ++a;
+    } else {
+      if (a->second != b->second) changes.push_back({a->first, a->second});
+      ++a;
+      ++b;
+    }
+  }
+  return changes;
+}
+
+}  // namespace wws::kv
