@@ -1,0 +1,120 @@
+#include "cli/app.h"
+
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/loader.h"
+#include "cli/options.h"
+#include "engine/v8/v8_engine.h"
+#include "http/server.h"
+#include "kv/store.h"
+#include "worker/dispatcher.h"
+
+namespace wws::cli {
+namespace {
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+void print_routes(const worker::Site& site, const std::string& base_url) {
+  for (const auto& route : site.router.routes()) {
+    const worker::Worker& w = site.workers[route.target];
+    fmt::print("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string());
+    if (!w.unavailable.empty()) fmt::print("      ❌ not available: {}\n", w.unavailable);
+  }
+}
+
+// SIGINT/SIGTERM are blocked in every thread and taken by one thread with sigwait, so stopping
+// runs as ordinary code rather than inside a signal handler.
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+int run_app(int argc, char** argv) {
+  int exit_code = 0;
+  auto options = parse_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  sigset_t signals = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
+
+  fmt::print("⚙️  Preparing the project from: {}\n", options->path);
+  auto engine = engine::make_v8_engine();
+  LoadOptions load;
+  load.root = options->path;
+  load.prefix = options->prefix;
+  load.ignore = options->ignore;
+  load.default_timeout = options->timeout;
+  load.default_memory_bytes = options->memory_limit_mb << 20;
+  fmt::print("⚙️  Loading routes from: {}\n", options->path);
+  std::fflush(stdout);
+  auto started = std::chrono::steady_clock::now();
+  std::string fatal;
+  auto site = load_site(*engine, load, &fatal);
+  if (!site) {
+    fmt::print(stderr, "❌ {}\n", fatal);
+    return 1;
+  }
+  auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  fmt::print("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", site->workers.size(),
+             elapsed.count());
+  for (const auto& w : site->workers)
+    if (!w.unavailable.empty()) spdlog::error("Worker {} ({}) will answer 503: {}", w.route, w.relative.string(), w.unavailable);
+
+  auto kv = kv::make_memory_store();
+  http::ServerOptions server_options;
+  server_options.host = options->host;
+  server_options.port = options->port;
+  server_options.threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
+  server_options.max_body_bytes = options->max_body_mb << 20;
+
+  worker::RunnerSettings settings;
+  settings.cors_origins = join(options->cors, ",");
+  http::Server server(server_options, [&]() -> std::unique_ptr<http::Handler> {
+    return std::make_unique<worker::Dispatcher>(*site, *engine, *kv, settings);
+  });
+  try {
+    server.listen();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "❌ Cannot listen on {}:{}: {}\n", options->host, options->port, e.what());
+    return 1;
+  }
+  std::string authority = fmt::format("{}:{}", options->host, server.port());
+  settings.listen_authority = authority;
+  std::string base_url = "http://" + authority;
+  print_routes(*site, base_url);
+  fmt::print("🚀 Start serving requests at {}\n\n", base_url);
+  std::fflush(stdout);
+
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != 0 && sig != SIGUSR2) spdlog::info("Received {}, finishing in-flight requests", strsignal(sig));
+    server.stop();
+  });
+  server.run();
+  // run() also returns if the server stopped for another reason: wake the signal thread.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  spdlog::info("Stopped");
+  return 0;
+}
+
+}  // namespace wws::cli

@@ -1,0 +1,275 @@
+#include "engine/module_info.h"
+
+#include <fmt/format.h>
+
+namespace wws::engine {
+namespace {
+
+constexpr uint8_t kTypeSection = 1, kImportSection = 2, kMemorySection = 5, kExportSection = 7;
+
+// A bounds-checked cursor over the binary; every read fails softly.
+class Reader {
+ public:
+  Reader(std::span<const uint8_t> bytes, size_t pos = 0, size_t end = SIZE_MAX)
+      : b_(bytes), pos_(pos), end_(std::min(end, bytes.size())) {}
+  bool ok() const { return ok_; }
+  size_t pos() const { return pos_; }
+  bool at_end() const { return pos_ >= end_; }
+
+  uint8_t byte() {
+    if (pos_ >= end_) return fail();
+    return b_[pos_++];
+  }
+  uint64_t leb(unsigned max_bits = 64) {
+    uint64_t result = 0;
+    for (unsigned shift = 0; shift < max_bits + 7; shift += 7) {
+      uint8_t v = byte();
+      if (!ok_) return 0;
+      result |= uint64_t(v & 0x7f) << shift;
+      if (!(v & 0x80)) return result;
+    }
+    return fail();
+  }
+  std::string name() {
+    uint64_t n = leb(32);
+    if (!ok_ || n > end_ - pos_) return fail(), std::string();
+    std::string s(reinterpret_cast<const char*>(b_.data() + pos_), n);
+    pos_ += n;
+    return s;
+  }
+  void skip(uint64_t n) {
+    if (n > end_ - pos_) fail();
+    else pos_ += n;
+  }
+  uint8_t fail() {
+    ok_ = false;
+    pos_ = end_;
+    return 0;
+  }
+
+ private:
+  std::span<const uint8_t> b_;
+  size_t pos_, end_;
+  bool ok_ = true;
+};
+
+struct Limits {
+  uint8_t flags = 0;
+  uint64_t min = 0;
+  std::optional<uint64_t> max;
+};
+
+Limits read_limits(Reader& r) {
+  Limits l;
+  l.flags = r.byte();
+  bool is64 = l.flags & 4;
+  l.min = r.leb(is64 ? 64 : 32);
+  if (l.flags & 1) l.max = r.leb(is64 ? 64 : 32);
+  return l;
+}
+
+std::optional<wasi::ValType> val_type(uint8_t t, bool& representable) {
+  if (t == 0x7f) return wasi::ValType::I32;
+  if (t == 0x7e) return wasi::ValType::I64;
+  representable = false;
+  return std::nullopt;
+}
+
+bool read_types(Reader& r, std::vector<FunctionType>& types) {
+  uint64_t count = r.leb(32);
+  for (uint64_t i = 0; i < count && r.ok(); ++i) {
+    if (r.byte() != 0x60) return false;
+    FunctionType ft;
+    for (int part = 0; part < 2; ++part) {
+      uint64_t n = r.leb(32);
+      for (uint64_t j = 0; j < n && r.ok(); ++j) {
+        auto t = val_type(r.byte(), ft.representable);
+        if (t) (part == 0 ? ft.params : ft.results).push_back(*t);
+      }
+    }
+    types.push_back(std::move(ft));
+  }
+  return r.ok();
+}
+
+void skip_table_type(Reader& r) {
+  r.byte();  // reftype
+  read_limits(r);
+}
+
+bool read_imports(Reader& r, const std::vector<FunctionType>& types, ModuleInfo& info) {
+  uint64_t count = r.leb(32);
+  for (uint64_t i = 0; i < count && r.ok(); ++i) {
+    ImportInfo imp;
+    imp.module = r.name();
+    imp.name = r.name();
+    imp.kind = r.byte();
+    switch (imp.kind) {
+      case 0: {
+        uint64_t idx = r.leb(32);
+        if (idx >= types.size()) return false;
+        imp.type = types[idx];
+        break;
+      }
+      case 1: skip_table_type(r); break;
+      case 2: read_limits(r); break;
+      case 3: r.byte(); r.byte(); break;
+      case 4: r.byte(); r.leb(32); break;
+      default: return false;
+    }
+    info.imports.push_back(std::move(imp));
+  }
+  return r.ok();
+}
+
+const char* type_name(wasi::ValType t) { return t == wasi::ValType::I32 ? "i32" : "i64"; }
+
+std::string signature(const FunctionType& t) {
+  if (!t.representable) return "(uses float or reference types)";
+  std::string s = "(";
+  for (size_t i = 0; i < t.params.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", type_name(t.params[i]));
+  s += ")";
+  if (!t.results.empty()) s += fmt::format(" -> {}", type_name(t.results[0]));
+  return s;
+}
+
+void write_leb(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out.push_back(b | (v ? 0x80 : 0));
+  } while (v);
+}
+
+// Visits sections: fn(id, content_start, content_end, section_start). Returns false on a malformed layout.
+template <typename Fn>
+bool for_each_section(std::span<const uint8_t> wasm, std::string* error, Fn&& fn) {
+  static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  if (wasm.size() < 8 || !std::equal(magic, magic + 8, wasm.begin())) {
+    if (error) {
+      if (wasm.size() >= 8 && std::equal(magic, magic + 4, wasm.begin()))
+        *error = "not a core WebAssembly module (components are not supported; build a WASI preview1 command module)";
+      else
+        *error = "not a WebAssembly module (bad magic number or version)";
+    }
+    return false;
+  }
+  Reader r(wasm, 8);
+  while (!r.at_end()) {
+    size_t start = r.pos();
+    uint8_t id = r.byte();
+    uint64_t len = r.leb(32);
+    if (!r.ok() || len > wasm.size() - r.pos()) {
+      if (error) *error = fmt::format("truncated section at byte {}", start);
+      return false;
+    }
+    size_t content = r.pos();
+    if (!fn(id, content, content + len, start)) {
+      if (error && error->empty()) *error = fmt::format("malformed section {} at byte {}", id, start);
+      return false;
+    }
+    r.skip(len);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::string* error) {
+  ModuleInfo info;
+  std::vector<FunctionType> types;
+  bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t) {
+    Reader r(wasm, begin, end);
+    switch (id) {
+      case kTypeSection: return read_types(r, types);
+      case kImportSection: {
+        return read_imports(r, types, info);
+      }
+      case kMemorySection: {
+        uint64_t n = r.leb(32);
+        if (n >= 1) {
+          Limits l = read_limits(r);
+          info.memory = {true, l.min, l.max};
+        }
+        return r.ok();
+      }
+      case kExportSection: {
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          info.exports.push_back(r.name());
+          r.byte();
+          r.leb(32);
+        }
+        return r.ok();
+      }
+      default: return true;
+    }
+  });
+  if (!ok) return std::nullopt;
+  return info;
+}
+
+std::string check_imports(const ModuleInfo& info) {
+  std::string problems;
+  auto add = [&](std::string line) {
+    if (!problems.empty()) problems += "\n";
+    problems += std::move(line);
+  };
+  for (const auto& imp : info.imports) {
+    if (imp.kind != 0) {
+      add(fmt::format("imports {}.{} as a {}; wws only provides functions", imp.module, imp.name,
+                      imp.kind == 1 ? "table" : imp.kind == 2 ? "memory" : imp.kind == 3 ? "global" : "tag"));
+      continue;
+    }
+    const wasi::HostFunction* host = wasi::find_host_function(imp.module, imp.name);
+    if (!host) {
+      add(fmt::format("imports {}.{}, which wws does not provide", imp.module, imp.name));
+      continue;
+    }
+    FunctionType expected{host->params, host->results};
+    if (!imp.type.representable || imp.type.params != host->params || imp.type.results != host->results)
+      add(fmt::format("imports {}.{} with signature {}, but wws provides {}", imp.module, imp.name,
+                      signature(imp.type), signature(expected)));
+  }
+  return problems;
+}
+
+std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error) {
+  std::vector<uint8_t> out;
+  out.reserve(wasm.size() + 8);
+  out.insert(out.end(), wasm.begin(), wasm.begin() + std::min<size_t>(8, wasm.size()));
+  bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t start) {
+    if (id != kMemorySection) {
+      out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
+      return true;
+    }
+    Reader r(wasm, begin, end);
+    uint64_t n = r.leb(32);
+    std::vector<uint8_t> body;
+    write_leb(body, n);
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+      Limits l = read_limits(r);
+      if (!r.ok()) return false;
+      if (l.min > max_pages) {
+        if (error)
+          *error = fmt::format("the module needs {} MiB of memory at start, over its limit of {} MiB "
+                               "(raise [limits] memory_mb or --memory-limit)",
+                               l.min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+        return false;
+      }
+      uint64_t cap = l.max ? std::min(*l.max, max_pages) : max_pages;
+      body.push_back(l.flags | 1);
+      write_leb(body, l.min);
+      write_leb(body, cap);
+    }
+    if (!r.ok()) return false;
+    out.push_back(kMemorySection);
+    write_leb(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+}  // namespace wws::engine

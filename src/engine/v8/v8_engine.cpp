@@ -1,0 +1,270 @@
+#include "engine/v8/v8_engine.h"
+
+#include <deque>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "engine/module_info.h"
+#include "engine/v8/thread_isolate.h"
+#include "wasi/host.h"
+
+namespace wws::engine {
+namespace {
+
+using v8e::ThreadIsolate;
+
+class V8CompiledModule final : public CompiledModule {
+ public:
+  V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages)
+      : compiled(std::move(compiled)), info(std::move(info)), max_pages(max_pages) {}
+  v8::CompiledWasmModule compiled;
+  ModuleInfo info;
+  uint64_t max_pages;  // 0 = uncapped
+};
+
+std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
+  if (tc.HasTerminated()) return "execution terminated";
+  v8::Local<v8::Value> ex = tc.Exception();
+  if (ex.IsEmpty()) return "unknown error";
+  v8::String::Utf8Value text(isolate, ex);
+  return *text ? std::string(*text) : std::string("unknown error");
+}
+
+v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view s) {
+  return v8::String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, static_cast<int>(s.size()))
+      .ToLocalChecked();
+}
+
+class V8Executor final : public Executor {
+ public:
+  V8Executor() : ti_(ThreadIsolate::current()), isolate_(ti_.isolate()) {}
+
+  RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) override {
+    const auto& mod = static_cast<const V8CompiledModule&>(module);
+    RunResult result = run_instance(mod, ctx, limits);
+    ti_.pump();
+    return result;
+  }
+
+ private:
+  struct Binding {
+    const wasi::HostFunction* fn;
+    V8Executor* executor;
+  };
+  struct CachedModule {
+    v8::Global<v8::WasmModuleObject> module;
+    v8::Global<v8::Object> imports;
+  };
+
+  RunResult run_instance(const V8CompiledModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
+    v8::HandleScope scope(isolate_);
+    v8::Local<v8::Context> context = ti_.wasm_context();
+    v8::Context::Scope context_scope(context);
+    RunResult result;
+
+    CachedModule* cached = module_for(mod, context, &result.message);
+    if (!cached) {
+      result.outcome = Outcome::Failed;
+      return result;
+    }
+
+    ctx_ = &ctx;
+    memory_.Clear();
+    v8::TryCatch tc(isolate_);
+    uint64_t token = ti_.watchdog().arm(limits.timeout);
+    bool completed = false;
+    bool instantiated = false;
+    {
+      v8::Local<v8::Value> args[] = {cached->module.Get(isolate_), cached->imports.Get(isolate_)};
+      v8::Local<v8::Object> instance;
+      if (instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) {
+        instantiated = true;
+        v8::Local<v8::Value> exports_v, memory_v, start_v;
+        if (instance->Get(context, str(isolate_, "exports")).ToLocal(&exports_v) && exports_v->IsObject()) {
+          auto exports = exports_v.As<v8::Object>();
+          if (exports->Get(context, str(isolate_, "memory")).ToLocal(&memory_v) && memory_v->IsWasmMemoryObject())
+            memory_ = memory_v.As<v8::WasmMemoryObject>();
+          if (exports->Get(context, str(isolate_, "_start")).ToLocal(&start_v) && start_v->IsFunction()) {
+            completed = !start_v.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
+          } else {
+            result.outcome = Outcome::Failed;
+            result.message = "the module exports no _start function (build it as a WASI command)";
+          }
+        }
+      }
+    }
+    std::string error = (completed || !tc.HasCaught()) && !tc.HasTerminated() ? "" : exception_text(isolate_, tc);
+    bool timed_out = ti_.watchdog().disarm(token);
+    bool at_memory_cap = mod.max_pages && !memory_.IsEmpty() &&
+                         memory_->Buffer()->ByteLength() / kWasmPageSize >= mod.max_pages;
+    memory_.Clear();
+    ctx_ = nullptr;
+
+    if (!result.message.empty()) return result;  // no _start
+    if (ctx.exit_code()) {
+      uint32_t code = *ctx.exit_code();
+      result.exit_code = code;
+      result.outcome = code == 0 ? Outcome::Ok : (at_memory_cap ? Outcome::OutOfMemory : Outcome::Exited);
+      if (code != 0) result.message = fmt::format("exited with code {}", code);
+      return result;
+    }
+    if (ctx.trap()) {
+      result.outcome = Outcome::Trapped;
+      result.message = *ctx.trap();
+    } else if (timed_out) {
+      result.outcome = Outcome::TimedOut;
+      result.message = fmt::format("ran longer than its time limit of {} ms", limits.timeout.count());
+    } else if (completed) {
+      result.outcome = Outcome::Ok;
+    } else if (!instantiated) {
+      result.outcome = Outcome::Failed;
+      result.message = "could not instantiate: " + error;
+    } else {
+      result.outcome = at_memory_cap ? Outcome::OutOfMemory : Outcome::Trapped;
+      result.message = at_memory_cap ? fmt::format("trapped at its memory limit of {} MiB ({})",
+                                                   mod.max_pages * kWasmPageSize >> 20, error)
+                                     : "trapped: " + error;
+    }
+    if (result.outcome == Outcome::Trapped && at_memory_cap) result.outcome = Outcome::OutOfMemory;
+    return result;
+  }
+
+  v8::Local<v8::Function> instance_ctor(v8::Local<v8::Context> context) {
+    if (instance_ctor_.IsEmpty()) {
+      auto wasm = context->Global()->Get(context, str(isolate_, "WebAssembly")).ToLocalChecked().As<v8::Object>();
+      instance_ctor_.Reset(isolate_,
+                           wasm->Get(context, str(isolate_, "Instance")).ToLocalChecked().As<v8::Function>());
+    }
+    return instance_ctor_.Get(isolate_);
+  }
+
+  // The module object and import object for this thread, made on first use.
+  CachedModule* module_for(const V8CompiledModule& mod, v8::Local<v8::Context> context, std::string* error) {
+    auto it = modules_.find(&mod);
+    if (it != modules_.end()) return &it->second;
+    v8::Local<v8::WasmModuleObject> module;
+    if (!v8::WasmModuleObject::FromCompiledModule(isolate_, mod.compiled).ToLocal(&module)) {
+      *error = "could not load the compiled module on this thread";
+      return nullptr;
+    }
+    v8::Local<v8::Object> imports = v8::Object::New(isolate_);
+    for (const auto& imp : mod.info.imports) {
+      const wasi::HostFunction* fn = wasi::find_host_function(imp.module, imp.name);
+      if (!fn) continue;  // checked at compile time
+      v8::Local<v8::Object> ns;
+      v8::Local<v8::Value> existing;
+      auto ns_key = str(isolate_, imp.module);
+      if (imports->Get(context, ns_key).ToLocal(&existing) && existing->IsObject()) {
+        ns = existing.As<v8::Object>();
+      } else {
+        ns = v8::Object::New(isolate_);
+        imports->Set(context, ns_key, ns).Check();
+      }
+      bindings_.push_back({fn, this});
+      auto data = v8::External::New(isolate_, &bindings_.back());
+      auto f = v8::Function::New(context, &V8Executor::host_call, data, static_cast<int>(fn->params.size()),
+                                 v8::ConstructorBehavior::kThrow)
+                   .ToLocalChecked();
+      ns->Set(context, str(isolate_, imp.name), f).Check();
+    }
+    CachedModule& entry = modules_[&mod];
+    entry.module.Reset(isolate_, module);
+    entry.imports.Reset(isolate_, imports);
+    return &entry;
+  }
+
+  static void host_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
+    auto* binding = static_cast<Binding*>(info.Data().As<v8::External>()->Value());
+    V8Executor* self = binding->executor;
+    const wasi::HostFunction& fn = *binding->fn;
+    if (!self->ctx_) return;  // called outside a run (e.g. retained by a start function): ignore
+    uint64_t args[16] = {};
+    size_t n = std::min<size_t>(fn.params.size(), 16);
+    for (size_t i = 0; i < n; ++i) {
+      v8::Local<v8::Value> v = info[static_cast<int>(i)];
+      if (fn.params[i] == wasi::ValType::I64) {
+        args[i] = v->IsBigInt() ? v.As<v8::BigInt>()->Uint64Value() : 0;
+      } else if (v->IsInt32()) {
+        args[i] = static_cast<uint32_t>(v.As<v8::Int32>()->Value());
+      } else {
+        args[i] = static_cast<uint32_t>(static_cast<int64_t>(v->NumberValue(self->isolate_->GetCurrentContext()).FromMaybe(0)));
+      }
+    }
+    uint8_t* base = nullptr;
+    size_t size = 0;
+    if (!self->memory_.IsEmpty()) {
+      v8::Local<v8::ArrayBuffer> buffer = self->memory_->Buffer();  // re-read: memory.grow replaces it
+      base = static_cast<uint8_t*>(buffer->Data());
+      size = buffer->ByteLength();
+    }
+    wasi::CallFrame frame{*self->ctx_, wasi::GuestMemory(base, size)};
+    uint64_t r = fn.fn(frame, args);
+    if (self->ctx_->unwinding()) {
+      // Uncatchable, unlike a thrown exception that wasm exception handling could intercept.
+      self->isolate_->TerminateExecution();
+      return;
+    }
+    if (!fn.results.empty()) {
+      if (fn.results[0] == wasi::ValType::I64)
+        info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(self->isolate_, r));
+      else
+        info.GetReturnValue().Set(static_cast<int32_t>(static_cast<uint32_t>(r)));
+    }
+  }
+
+  ThreadIsolate& ti_;
+  v8::Isolate* isolate_;
+  wasi::WasiContext* ctx_ = nullptr;
+  v8::Local<v8::WasmMemoryObject> memory_;  // valid only during a run, inside its HandleScope
+  v8::Global<v8::Function> instance_ctor_;
+  std::unordered_map<const V8CompiledModule*, CachedModule> modules_;
+  std::deque<Binding> bindings_;  // stable addresses for v8::External
+};
+
+class V8Engine final : public Engine {
+ public:
+  const char* name() const override { return "v8"; }
+
+  std::shared_ptr<CompiledModule> compile(std::span<const uint8_t> wasm, const CompileOptions& options,
+                                          std::string* error) override {
+    auto info = inspect_module(wasm, error);
+    if (!info) return nullptr;
+    std::string problems = check_imports(*info);
+    if (!problems.empty()) {
+      *error = problems;
+      return nullptr;
+    }
+    std::vector<uint8_t> capped;
+    uint64_t max_pages = 0;
+    if (options.max_memory_bytes && info->memory.defined) {
+      max_pages = std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize);
+      auto patched = cap_memory(wasm, max_pages, error);
+      if (!patched) return nullptr;
+      capped = std::move(*patched);
+      wasm = capped;
+      if (info->memory.max_pages) max_pages = std::min(max_pages, *info->memory.max_pages);
+    }
+
+    ThreadIsolate& ti = ThreadIsolate::current();
+    v8::Isolate* isolate = ti.isolate();
+    v8::HandleScope scope(isolate);
+    v8::Context::Scope context_scope(ti.wasm_context());
+    v8::TryCatch tc(isolate);
+    v8::Local<v8::WasmModuleObject> module;
+    if (!v8::WasmModuleObject::Compile(isolate, v8::MemorySpan<const uint8_t>(wasm.data(), wasm.size()))
+             .ToLocal(&module)) {
+      *error = "invalid WebAssembly: " + exception_text(isolate, tc);
+      return nullptr;
+    }
+    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages);
+  }
+
+  std::unique_ptr<Executor> new_executor() override { return std::make_unique<V8Executor>(); }
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_v8_engine() { return std::make_unique<V8Engine>(); }
+
+}  // namespace wws::engine

@@ -1,0 +1,51 @@
+#include "engine/v8/watchdog.h"
+
+namespace wws::engine::v8e {
+
+namespace {
+constexpr auto kPollInterval = std::chrono::milliseconds(5);
+}
+
+Watchdog::Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+uint64_t Watchdog::arm(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(mu_);
+  armed_ = next_token_++;
+  fired_ = false;
+  deadline_ = std::chrono::steady_clock::now() + timeout;
+  return armed_;
+}
+
+bool Watchdog::disarm(uint64_t token) {
+  bool fired;
+  {
+    std::lock_guard lock(mu_);
+    fired = fired_ && armed_ == token;
+    armed_ = 0;
+    fired_ = false;
+  }
+  if (fired || isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
+  return fired;
+}
+
+void Watchdog::loop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, kPollInterval);
+    if (armed_ && !fired_ && std::chrono::steady_clock::now() >= deadline_) {
+      fired_ = true;
+      isolate_->TerminateExecution();  // thread-safe by V8's contract
+    }
+  }
+}
+
+}  // namespace wws::engine::v8e

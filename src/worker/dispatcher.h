@@ -1,0 +1,34 @@
+// The http::Handler of one server thread: picks the route, then serves a static file from
+// public/ or runs the worker, with the original's precedence (reference §2.5): static worker
+// routes beat static files, static files beat dynamic and catch-all routes.
+#pragma once
+#include <vector>
+
+#include "http/message.h"
+#include "http/static_files.h"
+#include "router/router.h"
+#include "worker/runner.h"
+#include "worker/worker.h"
+
+namespace wws::worker {
+
+// What every thread's dispatcher reads; immutable while serving.
+struct Site {
+  std::vector<Worker> workers;
+  router::Router router;
+  http::StaticFiles statics;
+};
+
+class Dispatcher final : public http::Handler {
+ public:
+  Dispatcher(const Site& site, engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
+      : site_(site), runner_(engine, kv, settings) {}
+  void handle(const http::Request& request, http::Response& response) override;
+
+ private:
+  bool try_static(const http::Request& request, http::Response& response);
+  const Site& site_;
+  Runner runner_;
+};
+
+}  // namespace wws::worker

@@ -1,0 +1,134 @@
+#include "worker/runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "router/router.h"
+#include "wasi/context.h"
+#include "worker/protocol.h"
+
+namespace wws::worker {
+namespace {
+
+constexpr std::string_view kErrorPage = "<p>There was an error running this function</p>";
+constexpr std::string_view kTimeoutPage = "<p>The function took too long to respond</p>";
+
+// Forwards a guest's stderr to the server log one line at a time, tagged with the worker.
+class StderrLines {
+ public:
+  explicit StderrLines(const Worker& worker) : worker_(worker) {}
+  ~StderrLines() { flush(); }
+  void write(std::string_view text) {
+    pending_.append(text);
+    size_t nl;
+    while ((nl = pending_.find('\n')) != std::string::npos) {
+      emit(std::string_view(pending_).substr(0, nl));
+      pending_.erase(0, nl + 1);
+    }
+    if (pending_.size() > 16 * 1024) flush();  // a guest writing no newlines can't grow this without bound
+  }
+  void flush() {
+    if (!pending_.empty()) emit(pending_);
+    pending_.clear();
+  }
+
+ private:
+  void emit(std::string_view line) { spdlog::info("[{}] {}", worker_.name, line); }
+  const Worker& worker_;
+  std::string pending_;
+};
+
+std::string request_url(const http::Request& request, std::string_view fallback_authority) {
+  std::string_view host = request.header("host");
+  std::string url = "http://";
+  url += host.empty() ? fallback_authority : host;
+  url += router::normalize_request_path(request.path);
+  if (!request.query.empty()) {
+    url += '?';
+    url += request.query;
+  }
+  return url;
+}
+
+}  // namespace
+
+Runner::Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
+    : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
+
+void Runner::run(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
+                 http::Response& response) {
+  if (!worker.unavailable.empty()) {
+    response.status = 503;
+    response.set_header("Content-Type", "text/plain; charset=utf-8");
+    response.body = "This worker is not available: " + worker.unavailable + "\n";
+    add_cors(response);
+    return;
+  }
+  run_wasm(worker, request, params, response);
+}
+
+void Runner::run_wasm(const Worker& worker, const http::Request& request,
+                      const std::map<std::string, std::string>& params, http::Response& response) {
+  kv::Snapshot snapshot;
+  if (worker.config.kv_namespace) snapshot = kv_.snapshot(*worker.config.kv_namespace);
+
+  std::string url = request_url(request, settings_.listen_authority);
+  InputFields in;
+  in.url = url;
+  in.method = request.method;
+  in.headers = &request.headers;
+  in.body = request.body;
+  if (snapshot.json) in.kv_json = *snapshot.json;
+  in.params = &params;
+  std::string input = build_input_json(in);
+
+  StderrLines stderr_lines(worker);
+  wasi::WasiConfig wasi_config;
+  wasi_config.env = worker.config.vars;
+  for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
+  wasi_config.stdin_data = input;
+  wasi_config.stderr_sink = [&](std::string_view text) { stderr_lines.write(text); };
+  wasi::WasiContext ctx(std::move(wasi_config));
+
+  engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{worker.timeout});
+  stderr_lines.flush();
+  switch (result.outcome) {
+    case engine::Outcome::Ok: break;
+    case engine::Outcome::TimedOut: return fail(worker, 504, result.message, response);
+    default: return fail(worker, 500, result.message, response);
+  }
+
+  std::string error;
+  auto output = parse_output(ctx.stdout_buffer(), &error);
+  if (!output) return fail(worker, 500, "invalid output: " + error, response);
+
+  // A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
+  // the original Rust kit's error output ("kv":{}) from wiping the namespace.
+  if (output->kv && worker.config.kv_namespace && output->status < 500) {
+    static const kv::Map empty;
+    auto changes = kv::diff(snapshot.data ? *snapshot.data : empty, *output->kv);
+    if (!changes.empty()) kv_.apply(*worker.config.kv_namespace, changes);
+  }
+
+  response.status = output->status;
+  response.headers = std::move(output->headers);
+  response.body = std::move(output->body);
+  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
+  add_cors(response);
+}
+
+void Runner::fail(const Worker& worker, int status, std::string_view cause, http::Response& response) {
+  spdlog::error("Error running worker \"{}\" at route {} ({}): {}", worker.name, worker.route,
+                worker.relative.string(), cause);
+  response.status = status;
+  response.headers.clear();
+  response.headers.emplace_back("Content-Type", "text/html");
+  response.body = status == 504 ? kTimeoutPage : kErrorPage;
+  add_cors(response);
+}
+
+void Runner::add_cors(http::Response& response) const {
+  if (!settings_.cors_origins.empty() && !response.has_header("access-control-allow-origin"))
+    response.headers.emplace_back("Access-Control-Allow-Origin", settings_.cors_origins);
+}
+
+}  // namespace wws::worker

@@ -1,0 +1,37 @@
+// Runs one request through one worker on the calling server thread: builds the stdin JSON,
+// runs a fresh instance, turns stdout into the HTTP response and commits K/V changes.
+#pragma once
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/engine.h"
+#include "http/message.h"
+#include "kv/store.h"
+#include "worker/worker.h"
+
+namespace wws::worker {
+
+struct RunnerSettings {
+  std::string cors_origins;  // joined --cors values; empty = no CORS header
+  std::string listen_authority;  // "127.0.0.1:8080", used when a request has no Host header
+};
+
+class Runner {
+ public:
+  Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings);
+  void run(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
+           http::Response& response);
+
+ private:
+  void run_wasm(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
+                http::Response& response);
+  void fail(const Worker& worker, int status, std::string_view cause, http::Response& response);
+  void add_cors(http::Response& response) const;
+
+  std::unique_ptr<engine::Executor> executor_;
+  kv::Store& kv_;
+  const RunnerSettings& settings_;
+};
+
+}  // namespace wws::worker

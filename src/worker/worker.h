@@ -1,0 +1,31 @@
+// A loaded worker: its file, route, configuration and compiled code, shared read-only by all
+// server threads. A worker that failed to load keeps its reason and answers 503 with it.
+#pragma once
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "config/worker_config.h"
+#include "engine/engine.h"
+
+namespace wws::worker {
+
+enum class WorkerKind { Wasm, JavaScript };
+
+struct Worker {
+  std::string id;                    // stable hash of the absolute file path
+  std::string name;                  // config name, or the route
+  std::filesystem::path file;        // absolute
+  std::filesystem::path relative;    // to the project root
+  std::string route;
+  WorkerKind kind = WorkerKind::Wasm;
+  config::WorkerConfig config;
+  std::shared_ptr<engine::CompiledModule> module;  // wasm workers
+  std::shared_ptr<const void> script;              // JS workers (owned by src/js)
+  std::string unavailable;                         // non-empty: why this worker cannot serve
+  std::chrono::milliseconds timeout{30'000};
+  uint64_t memory_limit_bytes = 0;
+};
+
+}  // namespace wws::worker
