@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config
       libboost1.81-dev libtomlplusplus-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
-      libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
+      libcurl4-openssl-dev libssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
       wrk nginx-light curl)

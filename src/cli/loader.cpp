@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "js/runtime.h"
 #include "project/discovery.h"
 
 namespace wws::cli {
@@ -28,11 +29,12 @@ std::optional<std::vector<uint8_t>> read_file(const std::filesystem::path& path,
 }
 
 void load_code(engine::Engine& engine, worker::Worker& w) {
+  std::string error;
   if (w.kind == worker::WorkerKind::JavaScript) {
-    w.unavailable = "JavaScript workers are not enabled in this build";
+    w.script = js::load_script(w.file, &error);
+    if (!w.script) w.unavailable = error;
     return;
   }
-  std::string error;
   auto bytes = read_file(w.file, &error);
   if (bytes) {
     engine::CompileOptions options{w.memory_limit_bytes};

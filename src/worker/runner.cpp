@@ -63,7 +63,10 @@ void Runner::run(const Worker& worker, const http::Request& request, const std::
     add_cors(response);
     return;
   }
-  run_wasm(worker, request, params, response);
+  if (worker.kind == WorkerKind::JavaScript)
+    run_js(worker, request, params, response);
+  else
+    run_wasm(worker, request, params, response);
 }
 
 void Runner::run_wasm(const Worker& worker, const http::Request& request,
@@ -101,19 +104,47 @@ void Runner::run_wasm(const Worker& worker, const http::Request& request,
   auto output = parse_output(ctx.stdout_buffer(), &error);
   if (!output) return fail(worker, 500, "invalid output: " + error, response);
 
-  // A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
-  // the original Rust kit's error output ("kv":{}) from wiping the namespace.
-  if (output->kv && worker.config.kv_namespace && output->status < 500) {
-    static const kv::Map empty;
-    auto changes = kv::diff(snapshot.data ? *snapshot.data : empty, *output->kv);
-    if (!changes.empty()) kv_.apply(*worker.config.kv_namespace, changes);
-  }
+  if (output->kv && snapshot.data) commit_kv(worker, output->status, kv::diff(*snapshot.data, *output->kv));
 
   response.status = output->status;
   response.headers = std::move(output->headers);
   response.body = std::move(output->body);
   if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
   add_cors(response);
+}
+
+void Runner::run_js(const Worker& worker, const http::Request& request,
+                    const std::map<std::string, std::string>& params, http::Response& response) {
+  if (!js_) js_ = std::make_unique<js::Runtime>();
+  kv::Snapshot snapshot;
+  if (worker.config.kv_namespace) snapshot = kv_.snapshot(*worker.config.kv_namespace);
+  std::string url = request_url(request, settings_.listen_authority);
+  js::Request in{url, request.method, &request.headers, request.body, &params};
+  js::Environment env;
+  env.worker_name = worker.name;
+  env.vars = &worker.config.vars;
+  env.kv = worker.config.kv_namespace ? &snapshot : nullptr;
+  env.timeout = worker.timeout;
+  env.heap_limit_bytes = worker.memory_limit_bytes;
+  js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
+  switch (result.outcome) {
+    case engine::Outcome::Ok: break;
+    case engine::Outcome::TimedOut: return fail(worker, 504, result.message, response);
+    default: return fail(worker, 500, result.message, response);
+  }
+  commit_kv(worker, result.status, result.kv_changes);
+  response.status = result.status;
+  response.headers = std::move(result.headers);
+  response.body = std::move(result.body);
+  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
+  add_cors(response);
+}
+
+// A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
+// the original Rust kit's error output ("kv":{}) from wiping the namespace.
+void Runner::commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes) {
+  if (!worker.config.kv_namespace || status >= 500 || changes.empty()) return;
+  kv_.apply(*worker.config.kv_namespace, changes);
 }
 
 void Runner::fail(const Worker& worker, int status, std::string_view cause, http::Response& response) {

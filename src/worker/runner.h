@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "http/message.h"
+#include "js/runtime.h"
 #include "kv/store.h"
 #include "worker/worker.h"
 
@@ -26,10 +27,14 @@ class Runner {
  private:
   void run_wasm(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
                 http::Response& response);
+  void run_js(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
+              http::Response& response);
+  void commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
   void fail(const Worker& worker, int status, std::string_view cause, http::Response& response);
   void add_cors(http::Response& response) const;
 
   std::unique_ptr<engine::Executor> executor_;
+  std::unique_ptr<js::Runtime> js_;  // created on the first JS request
   kv::Store& kv_;
   const RunnerSettings& settings_;
 };

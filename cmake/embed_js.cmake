@@ -1,0 +1,18 @@
+# Turns the JS prelude files into a C++ source: an array of {name, source} in file-name order.
+# Invoked as: cmake -DOUT=<file.cpp> -DSRC_DIR=<dir> -P embed_js.cmake
+file(GLOB files "${SRC_DIR}/*.js")
+list(SORT files)
+set(body "// Generated from src/js/prelude/*.js by cmake/embed_js.cmake. Do not edit.\n#include \"js/prelude.h\"\nnamespace wws::js {\nconst PreludeFile kPrelude[] = {\n")
+set(count 0)
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} text)
+  string(APPEND body "  {\"${name}\", R\"__wws_js__(${text})__wws_js__\"},\n")
+  math(EXPR count "${count} + 1")
+endforeach()
+if(count EQUAL 0)
+  string(APPEND body "  {\"\", \"\"},\n")
+endif()
+string(APPEND body "};\nconst size_t kPreludeCount = ${count};\n}  // namespace wws::js\n")
+file(WRITE ${OUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
