@@ -1,0 +1,479 @@
+// The HTTP/1.1 server. Each thread owns an io_context, an SO_REUSEPORT acceptor (the kernel
+// spreads connections), a Handler created on that thread and the connections it accepted, so
+// nothing on the request path is shared or locked. Requests are parsed by Beast; responses are
+// built by hand (response_head.h) and sent with one write. Timeouts are a once-a-second sweep,
+// not per-read timers (see engines.md "The HTTP layer" for the measurements behind both).
+#include "http/server.h"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/http_date.h"
+#include "http/response_head.h"
+
+namespace wws::http {
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+constexpr uint64_t kLingerSeconds = 2;            // after a closing response, how long we drain input
+constexpr size_t kLingerDrainLimit = 1 << 20;     // and how much of it
+constexpr size_t kInlineBodyLimit = 16 * 1024;    // smaller bodies are copied after the head
+constexpr size_t kKeepCapacity = 64 * 1024;       // per-connection buffers larger than this are freed
+
+bool is_http_parse_error(const error_code& ec) {
+  return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+bool iequals(std::string_view a, std::string_view b) { return Response::strcase_equal(a, b); }
+
+void assign_lower(std::string& out, std::string_view in) {
+  out.resize(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  }
+}
+
+// Splits the request-target into path and query. Absolute-form ("http://h/p") keeps only /p.
+void split_target(Request& r) {
+  std::string_view t = r.target;
+  if (!t.empty() && t.front() != '/') {
+    if (const size_t scheme = t.find("://"); scheme != std::string_view::npos) {
+      const size_t slash = t.find('/', scheme + 3);
+      t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+    }
+  }
+  const size_t q = t.find('?');
+  if (q == std::string_view::npos) {
+    r.path.assign(t);
+    r.query.clear();
+  } else {
+    r.path.assign(t.substr(0, q));
+    r.query.assign(t.substr(q + 1));
+  }
+}
+
+void release_if_large(std::string& s) {
+  if (s.capacity() > kKeepCapacity) std::string().swap(s);
+}
+
+}  // namespace
+
+struct Worker;
+
+struct Connection {
+  enum class State { Reading, Handling, Writing, Lingering };
+
+  Connection(Worker& w, tcp::socket s) : worker(w), socket(std::move(s)) {}
+
+  Worker& worker;
+  tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser;
+  Request request;
+  Response response;
+  std::string head;
+  std::string remote_address;
+  uint64_t last_activity = 0;  // worker tick of the last completed read or write
+  size_t drained = 0;
+  State state = State::Reading;
+  bool close_after_write = false;
+  std::list<Connection>::iterator self;
+};
+
+struct Worker {
+  Worker(const ServerOptions& o, Server& s) : options(o), server(s) {}
+
+  const ServerOptions& options;
+  Server& server;
+  asio::io_context io{1};  // one thread runs it: lets Asio skip its internal locking
+  tcp::acceptor acceptor{io};
+  asio::steady_timer sweep_timer{io};
+  asio::steady_timer accept_retry_timer{io};
+  std::unique_ptr<Handler> handler;
+  std::list<Connection> connections;  // stable addresses: completion handlers hold references
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  uint64_t tick = 0;                  // whole seconds since start, advanced by the sweep
+  char date[kHttpDateLength] = {};
+  bool stopping = false;
+  uint64_t stop_tick = 0;
+
+  // ---- lifecycle ----
+  void start() {
+    refresh_clock();
+    accept();
+    schedule_sweep();
+  }
+
+  void begin_stop() {
+    if (stopping) return;
+    stopping = true;
+    stop_tick = tick;
+    error_code ignored;
+    acceptor.close(ignored);
+    accept_retry_timer.cancel();
+    for (auto& c : connections)
+      if (is_idle(c)) c.socket.close(ignored);
+    finish_stop_if_drained();
+  }
+
+  void finish_stop_if_drained() {
+    if (stopping && connections.empty()) sweep_timer.cancel();
+  }
+
+  void refresh_clock() {
+    tick = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count());
+    format_http_date(std::time(nullptr), date);
+  }
+
+  void schedule_sweep() {
+    sweep_timer.expires_after(std::chrono::seconds(1));
+    sweep_timer.async_wait([this](error_code ec) {
+      if (ec) return;
+      sweep();
+      if (stopping && connections.empty()) return;
+      schedule_sweep();
+    });
+  }
+
+  // Closing a socket makes its single pending operation complete with an error, and that
+  // completion handler destroys the connection: so this never frees a connection itself.
+  void sweep() {
+    refresh_clock();
+    const uint64_t idle_limit = static_cast<uint64_t>(options.idle_timeout.count());
+    const bool grace_over = stopping && tick - stop_tick >= static_cast<uint64_t>(options.shutdown_grace.count());
+    error_code ignored;
+    for (auto& c : connections) {
+      if (!c.socket.is_open()) continue;
+      const uint64_t age = tick - c.last_activity;
+      bool expired = age > idle_limit || (c.state == Connection::State::Lingering && age >= kLingerSeconds);
+      if (stopping && (grace_over || is_idle(c))) expired = true;
+      if (expired) c.socket.close(ignored);
+    }
+  }
+
+  static bool is_idle(const Connection& c) {
+    return c.state == Connection::State::Reading && c.buffer.size() == 0 && c.parser && !c.parser->got_some();
+  }
+
+  // ---- accepting ----
+  void accept() {
+    acceptor.async_accept([this](error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == asio::error::operation_aborted || stopping || !acceptor.is_open()) return;
+        // EMFILE and friends: back off instead of spinning on a failing accept.
+        spdlog::warn("http: accept failed: {}", ec.message());
+        accept_retry_timer.expires_after(std::chrono::milliseconds(100));
+        accept_retry_timer.async_wait([this](error_code e) {
+          if (!e && !stopping) accept();
+        });
+        return;
+      }
+      if (stopping) return;
+      error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      auto& c = connections.emplace_back(*this, std::move(socket));
+      c.self = std::prev(connections.end());
+      c.last_activity = tick;
+      const auto remote = c.socket.remote_endpoint(ignored);
+      if (!ignored) c.remote_address = remote.address().to_string();
+      read_request(c);
+      accept();
+    });
+  }
+
+  void destroy(Connection& c) {
+    error_code ignored;
+    c.socket.close(ignored);
+    connections.erase(c.self);
+    finish_stop_if_drained();
+  }
+
+  // ---- reading ----
+  void read_request(Connection& c) {
+    c.state = Connection::State::Reading;
+    c.parser.emplace();
+    c.parser->body_limit(options.max_body_bytes);
+    c.parser->header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(options.max_header_bytes, UINT32_MAX)));
+    bhttp::async_read_header(c.socket, c.buffer, *c.parser, [this, &c](error_code ec, size_t) {
+      if (ec) return on_read_error(c, ec);
+      c.last_activity = tick;
+      auto& message = c.parser->get();
+      if (message.version() != 10 && message.version() != 11) return respond_error(c, 505);
+      if (c.parser->is_done()) return handle(c);
+      if (message.version() == 11 && iequals(message[bhttp::field::expect], "100-continue")) {
+        // curl waits for this before sending bodies over 1 KiB.
+        c.state = Connection::State::Writing;
+        asio::async_write(c.socket, asio::buffer(kContinue.data(), kContinue.size()),
+                          [this, &c](error_code e, size_t) {
+                            if (e) return destroy(c);
+                            read_body(c);
+                          });
+        return;
+      }
+      read_body(c);
+    });
+  }
+
+  void read_body(Connection& c) {
+    c.state = Connection::State::Reading;
+    bhttp::async_read(c.socket, c.buffer, *c.parser, [this, &c](error_code ec, size_t) {
+      if (ec) return on_read_error(c, ec);
+      c.last_activity = tick;
+      handle(c);
+    });
+  }
+
+  void on_read_error(Connection& c, const error_code& ec) {
+    if (ec == bhttp::error::body_limit) return respond_error(c, 413);
+    if (ec == bhttp::error::header_limit) return respond_error(c, 431);
+    if (is_http_parse_error(ec) && ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      spdlog::debug("http: malformed request from {}: {}", c.remote_address, ec.message());
+      return respond_error(c, 400);
+    }
+    destroy(c);  // the peer closed, the sweep closed the socket, or the network failed
+  }
+
+  // ---- answering ----
+  void fill_request(Connection& c) {
+    auto& message = c.parser->get();
+    Request& r = c.request;
+    r.method.assign(message.method_string());
+    r.target.assign(message.target());
+    split_target(r);
+    // Reuse the previous request's header strings: steady-state keep-alive allocates nothing here.
+    size_t n = 0;
+    for (const auto& field : message) {
+      if (n == r.headers.size()) r.headers.emplace_back();
+      assign_lower(r.headers[n].first, field.name_string());
+      r.headers[n].second.assign(field.value());
+      ++n;
+    }
+    r.headers.resize(n);
+    r.body = std::move(message.body());
+    r.remote_address = c.remote_address;
+    r.keep_alive = message.keep_alive();
+  }
+
+  void handle(Connection& c) {
+    c.state = Connection::State::Handling;
+    fill_request(c);
+    const bool head_request = c.parser->get().method() == bhttp::verb::head;
+    const bool http10 = c.parser->get().version() == 10;
+    Response& response = c.response;
+    response.status = 200;
+    response.headers.clear();
+    response.body.clear();
+    try {
+      handler->handle(c.request, response);
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler failed on {} {}: {}", c.request.method, c.request.path, e.what());
+      reset_to_error(response, 500);
+    } catch (...) {
+      spdlog::error("http: handler failed on {} {} with a non-standard exception", c.request.method, c.request.path);
+      reset_to_error(response, 500);
+    }
+    const bool close = !c.request.keep_alive || stopping;
+    write_response(c, head_request, close, http10 && !close);
+  }
+
+  static void reset_to_error(Response& response, int status) {
+    response.status = status;
+    response.headers.clear();
+    response.body.clear();
+  }
+
+  void respond_error(Connection& c, int status) {
+    reset_to_error(c.response, status);
+    write_response(c, false, true, false);
+  }
+
+  void write_response(Connection& c, bool head_request, bool close, bool http10_keep_alive) {
+    c.head.clear();
+    ResponseFraming framing;
+    framing.date = std::string_view(date, sizeof date);
+    framing.head_request = head_request;
+    framing.close = close;
+    framing.http10_keep_alive = http10_keep_alive;
+    const HeadResult result = append_response_head(c.response, framing, c.head);
+    c.close_after_write = result.close;
+    c.state = Connection::State::Writing;
+    auto done = [this, &c](error_code ec, size_t) { on_written(c, ec); };
+    if (result.send_body && c.response.body.size() > kInlineBodyLimit) {
+      const std::array<asio::const_buffer, 2> buffers{asio::buffer(c.head), asio::buffer(c.response.body)};
+      asio::async_write(c.socket, buffers, std::move(done));
+      return;
+    }
+    if (result.send_body) c.head.append(c.response.body);
+    asio::async_write(c.socket, asio::buffer(c.head), std::move(done));
+  }
+
+  void on_written(Connection& c, const error_code& ec) {
+    if (ec) return destroy(c);
+    c.last_activity = tick;
+    release_if_large(c.response.body);
+    release_if_large(c.request.body);
+    release_if_large(c.head);
+    if (c.close_after_write || stopping) return linger_close(c);
+    if (c.buffer.capacity() > kKeepCapacity && c.buffer.size() == 0) c.buffer.shrink_to_fit();
+    read_request(c);
+  }
+
+  // Closing with unread input makes the kernel send RST, which can destroy the response we just
+  // wrote before the client reads it (413 with the body still arriving). So: half-close, then
+  // drain input until the peer closes, the limit is hit or the sweep gives up.
+  void linger_close(Connection& c) {
+    c.state = Connection::State::Lingering;
+    error_code ignored;
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    c.buffer.clear();
+    drain(c);
+  }
+
+  void drain(Connection& c) {
+    c.socket.async_read_some(c.buffer.prepare(16 * 1024), [this, &c](error_code ec, size_t n) {
+      c.drained += n;
+      if (ec || c.drained > kLingerDrainLimit) return destroy(c);
+      drain(c);
+    });
+  }
+};
+
+struct Server::Impl {
+  ServerOptions options;
+  HandlerFactory factory;
+  std::vector<std::unique_ptr<Worker>> workers;
+  uint16_t bound_port = 0;
+  std::atomic<bool> stop_requested{false};
+  std::mutex failure_mutex;
+  std::exception_ptr failure;
+
+  void run_worker(Server& server, Worker& w) {
+    try {
+      w.handler = factory();
+      if (!w.handler) throw std::runtime_error("the handler factory returned no handler");
+    } catch (...) {
+      {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      }
+      spdlog::error("http: could not create a request handler; stopping the server");
+      server.stop();
+      error_code ignored;
+      w.acceptor.close(ignored);
+      return;
+    }
+    w.start();
+    for (;;) {
+      try {
+        w.io.run();
+        break;
+      } catch (const std::exception& e) {
+        spdlog::error("http: unexpected error in the event loop: {}", e.what());
+      }
+    }
+    w.handler.reset();  // on its own thread: handlers may own thread-bound state
+  }
+};
+
+Server::Server(ServerOptions options, HandlerFactory factory) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->factory = std::move(factory);
+  if (impl_->options.threads == 0) impl_->options.threads = 1;
+}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  auto& impl = *impl_;
+  if (!impl.workers.empty()) throw std::runtime_error("listen() was already called");
+  const ServerOptions& o = impl.options;
+  const std::string where = o.host + ":" + std::to_string(o.port);
+
+  tcp::endpoint endpoint;
+  {
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    error_code ec;
+    auto results = resolver.resolve(o.host, std::to_string(o.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || results.empty())
+      throw std::runtime_error("cannot resolve host '" + o.host + "': " + (ec ? ec.message() : "no address"));
+    endpoint = results.begin()->endpoint();
+  }
+
+  const bool reuse_port = o.threads > 1;
+  if (reuse_port && o.port != 0) {
+    // SO_REUSEPORT would let us silently share a port with another server of the same user:
+    // a probe bind without it fails if anyone already listens there.
+    asio::io_context io;
+    tcp::acceptor probe(io);
+    error_code ec;
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) probe.bind(endpoint, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  }
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < o.threads; ++i) {
+    auto w = std::make_unique<Worker>(impl.options, *this);
+    error_code ec;
+    w->acceptor.open(endpoint.protocol(), ec);
+    if (!ec) w->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec && reuse_port) w->acceptor.set_option(ReusePort(true), ec);
+    if (!ec) w->acceptor.bind(endpoint, ec);
+    if (!ec) w->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+    if (i == 0) {
+      endpoint.port(w->acceptor.local_endpoint().port());
+      impl.bound_port = endpoint.port();
+    }
+    workers.push_back(std::move(w));
+  }
+  impl.workers = std::move(workers);
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::run() {
+  auto& impl = *impl_;
+  if (impl.workers.empty()) throw std::runtime_error("Server::run() needs a successful listen() first");
+  std::vector<std::thread> threads;
+  threads.reserve(impl.workers.size() - 1);
+  for (size_t i = 1; i < impl.workers.size(); ++i)
+    threads.emplace_back([this, i] { impl_->run_worker(*this, *impl_->workers[i]); });
+  impl.run_worker(*this, *impl.workers[0]);
+  for (auto& t : threads) t.join();
+  if (impl.failure) std::rethrow_exception(impl.failure);
+}
+
+void Server::stop() {
+  auto& impl = *impl_;
+  impl.stop_requested = true;
+  for (auto& w : impl.workers) asio::post(w->io, [worker = w.get()] { worker->begin_stop(); });
+}
+
+}  // namespace wws::http

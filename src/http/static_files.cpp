@@ -1,0 +1,299 @@
+// Static files from public/: safe path resolution, content types, validators and 304s.
+#include "http/static_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "http/http_date.h"
+
+namespace wws::http {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kMaxPathLength = 4096;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Strict UTF-8 (no overlong forms, no surrogates): %C0%AE-style tricks decode to invalid bytes.
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { ++i; continue; }
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+    else return false;
+    if (s.size() - i - 1 < n) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// Decodes one path segment; nullopt when it is malformed or could step outside its folder.
+std::optional<std::string> decode_segment(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '%') {
+      if (i + 2 >= raw.size()) return std::nullopt;
+      const int hi = hex_value(raw[i + 1]), lo = hex_value(raw[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      c = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    // A decoded separator would let one segment name another folder: refuse it outright.
+    if (c == '/' || c == '\\' || c == '\0') return std::nullopt;
+    out.push_back(c);
+  }
+  if (out == "..") return std::nullopt;
+  if (!is_valid_utf8(out)) return std::nullopt;
+  return out;
+}
+
+bool is_regular_file_at(const fs::path& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool is_inside(const std::string& root, const std::string& candidate) {
+  return candidate.size() > root.size() && candidate.compare(0, root.size(), root) == 0 &&
+         (root.back() == '/' || candidate[root.size()] == '/');
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Weak comparison (RFC 9110 §8.8.3.2): the W/ prefix is ignored on both sides.
+bool etag_list_matches(std::string_view list, std::string_view etag) {
+  if (trim(list) == "*") return true;
+  auto opaque = [](std::string_view t) {
+    t = trim(t);
+    if (t.size() >= 2 && t[0] == 'W' && t[1] == '/') t.remove_prefix(2);
+    return t;
+  };
+  const std::string_view ours = opaque(etag);
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string_view::npos) end = list.size();
+    if (opaque(list.substr(pos, end - pos)) == ours) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+void append_hex(std::string& out, uint64_t v) {
+  char buf[17];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v, 16).ptr;
+  out.append(buf, end);
+}
+
+std::string make_etag(const struct stat& st) {
+  std::string etag = "W/\"";
+  append_hex(etag, static_cast<uint64_t>(st.st_size));
+  etag.push_back('-');
+  append_hex(etag, static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec));
+  etag.push_back('"');
+  return etag;
+}
+
+void read_all(int fd, std::string& out, size_t size) {
+  out.resize(size);
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, out.data() + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  out.resize(done);  // a file that shrank while read is served as read
+}
+
+}  // namespace
+
+StaticFiles::StaticFiles(fs::path public_dir, std::string prefix) : prefix_(std::move(prefix)) {
+  std::error_code ec;
+  if (fs::is_directory(public_dir, ec)) {
+    root_ = fs::canonical(public_dir, ec);
+    enabled_ = !ec;
+  }
+}
+
+std::optional<fs::path> StaticFiles::resolve(std::string_view request_path) const {
+  if (!enabled_ || request_path.size() > kMaxPathLength) return std::nullopt;
+  if (!prefix_.empty()) {
+    if (request_path.substr(0, prefix_.size()) != prefix_) return std::nullopt;
+    request_path.remove_prefix(prefix_.size());
+    if (!request_path.empty() && request_path.front() != '/') return std::nullopt;  // "/apple" under "/app"
+  }
+  if (request_path.empty()) request_path = "/";
+  if (request_path.front() != '/') return std::nullopt;
+
+  // Empty and "." segments are dropped (as NormalizePath did); every other one is decoded alone.
+  fs::path relative;
+  bool any = false;
+  size_t pos = 1;
+  while (pos <= request_path.size()) {
+    size_t end = request_path.find('/', pos);
+    if (end == std::string_view::npos) end = request_path.size();
+    const std::string_view raw = request_path.substr(pos, end - pos);
+    pos = end + 1;
+    if (raw.empty()) continue;
+    auto segment = decode_segment(raw);
+    if (!segment) return std::nullopt;
+    if (segment->empty() || *segment == ".") continue;
+    relative /= *segment;
+    any = true;
+  }
+
+  const fs::path base = any ? root_ / relative : root_;
+  std::array<fs::path, 3> candidates;
+  size_t count = 0;
+  if (any) candidates[count++] = base;
+  candidates[count++] = base / "index.html";
+  if (any) candidates[count++] = fs::path(base.native() + ".html");
+
+  const std::string& root = root_.native();
+  for (size_t i = 0; i < count; ++i) {
+    if (!is_regular_file_at(candidates[i])) continue;
+    // realpath() follows every symlink: the file really read must still live under public/.
+    char* real = ::realpath(candidates[i].c_str(), nullptr);
+    if (!real) continue;
+    std::string resolved(real);
+    std::free(real);
+    if (is_inside(root, resolved)) return fs::path(std::move(resolved));
+  }
+  return std::nullopt;
+}
+
+void StaticFiles::serve(const Request& request, const fs::path& file, Response& response, int status) const {
+  response.headers.clear();
+  response.body.clear();
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fd >= 0) ::close(fd);
+    spdlog::warn("static: cannot read {}", file.string());
+    response.status = 404;
+    return;
+  }
+
+  std::string etag = make_etag(st);
+  const std::string last_modified = http_date(st.st_mtim.tv_sec);
+  response.headers.emplace_back("Cache-Control", "no-cache");
+
+  bool not_modified = false;
+  if (status == 200 && (request.method == "GET" || request.method == "HEAD")) {
+    const std::string_view if_none_match = request.header("if-none-match");
+    if (!if_none_match.empty()) {
+      not_modified = etag_list_matches(if_none_match, etag);
+    } else if (const std::string_view ims = request.header("if-modified-since"); !ims.empty()) {
+      const auto since = parse_http_date(trim(ims));
+      not_modified = since && st.st_mtim.tv_sec <= *since;
+    }
+  }
+  response.headers.emplace_back("ETag", std::move(etag));
+  response.headers.emplace_back("Last-Modified", last_modified);
+  if (not_modified) {
+    ::close(fd);
+    response.status = 304;
+    return;
+  }
+
+  response.headers.emplace_back("Content-Type", std::string(content_type_for(file)));
+  if (static_cast<uint64_t>(st.st_size) > (64ull << 20))
+    spdlog::warn("static: serving a large file ({} bytes) from memory: {}", st.st_size, file.string());
+  // Read for HEAD too: the server sizes Content-Length from the body and then drops it.
+  read_all(fd, response.body, static_cast<size_t>(st.st_size));
+  ::close(fd);
+  response.status = status;
+}
+
+void StaticFiles::not_found(const Request& request, Response& response) const {
+  response.headers.clear();
+  response.body.clear();
+  response.status = 404;
+  if (!enabled_) return;
+  const fs::path page = root_ / "404.html";
+  if (!is_regular_file_at(page)) return;
+  char* real = ::realpath(page.c_str(), nullptr);
+  if (!real) return;
+  const std::string resolved(real);
+  std::free(real);
+  if (is_inside(root_.native(), resolved)) serve(request, resolved, response, 404);
+}
+
+std::string_view content_type_for(const fs::path& file) {
+  std::string ext = file.extension().string();
+  for (char& c : ext)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  struct Entry {
+    std::string_view ext, type;
+  };
+  static constexpr Entry kTypes[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json; charset=utf-8"},
+      {".map", "application/json; charset=utf-8"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".md", "text/markdown; charset=utf-8"},
+      {".csv", "text/csv; charset=utf-8"},
+      {".xml", "application/xml; charset=utf-8"},
+      {".svg", "image/svg+xml; charset=utf-8"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".avif", "image/avif"},
+      {".ico", "image/x-icon"},
+      {".wasm", "application/wasm"},
+      {".pdf", "application/pdf"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".ttf", "font/ttf"},
+      {".otf", "font/otf"},
+      {".mp4", "video/mp4"},
+      {".webm", "video/webm"},
+      {".mp3", "audio/mpeg"},
+      {".wav", "audio/wav"},
+      {".ogg", "audio/ogg"},
+      {".zip", "application/zip"},
+  };
+  for (const auto& e : kTypes)
+    if (e.ext == ext) return e.type;
+  return "application/octet-stream";
+}
+
+}  // namespace wws::http
