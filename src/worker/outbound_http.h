@@ -1,0 +1,45 @@
+// Outbound HTTP for workers (reference §1.5), with the worker's [features.http_requests]
+// permissions enforced on every hop: redirects are followed by wws itself and each new host
+// is checked again (the original let redirects escape allowed_hosts).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/worker_config.h"
+
+namespace wws::worker {
+
+struct OutboundRequest {
+  std::string method = "GET";
+  std::string uri;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// The original's http-error enum, in its order: the numbers cross the guest ABI.
+enum class OutboundError : uint8_t {
+  InvalidRequest = 0,
+  InvalidRequestBody = 1,
+  InvalidResponseBody = 2,
+  NotAllowed = 3,
+  InternalError = 4,
+  Timeout = 5,
+  RedirectLoop = 6,
+};
+
+struct OutboundResponse {
+  bool ok = false;
+  OutboundError error = OutboundError::InternalError;
+  std::string message;  // when !ok
+  uint16_t status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
+  std::string body;
+};
+
+OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, const OutboundRequest& request,
+                               std::chrono::milliseconds timeout);
+
+}  // namespace wws::worker
