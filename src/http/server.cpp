@@ -103,10 +103,12 @@ struct Connection {
 };
 
 struct Worker {
-  Worker(const ServerOptions& o, Server& s) : options(o), server(s) {}
+  Worker(const ServerOptions& o, const std::atomic<bool>& stop) : options(o), stop_requested(stop) {}
 
   const ServerOptions& options;
-  Server& server;
+  // Set by stop() on any thread before the posted begin_stop() runs here; a handler busy on this
+  // thread delays that post, so its response checks the flag to announce the close.
+  const std::atomic<bool>& stop_requested;
   asio::io_context io{1};  // one thread runs it: lets Asio skip its internal locking
   tcp::acceptor acceptor{io};
   asio::steady_timer sweep_timer{io};
@@ -295,7 +297,7 @@ struct Worker {
       spdlog::error("http: handler failed on {} {} with a non-standard exception", c.request.method, c.request.path);
       reset_to_error(response, 500);
     }
-    const bool close = !c.request.keep_alive || stopping;
+    const bool close = !c.request.keep_alive || stopping || stop_requested.load(std::memory_order_relaxed);
     write_response(c, head_request, close, http10 && !close);
   }
 
@@ -439,7 +441,7 @@ void Server::listen() {
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < o.threads; ++i) {
-    auto w = std::make_unique<Worker>(impl.options, *this);
+    auto w = std::make_unique<Worker>(impl.options, impl.stop_requested);
     error_code ec;
     w->acceptor.open(endpoint.protocol(), ec);
     if (!ec) w->acceptor.set_option(asio::socket_base::reuse_address(true), ec);

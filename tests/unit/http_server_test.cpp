@@ -1,0 +1,468 @@
+// The server over real sockets: a Server on port 0 runs in a thread; plain blocking sockets talk
+// to it byte by byte, so framing (keep-alive, pipelining, HEAD, 100-continue) is checked exactly.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "http/server.h"
+
+namespace wws::http {
+namespace {
+using namespace std::chrono_literals;
+
+class TestHandler : public Handler {
+ public:
+  explicit TestHandler(std::atomic<int>* created) : thread_(std::this_thread::get_id()) {
+    if (created) ++*created;
+  }
+  void handle(const Request& req, Response& res) override {
+    if (req.path == "/hello") {
+      res.headers.emplace_back("Content-Type", "text/plain");
+      res.body = "Hello";
+    } else if (req.path == "/echo") {
+      res.headers.emplace_back("X-Method", req.method);
+      res.headers.emplace_back("X-Query", req.query);
+      res.headers.emplace_back("X-Agent", std::string(req.header("user-agent")));
+      res.body = req.body;
+    } else if (req.path == "/cookies") {
+      res.headers.emplace_back("Set-Cookie", "a=1; Path=/");
+      res.headers.emplace_back("Set-Cookie", "b=2; Path=/");
+    } else if (req.path == "/inject") {
+      res.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
+      res.headers.emplace_back("X-Good", "ok");
+    } else if (req.path == "/throw") {
+      throw std::runtime_error("boom");
+    } else if (req.path == "/slow") {
+      std::this_thread::sleep_for(400ms);
+      res.body = "slow done";
+    } else if (req.path == "/thread") {
+      res.body = std::this_thread::get_id() == thread_ ? "same" : "different";
+    } else {
+      res.status = 404;
+    }
+  }
+
+ private:
+  std::thread::id thread_;
+};
+
+class RunningServer {
+ public:
+  explicit RunningServer(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<Server>(options, [this] { return std::make_unique<TestHandler>(&created); });
+    server_->listen();
+    thread_ = std::thread([this] {
+      server_->run();
+      finished = true;
+    });
+  }
+  ~RunningServer() { stop(); }
+  void stop() {
+    if (!thread_.joinable()) return;
+    server_->stop();
+    thread_.join();
+  }
+  uint16_t port() const { return server_->port(); }
+  Server& server() { return *server_; }
+
+  std::atomic<int> created{0};
+  std::atomic<bool> finished{false};
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+struct RawResponse {
+  int status = 0;
+  std::string status_line;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  std::string header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (Response::strcase_equal(k, name)) return v;
+    return {};
+  }
+  size_t count(std::string_view name) const {
+    size_t n = 0;
+    for (const auto& [k, v] : headers) n += Response::strcase_equal(k, name);
+    return n;
+  }
+};
+
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  bool connected() const { return connected_; }
+
+  void send(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+
+  // Reads one response; a HEAD answer has no body whatever Content-Length says.
+  std::optional<RawResponse> read_response(bool head_request = false) {
+    size_t end;
+    while ((end = pending_.find("\r\n\r\n")) == std::string::npos)
+      if (!fill()) return std::nullopt;
+    RawResponse r;
+    const std::string head = pending_.substr(0, end);
+    pending_.erase(0, end + 4);
+    size_t line_end = head.find("\r\n");
+    r.status_line = head.substr(0, line_end);
+    r.status = std::stoi(r.status_line.substr(9, 3));
+    while (line_end != std::string::npos) {
+      const size_t start = line_end + 2;
+      line_end = head.find("\r\n", start);
+      const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+      const size_t colon = line.find(": ");
+      r.headers.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    }
+    const std::string length = r.header("Content-Length");
+    const size_t n = head_request || length.empty() ? 0 : std::stoul(length);
+    while (pending_.size() < n)
+      if (!fill()) return std::nullopt;
+    r.body = pending_.substr(0, n);
+    pending_.erase(0, n);
+    return r;
+  }
+
+  std::string read_exact(size_t n) {
+    while (pending_.size() < n)
+      if (!fill()) break;
+    std::string out = pending_.substr(0, n);
+    pending_.erase(0, out.size());
+    return out;
+  }
+
+  // True when the server closed the connection (EOF or reset) before the receive timeout.
+  bool closed_by_peer() {
+    if (!pending_.empty()) return false;
+    char c;
+    const ssize_t n = ::recv(fd_, &c, 1, 0);
+    if (n > 0) pending_.push_back(c);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+
+ private:
+  bool fill() {
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    pending_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string pending_;
+};
+
+TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
+  RunningServer s;
+  Client c(s.port());
+  ASSERT_TRUE(c.connected());
+  for (int i = 0; i < 3; ++i) {
+    c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status_line, "HTTP/1.1 200 OK");
+    EXPECT_EQ(r->body, "Hello");
+    EXPECT_EQ(r->header("Content-Length"), "5");
+    EXPECT_EQ(r->header("Content-Type"), "text/plain");
+    EXPECT_EQ(r->header("Date").size(), 29u);
+    EXPECT_EQ(r->count("Connection"), 0u);
+  }
+}
+
+TEST(HttpServer, PipelinedRequestsAnswerInOrder) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+         "POST /echo?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nUser-Agent: t\r\n\r\nbody"
+         "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto a = c.read_response(), b = c.read_response(), d = c.read_response();
+  ASSERT_TRUE(a && b && d);
+  EXPECT_EQ(a->body, "Hello");
+  EXPECT_EQ(b->body, "body");
+  EXPECT_EQ(b->header("X-Method"), "POST");
+  EXPECT_EQ(b->header("X-Query"), "x=1");
+  EXPECT_EQ(b->header("X-Agent"), "t");
+  EXPECT_EQ(d->body, "Hello");
+}
+
+TEST(HttpServer, HeadHasLengthButNoBody) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("HEAD /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response(true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Content-Length"), "5");
+  // No body bytes were sent: the next thing on the wire is the next response.
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(c.read_exact(15), "HTTP/1.1 200 OK");
+}
+
+TEST(HttpServer, ChunkedRequestBody) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "abcde");
+}
+
+TEST(HttpServer, TooLargeBodyGets413AndClose) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  RunningServer s(o);
+  Client c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(2000, 'x'));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_line, "HTTP/1.1 413 Payload Too Large");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+
+  // A chunked body is limited as it arrives.
+  Client chunked(s.port());
+  chunked.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" + std::string(2048, 'y') +
+               "\r\n0\r\n\r\n");
+  auto rc = chunked.read_response();
+  ASSERT_TRUE(rc);
+  EXPECT_EQ(rc->status, 413);
+}
+
+TEST(HttpServer, HugeHeadGets431) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  RunningServer s(o);
+  Client c(s.port());
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST(HttpServer, GarbageGets400AndClose) {
+  RunningServer s;
+  for (std::string garbage : {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 14),
+                              std::string("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
+                              std::string("POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n")}) {
+    Client c(s.port());
+    c.send(garbage);
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << garbage;
+    EXPECT_EQ(r->status_line, "HTTP/1.1 400 Bad Request");
+    EXPECT_TRUE(c.closed_by_peer());
+  }
+  // The server is still fine.
+  Client ok(s.port());
+  ok.send("GET /hello HTTP/1.1\r\n\r\n");
+  auto r = ok.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "Hello");
+}
+
+TEST(HttpServer, ExpectContinue) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(c.read_exact(25), "HTTP/1.1 100 Continue\r\n\r\n");
+  c.send("0123456789");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "0123456789");
+}
+
+TEST(HttpServer, ExpectContinueWithTooLargeBodyGets413Directly) {
+  ServerOptions o;
+  o.max_body_bytes = 8;
+  RunningServer s(o);
+  Client c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST(HttpServer, RepeatedSetCookieHeadersPreserved) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /cookies HTTP/1.1\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->count("Set-Cookie"), 2u);
+  std::vector<std::string> cookies;
+  for (const auto& [k, v] : r->headers)
+    if (k == "Set-Cookie") cookies.push_back(v);
+  EXPECT_EQ(cookies, (std::vector<std::string>{"a=1; Path=/", "b=2; Path=/"}));
+}
+
+TEST(HttpServer, HeaderInjectionBlocked) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /inject HTTP/1.1\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->count("Injected"), 0u);
+  EXPECT_EQ(r->count("X-Bad"), 0u);
+  EXPECT_EQ(r->header("X-Good"), "ok");
+}
+
+TEST(HttpServer, HandlerExceptionGives500AndConnectionSurvives) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /throw HTTP/1.1\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_line, "HTTP/1.1 500 Internal Server Error");
+  c.send("GET /hello HTTP/1.1\r\n\r\n");
+  auto again = c.read_response();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body, "Hello");
+}
+
+TEST(HttpServer, Http10KeepAliveSemantics) {
+  RunningServer s;
+  Client plain(s.port());
+  plain.send("GET /hello HTTP/1.0\r\n\r\n");
+  auto r = plain.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(plain.closed_by_peer());
+
+  Client kept(s.port());
+  for (int i = 0; i < 2; ++i) {
+    kept.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    auto k = kept.read_response();
+    ASSERT_TRUE(k);
+    EXPECT_EQ(k->header("Connection"), "keep-alive");
+    EXPECT_EQ(k->body, "Hello");
+  }
+
+  Client closing(s.port());
+  closing.send("GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+  auto cl = closing.read_response();
+  ASSERT_TRUE(cl);
+  EXPECT_EQ(cl->header("Connection"), "close");
+  EXPECT_TRUE(closing.closed_by_peer());
+}
+
+TEST(HttpServer, GracefulStopFinishesRequestsInFlight) {
+  RunningServer s;
+  Client busy(s.port()), idle(s.port());
+  idle.send("GET /hello HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(idle.read_response());
+  busy.send("GET /slow HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(100ms);  // /slow is now inside the handler
+  const auto before = std::chrono::steady_clock::now();
+  std::thread stopper([&] { s.server().stop(); });
+  auto r = busy.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "slow done");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(busy.closed_by_peer());
+  EXPECT_TRUE(idle.closed_by_peer());
+  stopper.join();
+  for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(s.finished);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 4s);
+  Client late(s.port());
+  EXPECT_FALSE(late.connected());
+}
+
+TEST(HttpServer, GraceLimitsHowLongStopWaits) {
+  ServerOptions o;
+  o.shutdown_grace = std::chrono::seconds(1);
+  RunningServer s(o);
+  Client partial(s.port());
+  partial.send("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly part");  // never completes
+  std::this_thread::sleep_for(100ms);
+  s.server().stop();
+  for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(s.finished);
+  EXPECT_TRUE(partial.closed_by_peer());
+}
+
+TEST(HttpServer, IdleConnectionsAreClosed) {
+  ServerOptions o;
+  o.idle_timeout = std::chrono::seconds(1);
+  RunningServer s(o);
+  Client silent(s.port()), slowloris(s.port());
+  slowloris.send("GET /hello HTTP/1.1\r\nX-Slow: ");
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.closed_by_peer());
+  EXPECT_TRUE(slowloris.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4500ms);
+}
+
+TEST(HttpServer, HandlersAreCreatedOnTheirOwnThreads) {
+  ServerOptions o;
+  o.threads = 2;
+  RunningServer s(o);
+  for (int i = 0; i < 20; ++i) {
+    Client c(s.port());
+    c.send("GET /thread HTTP/1.1\r\n\r\n");
+    auto r = c.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "same");
+  }
+  EXPECT_EQ(s.created.load(), 2);
+}
+
+TEST(HttpServer, ListenReportsPortInUse) {
+  RunningServer first;
+  for (unsigned threads : {1u, 2u}) {
+    ServerOptions o;
+    o.port = first.port();
+    o.threads = threads;
+    Server second(o, [] { return std::make_unique<TestHandler>(nullptr); });
+    try {
+      second.listen();
+      ADD_FAILURE() << "listen() on a busy port succeeded with " << threads << " threads";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(std::to_string(first.port())), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(HttpServer, FactoryFailureStopsRun) {
+  ServerOptions o;
+  o.port = 0;
+  Server s(o, []() -> std::unique_ptr<Handler> { throw std::runtime_error("no isolate"); });
+  s.listen();
+  EXPECT_THROW(s.run(), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace wws::http
