@@ -15,9 +15,15 @@
 namespace wws::worker {
 
 // Fields of the stdin JSON, in the original's order: url, method, headers, body, kv, params.
-// Beyond the original: a body that is not valid UTF-8 is sent base64-encoded with
-// "base64": true (old kits ignore the flag); repeated request headers are joined with ", "
-// ("; " for cookie), header names keep '_'.
+// The output is compact, with no trailing newline. Beyond the original:
+// - a body that is not valid UTF-8 is sent base64-encoded, with "base64": true right after
+//   "body" (old kits ignore the flag; the original sent "" instead);
+// - repeated request headers are joined into one value with ", " ("; " for cookie), in arrival
+//   order, at the position of the first one (the original kept only the last);
+// - header names keep '_';
+// - header values, url and params that are not valid UTF-8 (obs-text) have their stray bytes
+//   read as Latin-1, so the JSON stays valid (the original panicked).
+// kv_json is inserted as is: it must already be a JSON object ("" counts as "{}").
 struct InputFields {
   std::string_view url;     // full URL: scheme://host/path?query
   std::string_view method;
@@ -28,18 +34,23 @@ struct InputFields {
 };
 std::string build_input_json(const InputFields& in);
 
-// The stdout JSON. Required: "data" (string). Optional with defaults: "status" (200),
-// "headers" ({}; a value may be an array of strings for repeated headers like Set-Cookie),
-// "kv" (absent = no K/V changes), "base64" (false; when true "data" is decoded).
-// Trailing whitespace is fine; anything else after the document is an error.
+// The stdout JSON. Required: "data" (string). Optional, absent or null meaning the default:
+// "status" (200; must be an integer 100..999, the original silently used 200 instead),
+// "headers" ({}; a value is a string or an array of strings, one header line each, e.g. for
+// several Set-Cookie; names are kept as written, NOT '_' -> '-' as in the original; names must be
+// HTTP tokens and values must not contain CR, LF or NUL), "kv" (absent = no K/V changes; values
+// must be strings), "base64" (false; when true "data" is standard base64 with padding).
+// Unknown fields are ignored; a known field given twice is an error. Trailing whitespace is
+// fine; anything else after the document is an error.
 struct Output {
   int status = 200;
-  http::HeaderList headers;
+  http::HeaderList headers;  // in the order written; array values expand in place
   std::string body;  // decoded
   std::optional<kv::Map> kv;
 };
 
-// On failure returns nullopt and a short reason ("stdout is empty", "\"status\" is not a number", ...).
+// On failure returns nullopt and sets *error (if given) to a short reason meant for the log, e.g.
+// "the worker wrote nothing to stdout", "\"kv\" value for key \"counter\" must be a string, got 1".
 std::optional<Output> parse_output(std::string_view stdout_text, std::string* error);
 
 // Standard base64 with padding.

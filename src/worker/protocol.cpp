@@ -1,0 +1,372 @@
+// worker/protocol.cpp: the stdin/stdout JSON of the worker protocol (reference §1.1, §1.2).
+// The input is written by hand (it is built for every request); the output is parsed with
+// RapidJSON, which keeps string lengths, so embedded NULs in "data" survive.
+#include "worker/protocol.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+
+#include "kv/json.h"
+
+namespace wws::worker {
+namespace {
+
+constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void append_base64(std::string& out, std::string_view bytes) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const std::size_t n = bytes.size();
+  const std::size_t start = out.size();
+  out.resize(start + (n + 2) / 3 * 4);
+  char* o = out.data() + start;
+  std::size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const std::uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+    *o++ = kBase64Alphabet[v >> 18];
+    *o++ = kBase64Alphabet[(v >> 12) & 63];
+    *o++ = kBase64Alphabet[(v >> 6) & 63];
+    *o++ = kBase64Alphabet[v & 63];
+  }
+  if (i < n) {
+    const std::uint32_t v = (p[i] << 16) | (i + 1 < n ? p[i + 1] << 8 : 0);
+    *o++ = kBase64Alphabet[v >> 18];
+    *o++ = kBase64Alphabet[(v >> 12) & 63];
+    *o++ = i + 1 < n ? kBase64Alphabet[(v >> 6) & 63] : '=';
+    *o++ = '=';
+  }
+}
+
+constexpr std::array<std::int8_t, 256> kBase64Values = [] {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int i = 0; i < 64; ++i) table[static_cast<unsigned char>(kBase64Alphabet[i])] = static_cast<std::int8_t>(i);
+  return table;
+}();
+
+// Writes a header value made of every value of `name` from index `first` on, joined the way
+// the HTTP semantics allow (RFC 9110 §5.3; cookie pairs use "; ", RFC 6265 §5.4).
+void append_joined_header(std::string& out, const http::HeaderList& headers, std::size_t first) {
+  const std::string& name = headers[first].first;
+  const std::string_view separator = name == "cookie" ? "; " : ", ";
+  out.push_back('"');
+  kv::json::append_escaped(out, headers[first].second);
+  for (std::size_t i = first + 1; i < headers.size(); ++i) {
+    if (headers[i].first != name) continue;
+    out.append(separator);
+    kv::json::append_escaped(out, headers[i].second);
+  }
+  out.push_back('"');
+}
+
+bool seen_before(const http::HeaderList& headers, std::size_t index) {
+  for (std::size_t i = 0; i < index; ++i)
+    if (headers[i].first == headers[index].first) return true;
+  return false;
+}
+
+void append_headers(std::string& out, const http::HeaderList* headers) {
+  out.push_back('{');
+  if (headers) {
+    bool first = true;
+    // Quadratic in the number of headers, which is small; it keeps the arrival order and
+    // allocates nothing.
+    for (std::size_t i = 0; i < headers->size(); ++i) {
+      if (seen_before(*headers, i)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      kv::json::append_string(out, (*headers)[i].first);
+      out.push_back(':');
+      append_joined_header(out, *headers, i);
+    }
+  }
+  out.push_back('}');
+}
+
+std::size_t estimate_input_size(const InputFields& in) {
+  std::size_t size = 96 + in.url.size() + in.method.size() + in.body.size() + in.kv_json.size();
+  if (in.headers)
+    for (const auto& [name, value] : *in.headers) size += name.size() + value.size() + 6;
+  if (in.params)
+    for (const auto& [name, value] : *in.params) size += name.size() + value.size() + 6;
+  return size + size / 16;
+}
+
+// --- output ---
+
+using JsonValue = rapidjson::Value;
+
+std::string describe(const JsonValue& value) {
+  if (value.IsNull()) return "null";
+  if (value.IsBool()) return value.GetBool() ? "true" : "false";
+  if (value.IsInt64()) return std::to_string(value.GetInt64());
+  if (value.IsUint64()) return std::to_string(value.GetUint64());
+  if (value.IsNumber()) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value.GetDouble());
+    return buffer;
+  }
+  if (value.IsString()) return "a string";
+  if (value.IsArray()) return "an array";
+  return "an object";
+}
+
+std::string_view view(const JsonValue& string_value) {
+  return {string_value.GetString(), string_value.GetStringLength()};
+}
+
+// Quotes a worker-provided name for an error message, cut short and without control bytes, so
+// the message stays one readable log line.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size() && i < 64; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out.push_back(c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c));
+  }
+  if (text.size() > 64) out += "...";
+  out.push_back('"');
+  return out;
+}
+
+bool is_token_char(unsigned char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_valid_header_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name)
+    if (!is_token_char(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+// CR and LF would split the response (header injection); NUL is rejected by every HTTP stack.
+bool is_valid_header_value(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+bool fail(std::string* error, std::string message) {
+  if (error) *error = std::move(message);
+  return false;
+}
+
+bool read_status(const JsonValue& value, Output& out, std::string* error) {
+  if (value.IsNull()) return true;
+  if (!value.IsInt() || value.GetInt() < 100 || value.GetInt() > 999)
+    return fail(error, "\"status\" must be an integer from 100 to 999, got " + describe(value));
+  out.status = value.GetInt();
+  return true;
+}
+
+bool add_header(std::string_view name, const JsonValue& value, Output& out, std::string* error) {
+  if (!value.IsString())
+    return fail(error, "\"headers\" value for " + quoted(name) + " must be a string or an array of strings");
+  if (!is_valid_header_value(view(value)))
+    return fail(error, "\"headers\" value for " + quoted(name) + " contains CR, LF or NUL");
+  out.headers.emplace_back(std::string(name), std::string(view(value)));
+  return true;
+}
+
+bool read_headers(const JsonValue& value, Output& out, std::string* error) {
+  if (value.IsNull()) return true;
+  if (!value.IsObject()) return fail(error, "\"headers\" must be an object, got " + describe(value));
+  for (const auto& member : value.GetObject()) {
+    const std::string_view name = view(member.name);
+    if (!is_valid_header_name(name))
+      return fail(error, "\"headers\" has an invalid HTTP header name " + quoted(name));
+    if (member.value.IsArray()) {
+      for (const auto& item : member.value.GetArray())
+        if (!add_header(name, item, out, error)) return false;
+    } else if (!add_header(name, member.value, out, error)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool read_kv(const JsonValue& value, Output& out, std::string* error) {
+  if (value.IsNull()) return true;
+  if (!value.IsObject()) return fail(error, "\"kv\" must be an object of strings, got " + describe(value));
+  kv::Map map;
+  for (const auto& member : value.GetObject()) {
+    const std::string_view key = view(member.name);
+    if (!member.value.IsString())
+      return fail(error, "\"kv\" value for key " + quoted(key) + " must be a string, got " + describe(member.value));
+    map.insert_or_assign(std::string(key), std::string(view(member.value)));  // a repeated key: last wins
+  }
+  out.kv = std::move(map);
+  return true;
+}
+
+bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+}  // namespace
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  append_base64(out, bytes);
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    const bool last = i + 4 == text.size();
+    const std::size_t digits = last ? 4 - padding : 4;
+    std::uint32_t v = 0;
+    for (std::size_t j = 0; j < 4; ++j) {
+      int digit = 0;
+      if (j < digits) {
+        digit = kBase64Values[static_cast<unsigned char>(text[i + j])];
+        if (digit < 0) return std::nullopt;  // '=' in the middle lands here too
+      }
+      v = (v << 6) | static_cast<std::uint32_t>(digit);
+    }
+    out.push_back(static_cast<char>(v >> 16));
+    if (digits > 2) out.push_back(static_cast<char>((v >> 8) & 0xFF));
+    if (digits > 3) out.push_back(static_cast<char>(v & 0xFF));
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view bytes) { return kv::json::is_valid_utf8(bytes); }
+
+std::string build_input_json(const InputFields& in) {
+  std::string out;
+  out.reserve(estimate_input_size(in));
+  out += "{\"url\":";
+  kv::json::append_string(out, in.url);
+  out += ",\"method\":";
+  kv::json::append_string(out, in.method);
+  out += ",\"headers\":";
+  append_headers(out, in.headers);
+  out += ",\"body\":\"";
+  const std::size_t body_start = out.size();
+  if (kv::json::append_escaped_utf8(out, in.body)) {
+    out += '"';
+  } else {
+    // Binary body: the original sent "" here; base64 keeps the bytes and the flag says so.
+    out.resize(body_start);
+    append_base64(out, in.body);
+    out += "\",\"base64\":true";
+  }
+  out += ",\"kv\":";
+  out += in.kv_json.empty() ? std::string_view("{}") : in.kv_json;
+  out += ",\"params\":{";
+  if (in.params) {
+    bool first = true;
+    for (const auto& [name, value] : *in.params) {
+      if (!first) out.push_back(',');
+      first = false;
+      kv::json::append_string(out, name);
+      out.push_back(':');
+      kv::json::append_string(out, value);
+    }
+  }
+  out += "}}";
+  return out;
+}
+
+std::optional<Output> parse_output(std::string_view stdout_text, std::string* error) {
+  std::size_t begin = 0;
+  while (begin < stdout_text.size() && is_json_whitespace(stdout_text[begin])) ++begin;
+  if (begin == stdout_text.size()) {
+    fail(error, "the worker wrote nothing to stdout");
+    return std::nullopt;
+  }
+
+  // In-situ parsing (strings decoded in place, in a NUL-terminated copy) is about twice as fast
+  // as copying every string into the document for large bodies. A raw NUL byte in stdout ends
+  // the parse there, and is then reported as invalid JSON or as content after the document.
+  std::string buffer(stdout_text);
+  rapidjson::InsituStringStream stream(buffer.data());
+  rapidjson::Document document;
+  document.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(stream);
+  if (document.HasParseError()) {
+    fail(error, std::string("stdout is not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
+                    " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
+    return std::nullopt;
+  }
+  for (std::size_t i = stream.Tell(); i < stdout_text.size(); ++i) {
+    if (!is_json_whitespace(stdout_text[i])) {
+      fail(error, "unexpected content after the JSON document (at byte " + std::to_string(i) + ")");
+      return std::nullopt;
+    }
+  }
+  if (!document.IsObject()) {
+    fail(error, "stdout must be a JSON object, got " + describe(document));
+    return std::nullopt;
+  }
+
+  // Find each known field once; a repeated one is ambiguous, so it is an error rather than a guess.
+  const JsonValue* data = nullptr;
+  const JsonValue* status = nullptr;
+  const JsonValue* headers = nullptr;
+  const JsonValue* kv = nullptr;
+  const JsonValue* base64 = nullptr;
+  for (const auto& member : document.GetObject()) {
+    const std::string_view name = view(member.name);
+    const JsonValue** slot = name == "data"      ? &data
+                             : name == "status"  ? &status
+                             : name == "headers" ? &headers
+                             : name == "kv"      ? &kv
+                             : name == "base64"  ? &base64
+                                                 : nullptr;
+    if (!slot) continue;  // unknown fields are ignored, as in the original
+    if (*slot) {
+      fail(error, "the \"" + std::string(name) + "\" field appears twice");
+      return std::nullopt;
+    }
+    *slot = &member.value;
+  }
+
+  if (!data) {
+    fail(error, "missing \"data\" (the response body, a string)");
+    return std::nullopt;
+  }
+  if (!data->IsString()) {
+    fail(error, "\"data\" must be a string, got " + describe(*data));
+    return std::nullopt;
+  }
+  Output out;
+  if (status && !read_status(*status, out, error)) return std::nullopt;
+  if (headers && !read_headers(*headers, out, error)) return std::nullopt;
+  if (kv && !read_kv(*kv, out, error)) return std::nullopt;
+  const bool data_is_base64 = base64 && base64->IsBool() && base64->GetBool();
+  if (base64 && !base64->IsBool() && !base64->IsNull()) {
+    fail(error, "\"base64\" must be true or false, got " + describe(*base64));
+    return std::nullopt;
+  }
+  if (data_is_base64) {
+    auto decoded = base64_decode(view(*data));
+    if (!decoded) {
+      fail(error, "\"data\" is not valid base64 (standard alphabet, with padding) but \"base64\" is true");
+      return std::nullopt;
+    }
+    out.body = std::move(*decoded);
+  } else {
+    // The in-situ string already lives in `buffer`: slide it to the front and hand the buffer
+    // over instead of allocating and copying a body that may be megabytes long.
+    const std::size_t length = data->GetStringLength();
+    std::memmove(buffer.data(), data->GetString(), length);
+    buffer.resize(length);
+    out.body = std::move(buffer);
+  }
+  return out;
+}
+
+}  // namespace wws::worker
