@@ -295,7 +295,9 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
   std::string buffer(stdout_text);
   rapidjson::InsituStringStream stream(buffer.data());
   rapidjson::Document document;
-  document.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag>(stream);
+  // Iterative: a recursive parse of deeply nested input ([[[[...) would overflow the stack.
+  document.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag |
+                       rapidjson::kParseIterativeFlag>(stream);
   if (document.HasParseError()) {
     fail(error, std::string("stdout is not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
                     " (at byte " + std::to_string(document.GetErrorOffset()) + ")");

@@ -300,6 +300,13 @@ TEST(WorkerOutput, TenMegabyteOutputs) {
   EXPECT_EQ(out.body, binary);
 }
 
+TEST(WorkerOutput, DeeplyNestedUnknownFieldDoesNotOverflowTheStack) {
+  const size_t depth = 2'000'000;
+  std::string text = R"({"data":"ok","junk":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  EXPECT_EQ(parse_ok(text).body, "ok");
+  EXPECT_THAT(parse_error(std::string(depth, '[')), StartsWith("stdout is not valid JSON: "));
+}
+
 TEST(WorkerOutput, NullErrorPointerIsAllowed) {
   EXPECT_FALSE(parse_output("", nullptr));
   EXPECT_FALSE(parse_output("{", nullptr));
