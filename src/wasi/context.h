@@ -1,6 +1,7 @@
 // WasiContext is the per-request state of one WASI guest: its stdio, arguments, environment,
 // preopened folders and open file descriptors. It is built fresh for every request.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,12 +24,18 @@ struct WasiConfig {
   std::string_view stdin_data;                               // must outlive the run
   size_t stdout_limit = 64 * 1024 * 1024;                    // writes past it fail with EFBIG
   std::function<void(std::string_view)> stderr_sink;         // receives each write to fd 2
+  // poll_oneoff never sleeps past this (the engine's time limit then stops the guest), so a
+  // guest asking to sleep for hours cannot pin a thread beyond its worker's timeout.
+  std::chrono::steady_clock::time_point sleep_deadline = std::chrono::steady_clock::time_point::max();
 };
 
 class FdTable;  // wasi/fd_table.h
 
 class WasiContext {
  public:
+  // Sets up stdio (fds 0-2) and opens the preopens as fds 3.. in config order. A preopen that
+  // cannot be opened does not throw: it sets trap(), so the guest stops at its first host call
+  // with a message naming the folder (the engine may also check trap() before running).
   explicit WasiContext(WasiConfig config);
   ~WasiContext();
   WasiContext(const WasiContext&) = delete;
@@ -46,6 +53,11 @@ class WasiContext {
   const std::optional<uint32_t>& exit_code() const { return exit_code_; }
   const std::optional<std::string>& trap() const { return trap_; }
 
+  // Lets host functions of other modules (e.g. the "http" binding) reach their own per-request
+  // state through the CallFrame; wasi/ never looks at it.
+  void set_host_data(void* data) { host_data_ = data; }
+  void* host_data() const { return host_data_; }
+
  private:
   WasiConfig config_;
   std::string stdout_;
@@ -53,6 +65,7 @@ class WasiContext {
   std::unique_ptr<FdTable> fds_;
   std::optional<uint32_t> exit_code_;
   std::optional<std::string> trap_;
+  void* host_data_ = nullptr;
 };
 
 }  // namespace wws::wasi

@@ -37,7 +37,12 @@ struct HostFunction {
 // All functions of wasi_snapshot_preview1 that wws provides.
 std::span<const HostFunction> preview1_functions();
 
-// Looks up a host function in every module wws provides; nullptr if unknown.
+// Adds another module's table (e.g. the "http" binding) to what find_host_function searches.
+// The table must live as long as the program (a static array); call it before serving.
+// Registering the same table twice has no effect.
+void register_host_functions(std::span<const HostFunction> table);
+
+// Looks up a host function in preview1 and every registered table; nullptr if unknown.
 const HostFunction* find_host_function(std::string_view module, std::string_view name);
 
 }  // namespace wws::wasi
