@@ -1,0 +1,1 @@
+// fixture: _index.js

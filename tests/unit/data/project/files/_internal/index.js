@@ -1,0 +1,1 @@
+// fixture: _internal/index.js

@@ -1,0 +1,1 @@
+// fixture: examples/_index/index.js

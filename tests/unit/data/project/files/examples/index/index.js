@@ -1,0 +1,1 @@
+// fixture: examples/index/index.js
