@@ -222,9 +222,8 @@ struct Worker {
     bhttp::async_read_header(c.socket, c.buffer, *c.parser, [this, &c](error_code ec, size_t) {
       if (ec) return on_read_error(c, ec);
       c.last_activity = tick;
-      auto& message = c.parser->get();
-      if (message.version() != 10 && message.version() != 11) return respond_error(c, 505);
       if (c.parser->is_done()) return handle(c);
+      auto& message = c.parser->get();
       if (message.version() == 11 && iequals(message[bhttp::field::expect], "100-continue")) {
         // curl waits for this before sending bodies over 1 KiB.
         c.state = Connection::State::Writing;

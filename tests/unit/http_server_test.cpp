@@ -456,6 +456,29 @@ TEST(HttpServer, ListenReportsPortInUse) {
   }
 }
 
+// Beast reports any version but 1.0 and 1.1 as bad_version, indistinguishable from a malformed one.
+TEST(HttpServer, UnsupportedVersionGets400) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /hello HTTP/2.0\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status_line, "HTTP/1.1 400 Bad Request");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST(HttpServer, StopBeforeRunMakesRunReturn) {
+  ServerOptions o;
+  o.port = 0;
+  o.threads = 2;
+  Server s(o, [] { return std::make_unique<TestHandler>(nullptr); });
+  s.listen();
+  s.stop();
+  const auto start = std::chrono::steady_clock::now();
+  s.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
 TEST(HttpServer, FactoryFailureStopsRun) {
   ServerOptions o;
   o.port = 0;
