@@ -1,0 +1,769 @@
+/* wws.h: a single-header C SDK for Wasm Workers Server (wws) workers.
+ *
+ * A wws worker is a WASI preview1 command: each HTTP request runs the module once, with the
+ * request as one JSON document on stdin; the worker writes one JSON document to stdout.
+ * This header hides that protocol. Build a worker with:
+ *
+ *     clang --target=wasm32-wasi --sysroot=/usr -O2 -I kits/c -o hello.wasm hello.c
+ *
+ * Example:
+ *
+ *     #include "wws.h"
+ *     int main(void) {
+ *       const char *name = wws_request_param("id");          // from a route like [id].wasm
+ *       wws_response_header("content-type", "text/plain");
+ *       wws_response_printf("Hello, %s!\n", name ? name : "world");
+ *       return wws_respond();
+ *     }
+ *
+ * Request (read lazily from stdin on first use; every string is NUL-terminated and owned by the kit):
+ *   wws_request_url()              full URL, "http://host/path?query"
+ *   wws_request_method()           "GET", "POST", ...
+ *   wws_request_header(name)       case-insensitive; repeated headers arrive joined with ", "
+ *   wws_request_param(name)        route parameter ([id] or [...rest]); NULL when absent
+ *   wws_request_body()             body bytes (base64 bodies are decoded; may contain NUL)
+ *   wws_request_body_length()      number of body bytes
+ *   wws_request_body_was_base64()  1 when the server sent the body base64-encoded (binary body)
+ *   wws_request_query(name)        query-string parameter, percent-decoded; NULL when absent
+ *   wws_kv_get(key)                value in the worker's K/V namespace, or NULL
+ *   wws_request_headers() / wws_request_params() / wws_request_kv()   whole maps, for iteration
+ *   wws_request_error()            non-NULL when stdin could not be read or parsed
+ *
+ * Response (built up, then written by wws_respond()):
+ *   wws_response_status(code)                 default 200
+ *   wws_response_header(name, value)          repeatable; the same name twice sends two header lines
+ *   wws_response_body(text) / wws_response_printf(fmt, ...)   text body (printf appends)
+ *   wws_response_body_bytes(bytes, length)    binary body; sent base64-encoded when it is not UTF-8 text
+ *   wws_kv_set(key, value) / wws_kv_delete(key)   K/V changes; the kit sends the full resulting map,
+ *                                                 and only when something changed
+ *   wws_respond()                             writes the JSON to stdout; returns 0 (use as main's result)
+ *
+ * Helpers worker authors often want: wws_buf (a growable byte buffer), wws_buf_json_string()
+ * (appends a JSON-escaped string), wws_base64_encode/decode().
+ *
+ * Everything is static, so the header can be included in exactly one translation unit per worker.
+ * Allocation failures abort the worker (the server then answers 500), since a worker cannot
+ * produce a meaningful response without memory.
+ */
+#ifndef WWS_H
+#define WWS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---------------------------------------------------------------- growable buffer */
+
+typedef struct {
+  char *data;   /* always NUL-terminated when non-NULL */
+  size_t len;
+  size_t cap;
+} wws_buf;
+
+static void wws_buf_reserve(wws_buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1) cap *= 2;
+  char *grown = (char *)realloc(b->data, cap);
+  if (!grown) abort();
+  b->data = grown;
+  b->cap = cap;
+}
+
+static void wws_buf_append(wws_buf *b, const void *bytes, size_t n) {
+  wws_buf_reserve(b, n);
+  if (n) memcpy(b->data + b->len, bytes, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+static void wws_buf_puts(wws_buf *b, const char *s) { wws_buf_append(b, s, strlen(s)); }
+
+static void wws_buf_putc(wws_buf *b, char c) { wws_buf_append(b, &c, 1); }
+
+static void wws_buf_vprintf(wws_buf *b, const char *fmt, va_list ap) {
+  va_list copy;
+  va_copy(copy, ap);
+  int n = vsnprintf(NULL, 0, fmt, copy);
+  va_end(copy);
+  if (n < 0) return;
+  wws_buf_reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+static void wws_buf_printf(wws_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  wws_buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+static void wws_buf_free(wws_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+/* Appends `s` (n bytes) as a quoted JSON string. Bytes >= 0x80 are copied as is, so the result is
+ * valid JSON only when `s` is valid UTF-8 (see wws_is_utf8). */
+static void wws_buf_json_string_n(wws_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  wws_buf_putc(b, '"');
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    switch (c) {
+      case '"': wws_buf_puts(b, "\\\""); break;
+      case '\\': wws_buf_puts(b, "\\\\"); break;
+      case '\n': wws_buf_puts(b, "\\n"); break;
+      case '\r': wws_buf_puts(b, "\\r"); break;
+      case '\t': wws_buf_puts(b, "\\t"); break;
+      case '\b': wws_buf_puts(b, "\\b"); break;
+      case '\f': wws_buf_puts(b, "\\f"); break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+          wws_buf_puts(b, esc);
+        } else {
+          wws_buf_putc(b, (char)c);
+        }
+    }
+  }
+  wws_buf_putc(b, '"');
+}
+
+static void wws_buf_json_string(wws_buf *b, const char *s) {
+  if (!s) {
+    wws_buf_puts(b, "null");
+    return;
+  }
+  wws_buf_json_string_n(b, s, strlen(s));
+}
+
+/* ---------------------------------------------------------------- UTF-8 and base64 */
+
+/* 1 when bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+static int wws_is_utf8(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    size_t extra;
+    uint32_t cp;
+    if (c < 0x80) { i++; continue; }
+    else if (c >= 0xC2 && c <= 0xDF) { extra = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { extra = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { extra = 3; cp = c & 0x07; }
+    else return 0;
+    if (i + extra >= n) return 0;
+    for (size_t k = 1; k <= extra; k++) {
+      unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) return 0;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    i += extra + 1;
+  }
+  return 1;
+}
+
+static void wws_base64_encode(wws_buf *out, const unsigned char *s, size_t n) {
+  static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  wws_buf_reserve(out, (n + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < n; i += 3) {
+    uint32_t v = ((uint32_t)s[i] << 16) | ((uint32_t)s[i + 1] << 8) | s[i + 2];
+    char q[4] = {tbl[v >> 18], tbl[(v >> 12) & 63], tbl[(v >> 6) & 63], tbl[v & 63]};
+    wws_buf_append(out, q, 4);
+  }
+  if (i < n) {
+    uint32_t v = (uint32_t)s[i] << 16;
+    if (i + 1 < n) v |= (uint32_t)s[i + 1] << 8;
+    char q[4] = {tbl[v >> 18], tbl[(v >> 12) & 63], i + 1 < n ? tbl[(v >> 6) & 63] : '=', '='};
+    wws_buf_append(out, q, 4);
+  }
+}
+
+static int wws__b64_value(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+/* Standard base64 with optional padding. Returns 0 on success, -1 on malformed input. */
+static int wws_base64_decode(wws_buf *out, const char *s, size_t n) {
+  while (n > 0 && s[n - 1] == '=') n--;
+  if (n % 4 == 1) return -1;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; i++) {
+    int v = wws__b64_value((unsigned char)s[i]);
+    if (v < 0) return -1;
+    acc = (acc << 6) | (uint32_t)v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      wws_buf_putc(out, (char)((acc >> bits) & 0xFF));
+    }
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- string maps */
+
+typedef struct {
+  size_t count;
+  char **keys;
+  char **values;
+  size_t *value_lengths; /* values may contain NUL (a JSON "\u0000") */
+} wws_map;
+
+/* Exact-match lookup (or case-insensitive when `nocase`); returns the index or -1. */
+static long wws__map_find(const wws_map *m, const char *key, int nocase) {
+  for (size_t i = 0; i < m->count; i++) {
+    if (nocase ? strcasecmp(m->keys[i], key) == 0 : strcmp(m->keys[i], key) == 0) return (long)i;
+  }
+  return -1;
+}
+
+static void wws__map_put(wws_map *m, char *key, char *value, size_t value_len) {
+  long at = wws__map_find(m, key, 0);
+  if (at >= 0) { /* JSON allows duplicate keys; the last one wins, as in most parsers */
+    free(m->keys[at]);
+    free(m->values[at]);
+    m->keys[at] = key;
+    m->values[at] = value;
+    m->value_lengths[at] = value_len;
+    return;
+  }
+  m->keys = (char **)realloc(m->keys, (m->count + 1) * sizeof(char *));
+  m->values = (char **)realloc(m->values, (m->count + 1) * sizeof(char *));
+  m->value_lengths = (size_t *)realloc(m->value_lengths, (m->count + 1) * sizeof(size_t));
+  if (!m->keys || !m->values || !m->value_lengths) abort();
+  m->keys[m->count] = key;
+  m->values[m->count] = value;
+  m->value_lengths[m->count] = value_len;
+  m->count++;
+}
+
+static void wws__map_remove(wws_map *m, const char *key) {
+  long at = wws__map_find(m, key, 0);
+  if (at < 0) return;
+  free(m->keys[at]);
+  free(m->values[at]);
+  for (size_t i = (size_t)at + 1; i < m->count; i++) {
+    m->keys[i - 1] = m->keys[i];
+    m->values[i - 1] = m->values[i];
+    m->value_lengths[i - 1] = m->value_lengths[i];
+  }
+  m->count--;
+}
+
+static char *wws__strdup(const char *s) {
+  size_t n = strlen(s);
+  char *copy = (char *)malloc(n + 1);
+  if (!copy) abort();
+  memcpy(copy, s, n + 1);
+  return copy;
+}
+
+/* ---------------------------------------------------------------- JSON input parser */
+
+/* A small recursive-descent parser for the one document wws sends. Only what the protocol needs
+ * is kept (strings, string maps, booleans); every other JSON value is validated and skipped. */
+typedef struct {
+  const char *p;
+  const char *end;
+  const char *error;
+} wws__json;
+
+static void wws__skip_ws(wws__json *j) {
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+
+static int wws__fail(wws__json *j, const char *why) {
+  if (!j->error) j->error = why;
+  return -1;
+}
+
+static int wws__hex4(wws__json *j, uint32_t *out) {
+  if (j->end - j->p < 4) return wws__fail(j, "truncated \\u escape");
+  uint32_t v = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = j->p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= (uint32_t)(c - '0');
+    else if (c >= 'a' && c <= 'f') v |= (uint32_t)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') v |= (uint32_t)(c - 'A' + 10);
+    else return wws__fail(j, "bad hex digit in \\u escape");
+  }
+  j->p += 4;
+  *out = v;
+  return 0;
+}
+
+static void wws__put_utf8(wws_buf *b, uint32_t cp) {
+  char u[4];
+  if (cp < 0x80) { u[0] = (char)cp; wws_buf_append(b, u, 1); }
+  else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); wws_buf_append(b, u, 2); }
+  else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F));
+    wws_buf_append(b, u, 3);
+  } else {
+    u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
+    wws_buf_append(b, u, 4);
+  }
+}
+
+/* Parses a JSON string at j->p into `out` (unescaped, NUL-terminated). */
+static int wws__string(wws__json *j, wws_buf *out) {
+  wws__skip_ws(j);
+  if (j->p >= j->end || *j->p != '"') return wws__fail(j, "expected a string");
+  j->p++;
+  wws_buf_reserve(out, 0);
+  for (;;) {
+    if (j->p >= j->end) return wws__fail(j, "unterminated string");
+    const char *run = j->p;
+    while (j->p < j->end && *j->p != '"' && *j->p != '\\' && (unsigned char)*j->p >= 0x20) j->p++;
+    wws_buf_append(out, run, (size_t)(j->p - run));
+    if (j->p >= j->end) return wws__fail(j, "unterminated string");
+    char c = *j->p++;
+    if (c == '"') return 0;
+    if (c != '\\') return wws__fail(j, "control character in string");
+    if (j->p >= j->end) return wws__fail(j, "unterminated escape");
+    char e = *j->p++;
+    switch (e) {
+      case '"': wws_buf_putc(out, '"'); break;
+      case '\\': wws_buf_putc(out, '\\'); break;
+      case '/': wws_buf_putc(out, '/'); break;
+      case 'b': wws_buf_putc(out, '\b'); break;
+      case 'f': wws_buf_putc(out, '\f'); break;
+      case 'n': wws_buf_putc(out, '\n'); break;
+      case 'r': wws_buf_putc(out, '\r'); break;
+      case 't': wws_buf_putc(out, '\t'); break;
+      case 'u': {
+        uint32_t cp;
+        if (wws__hex4(j, &cp)) return -1;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          uint32_t low;
+          if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') return wws__fail(j, "lone high surrogate");
+          j->p += 2;
+          if (wws__hex4(j, &low)) return -1;
+          if (low < 0xDC00 || low > 0xDFFF) return wws__fail(j, "bad low surrogate");
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return wws__fail(j, "lone low surrogate");
+        }
+        wws__put_utf8(out, cp);
+        break;
+      }
+      default: return wws__fail(j, "unknown escape");
+    }
+  }
+}
+
+static int wws__skip_value(wws__json *j, int depth);
+
+static int wws__literal(wws__json *j, const char *word) {
+  size_t n = strlen(word);
+  if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0) return wws__fail(j, "unexpected token");
+  j->p += n;
+  return 0;
+}
+
+static int wws__skip_value(wws__json *j, int depth) {
+  if (depth > 64) return wws__fail(j, "JSON nested too deeply");
+  wws__skip_ws(j);
+  if (j->p >= j->end) return wws__fail(j, "unexpected end of JSON");
+  char c = *j->p;
+  if (c == '"') {
+    wws_buf tmp = {0};
+    int r = wws__string(j, &tmp);
+    wws_buf_free(&tmp);
+    return r;
+  }
+  if (c == '{' || c == '[') {
+    char close = c == '{' ? '}' : ']';
+    j->p++;
+    wws__skip_ws(j);
+    if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+    for (;;) {
+      if (c == '{') {
+        wws_buf key = {0};
+        int r = wws__string(j, &key);
+        wws_buf_free(&key);
+        if (r) return -1;
+        wws__skip_ws(j);
+        if (j->p >= j->end || *j->p != ':') return wws__fail(j, "expected ':'");
+        j->p++;
+      }
+      if (wws__skip_value(j, depth + 1)) return -1;
+      wws__skip_ws(j);
+      if (j->p < j->end && *j->p == ',') { j->p++; continue; }
+      if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+      return wws__fail(j, "expected ',' or a closing bracket");
+    }
+  }
+  if (c == 't') return wws__literal(j, "true");
+  if (c == 'f') return wws__literal(j, "false");
+  if (c == 'n') return wws__literal(j, "null");
+  if (c == '-' || (c >= '0' && c <= '9')) {
+    const char *start = j->p;
+    if (*j->p == '-') j->p++;
+    while (j->p < j->end && strchr("0123456789.eE+-", *j->p)) j->p++;
+    return j->p > start ? 0 : wws__fail(j, "bad number");
+  }
+  return wws__fail(j, "unexpected character");
+}
+
+/* Parses {"k":"v",...} into `m`; non-string values are skipped. */
+static int wws__string_map(wws__json *j, wws_map *m) {
+  wws__skip_ws(j);
+  if (j->p < j->end && *j->p == 'n') return wws__literal(j, "null");
+  if (j->p >= j->end || *j->p != '{') return wws__fail(j, "expected an object");
+  j->p++;
+  wws__skip_ws(j);
+  if (j->p < j->end && *j->p == '}') { j->p++; return 0; }
+  for (;;) {
+    wws_buf key = {0}, value = {0};
+    if (wws__string(j, &key)) { wws_buf_free(&key); return -1; }
+    wws__skip_ws(j);
+    if (j->p >= j->end || *j->p != ':') { wws_buf_free(&key); return wws__fail(j, "expected ':'"); }
+    j->p++;
+    wws__skip_ws(j);
+    if (j->p < j->end && *j->p == '"') {
+      if (wws__string(j, &value)) { wws_buf_free(&key); wws_buf_free(&value); return -1; }
+      wws__map_put(m, key.data, value.data, value.len);
+    } else {
+      wws_buf_free(&key);
+      if (wws__skip_value(j, 1)) return -1;
+    }
+    wws__skip_ws(j);
+    if (j->p < j->end && *j->p == ',') { j->p++; continue; }
+    if (j->p < j->end && *j->p == '}') { j->p++; return 0; }
+    return wws__fail(j, "expected ',' or '}'");
+  }
+}
+
+/* ---------------------------------------------------------------- request */
+
+typedef struct {
+  int loaded;
+  const char *error;
+  char *url;
+  char *method;
+  wws_buf body;
+  int body_was_base64;
+  wws_map headers;
+  wws_map params;
+  wws_map kv;
+} wws__request_state;
+
+static wws__request_state wws__req;
+
+static int wws__read_all(FILE *f, wws_buf *out) {
+  char chunk[16384];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) wws_buf_append(out, chunk, n);
+  wws_buf_reserve(out, 0);
+  return ferror(f) ? -1 : 0;
+}
+
+static int wws__parse_input(const char *text, size_t len) {
+  wws__json j = {text, text + len, NULL};
+  wws_buf raw_body = {0};
+  int body_is_base64 = 0, have_body = 0;
+  wws__skip_ws(&j);
+  if (j.p >= j.end || *j.p != '{') { wws__req.error = "stdin is not a JSON object"; return -1; }
+  j.p++;
+  wws__skip_ws(&j);
+  if (j.p < j.end && *j.p == '}') j.p++;
+  else for (;;) {
+    wws_buf key = {0};
+    if (wws__string(&j, &key)) { wws_buf_free(&key); break; }
+    wws__skip_ws(&j);
+    if (j.p >= j.end || *j.p != ':') { wws_buf_free(&key); wws__fail(&j, "expected ':'"); break; }
+    j.p++;
+    wws__skip_ws(&j);
+    int r;
+    if (!strcmp(key.data, "url") || !strcmp(key.data, "method")) {
+      wws_buf value = {0};
+      r = wws__string(&j, &value);
+      char **slot = key.data[0] == 'u' ? &wws__req.url : &wws__req.method;
+      free(*slot);
+      *slot = value.data;
+    } else if (!strcmp(key.data, "body")) {
+      raw_body.len = 0;
+      r = wws__string(&j, &raw_body);
+      have_body = 1;
+    } else if (!strcmp(key.data, "base64")) {
+      body_is_base64 = j.p < j.end && *j.p == 't';
+      r = wws__skip_value(&j, 1);
+    } else if (!strcmp(key.data, "headers")) {
+      r = wws__string_map(&j, &wws__req.headers);
+    } else if (!strcmp(key.data, "params")) {
+      r = wws__string_map(&j, &wws__req.params);
+    } else if (!strcmp(key.data, "kv")) {
+      r = wws__string_map(&j, &wws__req.kv);
+    } else {
+      r = wws__skip_value(&j, 1);
+    }
+    wws_buf_free(&key);
+    if (r) break;
+    wws__skip_ws(&j);
+    if (j.p < j.end && *j.p == ',') { j.p++; continue; }
+    if (j.p < j.end && *j.p == '}') { j.p++; break; }
+    wws__fail(&j, "expected ',' or '}' in the request object");
+    break;
+  }
+  if (j.error) {
+    wws__req.error = j.error;
+    wws_buf_free(&raw_body);
+    return -1;
+  }
+  if (have_body && body_is_base64) {
+    if (wws_base64_decode(&wws__req.body, raw_body.data, raw_body.len)) {
+      wws__req.error = "request body is not valid base64";
+      wws_buf_free(&raw_body);
+      return -1;
+    }
+    wws_buf_free(&raw_body);
+    wws__req.body_was_base64 = 1;
+  } else {
+    wws__req.body = raw_body;
+  }
+  wws_buf_reserve(&wws__req.body, 0);
+  return 0;
+}
+
+/* Reads and parses stdin once. Returns 0, or -1 with wws_request_error() set. Accessors call it. */
+static int wws_request_load(void) {
+  if (wws__req.loaded) return wws__req.error ? -1 : 0;
+  wws__req.loaded = 1;
+  wws_buf input = {0};
+  int r;
+  if (wws__read_all(stdin, &input)) {
+    wws__req.error = "cannot read stdin";
+    r = -1;
+  } else {
+    r = wws__parse_input(input.data, input.len);
+  }
+  wws_buf_free(&input);
+  if (!wws__req.url) wws__req.url = wws__strdup("");
+  if (!wws__req.method) wws__req.method = wws__strdup("GET");
+  wws_buf_reserve(&wws__req.body, 0);
+  return r;
+}
+
+static const char *wws_request_error(void) { wws_request_load(); return wws__req.error; }
+static const char *wws_request_url(void) { wws_request_load(); return wws__req.url; }
+static const char *wws_request_method(void) { wws_request_load(); return wws__req.method; }
+static const char *wws_request_body(void) { wws_request_load(); return wws__req.body.data; }
+static size_t wws_request_body_length(void) { wws_request_load(); return wws__req.body.len; }
+static int wws_request_body_was_base64(void) { wws_request_load(); return wws__req.body_was_base64; }
+static const wws_map *wws_request_headers(void) { wws_request_load(); return &wws__req.headers; }
+static const wws_map *wws_request_params(void) { wws_request_load(); return &wws__req.params; }
+
+static const char *wws_request_header(const char *name) {
+  wws_request_load();
+  long at = wws__map_find(&wws__req.headers, name, 1);
+  return at < 0 ? NULL : wws__req.headers.values[at];
+}
+
+static const char *wws_request_param(const char *name) {
+  wws_request_load();
+  long at = wws__map_find(&wws__req.params, name, 0);
+  return at < 0 ? NULL : wws__req.params.values[at];
+}
+
+static int wws__hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Percent-decodes n bytes of a query component ('+' is a space) into a new string. */
+static char *wws__url_decode(const char *s, size_t n) {
+  wws_buf out = {0};
+  wws_buf_reserve(&out, n);
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '+') {
+      wws_buf_putc(&out, ' ');
+    } else if (s[i] == '%' && i + 2 < n && wws__hexval(s[i + 1]) >= 0 && wws__hexval(s[i + 2]) >= 0) {
+      wws_buf_putc(&out, (char)(wws__hexval(s[i + 1]) * 16 + wws__hexval(s[i + 2])));
+      i += 2;
+    } else {
+      wws_buf_putc(&out, s[i]);
+    }
+  }
+  return out.data;
+}
+
+static wws_map wws__query;
+static int wws__query_parsed;
+
+/* Query-string parameter of the request URL, percent-decoded; NULL when absent. */
+static const char *wws_request_query(const char *name) {
+  wws_request_load();
+  if (!wws__query_parsed) {
+    wws__query_parsed = 1;
+    const char *q = strchr(wws__req.url, '?');
+    while (q && *q) {
+      q++;
+      const char *end = q + strcspn(q, "&#");
+      const char *eq = memchr(q, '=', (size_t)(end - q));
+      const char *key_end = eq ? eq : end;
+      if (key_end > q) {
+        char *key = wws__url_decode(q, (size_t)(key_end - q));
+        char *value = eq ? wws__url_decode(eq + 1, (size_t)(end - eq - 1)) : wws__strdup("");
+        if (wws__map_find(&wws__query, key, 0) >= 0) { free(key); free(value); } /* first one wins */
+        else wws__map_put(&wws__query, key, value, strlen(value));
+      }
+      q = *end == '&' ? end : NULL;
+    }
+  }
+  long at = wws__map_find(&wws__query, name, 0);
+  return at < 0 ? NULL : wws__query.values[at];
+}
+
+/* ---------------------------------------------------------------- K/V */
+
+static int wws__kv_changed;
+
+/* The K/V map as it is now: the snapshot the server sent plus this run's wws_kv_set/delete. */
+static const wws_map *wws_request_kv(void) { wws_request_load(); return &wws__req.kv; }
+
+static const char *wws_kv_get(const char *key) {
+  wws_request_load();
+  long at = wws__map_find(&wws__req.kv, key, 0);
+  return at < 0 ? NULL : wws__req.kv.values[at];
+}
+
+static void wws_kv_set(const char *key, const char *value) {
+  wws_request_load();
+  wws__map_put(&wws__req.kv, wws__strdup(key), wws__strdup(value), strlen(value));
+  wws__kv_changed = 1;
+}
+
+static void wws_kv_delete(const char *key) {
+  wws_request_load();
+  wws__map_remove(&wws__req.kv, key);
+  wws__kv_changed = 1;
+}
+
+/* ---------------------------------------------------------------- response */
+
+static struct {
+  int status;
+  size_t header_count; /* headers in insertion order; a name may repeat */
+  char **header_names;
+  char **header_values;
+  wws_buf body;
+} wws__res = {200};
+
+static void wws_response_status(int code) { wws__res.status = code; }
+
+static void wws_response_header(const char *name, const char *value) {
+  size_t n = wws__res.header_count + 1;
+  wws__res.header_names = (char **)realloc(wws__res.header_names, n * sizeof(char *));
+  wws__res.header_values = (char **)realloc(wws__res.header_values, n * sizeof(char *));
+  if (!wws__res.header_names || !wws__res.header_values) abort();
+  wws__res.header_names[n - 1] = wws__strdup(name);
+  wws__res.header_values[n - 1] = wws__strdup(value);
+  wws__res.header_count = n;
+}
+
+static void wws_response_body_bytes(const void *bytes, size_t length) {
+  wws__res.body.len = 0;
+  wws_buf_append(&wws__res.body, bytes, length);
+}
+
+static void wws_response_body(const char *text) { wws_response_body_bytes(text, strlen(text)); }
+
+static void wws_response_append(const void *bytes, size_t length) { wws_buf_append(&wws__res.body, bytes, length); }
+
+static void wws_response_printf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  wws_buf_vprintf(&wws__res.body, fmt, ap);
+  va_end(ap);
+}
+
+/* Serialises the response to the protocol's JSON (exposed for tests and for workers that want to
+ * post-process it). The caller frees `out`. */
+static void wws_response_json(wws_buf *out) {
+  const unsigned char *body = (const unsigned char *)wws__res.body.data;
+  size_t body_len = wws__res.body.len;
+  int as_base64 = !wws_is_utf8(body, body_len) || (body_len && memchr(body, 0, body_len));
+
+  wws_buf_puts(out, "{\"data\":");
+  if (as_base64) {
+    wws_buf_putc(out, '"');
+    wws_base64_encode(out, body, body_len);
+    wws_buf_putc(out, '"');
+  } else {
+    wws_buf_json_string_n(out, (const char *)body, body_len);
+  }
+  wws_buf_printf(out, ",\"status\":%d,\"headers\":{", wws__res.status);
+  /* One JSON key per distinct name (case-insensitive); repeated names become an array. */
+  int first = 1;
+  for (size_t i = 0; i < wws__res.header_count; i++) {
+    int seen = 0;
+    for (size_t k = 0; k < i && !seen; k++) seen = !strcasecmp(wws__res.header_names[k], wws__res.header_names[i]);
+    if (seen) continue;
+    size_t repeats = 0;
+    for (size_t k = i; k < wws__res.header_count; k++)
+      repeats += !strcasecmp(wws__res.header_names[k], wws__res.header_names[i]);
+    if (!first) wws_buf_putc(out, ',');
+    first = 0;
+    wws_buf_json_string(out, wws__res.header_names[i]);
+    wws_buf_putc(out, ':');
+    if (repeats == 1) {
+      wws_buf_json_string(out, wws__res.header_values[i]);
+      continue;
+    }
+    wws_buf_putc(out, '[');
+    int first_value = 1;
+    for (size_t k = i; k < wws__res.header_count; k++) {
+      if (strcasecmp(wws__res.header_names[k], wws__res.header_names[i])) continue;
+      if (!first_value) wws_buf_putc(out, ',');
+      first_value = 0;
+      wws_buf_json_string(out, wws__res.header_values[k]);
+    }
+    wws_buf_putc(out, ']');
+  }
+  wws_buf_putc(out, '}');
+  if (wws__kv_changed) {
+    wws_buf_puts(out, ",\"kv\":{");
+    for (size_t i = 0; i < wws__req.kv.count; i++) {
+      if (i) wws_buf_putc(out, ',');
+      wws_buf_json_string(out, wws__req.kv.keys[i]);
+      wws_buf_putc(out, ':');
+      wws_buf_json_string_n(out, wws__req.kv.values[i], wws__req.kv.value_lengths[i]);
+    }
+    wws_buf_putc(out, '}');
+  }
+  wws_buf_puts(out, as_base64 ? ",\"base64\":true}" : ",\"base64\":false}");
+}
+
+/* Writes the response JSON to stdout. Returns 0 on success, 1 when stdout failed (return it from
+ * main: a non-zero exit makes the server answer 500). */
+static int wws_respond(void) {
+  wws_buf out = {0};
+  wws_response_json(&out);
+  size_t written = fwrite(out.data, 1, out.len, stdout);
+  int ok = written == out.len && fflush(stdout) == 0;
+  wws_buf_free(&out);
+  return ok ? 0 : 1;
+}
+
+#endif /* WWS_H */
