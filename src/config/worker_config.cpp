@@ -1,0 +1,159 @@
+// config/worker_config: loads a worker's `<name>.toml` (§3.1). Any error leaves the defaults in place and
+// is reported as "<file>:<line>:<col>: <reason>" so the caller can disable just that worker.
+#include "config/worker_config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "config/folder_mounts.h"
+#include "config/http_requests_feature.h"
+#include "config/toml_fields.h"
+
+namespace wws::config {
+namespace fs = std::filesystem;
+using detail::FieldError;
+
+namespace {
+
+constexpr int64_t kMaxMemoryMb = 4096;
+
+std::optional<std::string> host_env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value ? std::optional<std::string>(value) : std::nullopt;
+}
+
+std::string located(const std::string& source_name, const toml::source_region& where, std::string_view reason) {
+  if (where.begin.line == 0) return fmt::format("{}: {}", source_name, reason);
+  return fmt::format("{}:{}:{}: {}", source_name, where.begin.line, where.begin.column, reason);
+}
+
+// `$NAME` (whole value, no space) takes the host's NAME, or "" when it is unset, as the original did.
+std::string resolve_host_reference(const std::string& value, const EnvLookup& env) {
+  if (value.empty() || value.front() != '$' || value.find(' ') != std::string::npos) return value;
+  return env(value.substr(1)).value_or("");
+}
+
+std::vector<std::pair<std::string, std::string>> read_vars(const toml::table& vars, const EnvLookup& env) {
+  // toml::table is ordered by key; the file's order is what a user expects to see in the panel and env.
+  std::vector<std::pair<std::string, const toml::node*>> entries;
+  for (const auto& [key, node] : vars) entries.emplace_back(std::string(key.str()), &node);
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.second->source().begin;
+    const auto& pb = b.second->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+
+  std::vector<std::pair<std::string, std::string>> resolved;
+  for (const auto& [key, node] : entries) {
+    const std::string label = fmt::format("[vars] {}", key);
+    // An environment entry is "KEY=value": a '=' or NUL in the key would make it ambiguous or truncated.
+    if (key.empty() || key.find_first_of(std::string_view("=\0", 2)) != std::string::npos)
+      throw FieldError(node->source(), fmt::format("[vars] \"{}\" is not a usable variable name; use letters, "
+                                                   "digits and '_' (no '=')",
+                                                   key));
+    std::string value = detail::require_string(*node, label);
+    if (value.find('\0') != std::string::npos)
+      throw FieldError(node->source(), fmt::format("{} must not contain a NUL character", label));
+    resolved.emplace_back(key, resolve_host_reference(value, env));
+  }
+  return resolved;
+}
+
+std::optional<std::string> read_kv_namespace(const toml::table& root) {
+  const toml::table* data = detail::optional_table(root, "data", "data");
+  if (!data) return std::nullopt;
+  const toml::table* kv = detail::optional_table(*data, "kv", "[data] kv");
+  if (!kv) return std::nullopt;
+  const toml::node* ns = kv->get("namespace");
+  if (!ns)
+    throw FieldError(kv->source(), "[data.kv] needs a namespace, e.g. namespace = \"counter\"");
+  std::string name = detail::require_string(*ns, "[data.kv] namespace");
+  if (name.empty()) throw FieldError(ns->source(), "[data.kv] namespace must not be empty; name the store, e.g. \"counter\"");
+  return name;
+}
+
+Limits read_limits(const toml::table& limits) {
+  Limits result;
+  if (const toml::node* timeout = limits.get("timeout_ms")) {
+    int64_t ms = detail::require_integer(*timeout, "[limits] timeout_ms");
+    if (ms <= 0)
+      throw FieldError(timeout->source(),
+                       fmt::format("[limits] timeout_ms must be a positive number of milliseconds (found {})", ms));
+    result.timeout = std::chrono::milliseconds(ms);
+  }
+  if (const toml::node* memory = limits.get("memory_mb")) {
+    int64_t mb = detail::require_integer(*memory, "[limits] memory_mb");
+    if (mb <= 0 || mb > kMaxMemoryMb)
+      throw FieldError(memory->source(),
+                       fmt::format("[limits] memory_mb must be between 1 and {} MiB (found {})", kMaxMemoryMb, mb));
+    result.memory_bytes = static_cast<uint64_t>(mb) << 20;
+  }
+  return result;
+}
+
+WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, const EnvLookup& env) {
+  WorkerConfig config;
+  config.name = detail::optional_string(root, "name", "name");
+  // The original rejected a file without `version`; nothing uses it, so wws only checks its type.
+  if (auto version = detail::optional_string(root, "version", "version")) config.version = std::move(*version);
+  if (const toml::table* vars = detail::optional_table(root, "vars", "vars")) config.vars = read_vars(*vars, env);
+  config.kv_namespace = read_kv_namespace(root);
+  if (const toml::node* folders = root.get("folders")) config.folders = detail::read_folders(*folders, base_dir);
+  if (const toml::table* features = detail::optional_table(root, "features", "features")) {
+    if (const toml::table* http = detail::optional_table(*features, "http_requests", "[features] http_requests"))
+      config.http_requests = detail::read_http_requests(*http);
+  }
+  if (const toml::table* limits = detail::optional_table(root, "limits", "limits")) config.limits = read_limits(*limits);
+  return config;
+}
+
+}  // namespace
+
+fs::path config_path_for(const fs::path& worker_file) {
+  fs::path config = worker_file;
+  config.replace_extension(".toml");
+  return config;
+}
+
+LoadResult parse_worker_config(std::string_view toml_text, const std::string& source_name, const fs::path& base_dir,
+                               const EnvLookup& env) {
+  LoadResult result;
+  result.found = true;
+  try {
+    toml::table root = toml::parse(toml_text, source_name);
+    result.config = read_config(root, base_dir, env ? env : EnvLookup(host_env));
+  } catch (const toml::parse_error& e) {
+    result.error = located(source_name, e.source(), fmt::format("invalid TOML: {}", e.description()));
+  } catch (const FieldError& e) {
+    result.error = located(source_name, e.where, e.what());
+  }
+  return result;
+}
+
+LoadResult load_worker_config(const fs::path& worker_file, const EnvLookup& env) {
+  const fs::path path = config_path_for(worker_file);
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  LoadResult result;
+  result.found = true;
+  if (!fs::is_regular_file(path, ec)) {
+    result.error = fmt::format("{}: is not a file; remove it or make it the worker's TOML config", path.string());
+    return result;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in.is_open()) text << in.rdbuf();
+  if (!in.is_open() || in.bad()) {
+    result.error = fmt::format("{}: cannot be read; check its permissions", path.string());
+    return result;
+  }
+  return parse_worker_config(text.str(), path.string(), path.parent_path(), env);
+}
+
+}  // namespace wws::config
