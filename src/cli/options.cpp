@@ -1,0 +1,87 @@
+// cli/options: `wws [OPTIONS] [PATH]` (reference §5.1) parsed with CLI11, with every number checked so a
+// bad value stops start-up with a message naming the flag instead of surfacing later as odd behaviour.
+#include "cli/options.h"
+
+#include <charconv>
+#include <limits>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#ifndef WWS_VERSION
+#define WWS_VERSION "0.0.0-dev"
+#endif
+
+namespace wws::cli {
+namespace {
+
+constexpr uint64_t kMaxMemoryMb = 4096;             // a wasm32 instance cannot address more
+constexpr uint64_t kMaxTimeoutMs = 24ull * 3600 * 1000;
+constexpr uint64_t kMaxThreads = 1024;
+
+// Only plain decimal digits: CLI11 alone would read "010" as octal and "0x10" as hex. The canonical
+// decimal is written back (hence transform, not check) so CLI11 converts exactly what was validated.
+CLI::Validator whole_number(uint64_t min, uint64_t max) {
+  return CLI::Validator(
+      [min, max](std::string& input) -> std::string {
+        uint64_t value = 0;
+        const char* end = input.data() + input.size();
+        auto [stop, ec] = std::from_chars(input.data(), end, value);
+        if (input.empty() || ec == std::errc::invalid_argument || stop != end)
+          return "'" + input + "' is not a whole number; use digits only";
+        if (ec == std::errc::result_out_of_range || value < min || value > max)
+          return "'" + input + "' is out of range; use a number from " + std::to_string(min) + " to " +
+                 std::to_string(max);
+        input = std::to_string(value);
+        return {};
+      },
+      "INT in [" + std::to_string(min) + " - " + std::to_string(max) + "]");
+}
+
+const CLI::Validator kNotEmpty(
+    [](std::string& input) -> std::string { return input.empty() ? "must not be empty" : std::string(); }, "");
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, const char* const* argv, int& exit_code) {
+  Options options;
+  uint64_t timeout_ms = static_cast<uint64_t>(options.timeout.count());
+
+  CLI::App app("Wasm Workers Server: serves the WebAssembly and JavaScript workers of a project folder", "wws");
+  app.set_version_flag("-V,--version", "wws " WWS_VERSION);
+  app.add_option("PATH", options.path, "Project folder to serve")->capture_default_str();
+  app.add_option("--host", options.host, "Hostname or IP address to listen on")->capture_default_str()->check(kNotEmpty);
+  app.add_option("-p,--port", options.port, "Port to listen on (0 picks a free one)")
+      ->capture_default_str()
+      ->transform(whole_number(0, std::numeric_limits<uint16_t>::max()));
+  app.add_option("--prefix", options.prefix, "URL prefix for every route and static file, e.g. /api");
+  // One value per flag, so `--ignore a PATH` leaves PATH as the positional instead of a second glob.
+  app.add_option("--ignore", options.ignore, "Glob of files not to serve as workers (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("--cors", options.cors, "Origin allowed by CORS, or * (repeatable)")->allow_extra_args(false);
+  app.add_option("--threads", options.threads, "Threads that serve requests (0 = one per CPU core)")
+      ->capture_default_str()
+      ->transform(whole_number(0, kMaxThreads));
+  app.add_option("--timeout", timeout_ms, "Default time limit of one request to a worker, in milliseconds")
+      ->capture_default_str()
+      ->transform(whole_number(1, kMaxTimeoutMs));
+  app.add_option("--memory-limit", options.memory_limit_mb, "Default memory limit of one worker instance, in MiB")
+      ->capture_default_str()
+      ->transform(whole_number(1, kMaxMemoryMb));
+  app.add_option("--max-body-size", options.max_body_mb, "Largest request body accepted, in MiB (larger gets 413)")
+      ->capture_default_str()
+      ->transform(whole_number(1, kMaxMemoryMb));
+  app.add_flag("--enable-panel", options.enable_panel, "Serve the admin panel at /_panel/ and the API at /_api/v0/");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    exit_code = app.exit(e);  // prints help/version to stdout, or the error to stderr; 0 for help/version
+    return std::nullopt;
+  }
+  options.timeout = std::chrono::milliseconds(timeout_ms);
+  exit_code = 0;
+  return options;
+}
+
+}  // namespace wws::cli
