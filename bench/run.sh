@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# bench/run.sh: compares wws serving a hello worker with nginx answering a fixed "Hello", both on
+# loopback and driven by wrk. Installs nothing (scripts/setup.sh does) and stops all it starts.
+#
+# usage: bench/run.sh <build-dir> [seconds-per-run]      (default 10)
+#   BENCH_LONG=1   long RSS run of 1,000,000 requests instead of 200,000
+#   BENCH_CONNECTIONS / BENCH_THREADS   wrk -c / -t (default 64 / 2)
+set -euo pipefail
+
+BUILD=${1:?usage: bench/run.sh <build-dir> [seconds-per-run]}
+DURATION=${2:-10}
+CONNS=${BENCH_CONNECTIONS:-64}
+WRK_THREADS=${BENCH_THREADS:-2}
+LONG_REQUESTS=200000
+[ "${BENCH_LONG:-0}" = 1 ] && LONG_REQUESTS=1000000
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+WWS=$BUILD/wws
+for tool in wrk nginx curl; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
+done
+[ -x "$WWS" ] || { echo "bench: $WWS not found; build it first (make build)" >&2; exit 1; }
+HELLO_WASM=$BUILD/test-workers/hello.wasm
+[ -f "$HELLO_WASM" ] || HELLO_WASM=$ROOT/examples/hello/index.wasm
+[ -f "$HELLO_WASM" ] || { echo "bench: no hello worker built (test-workers/hello.wasm)" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/wws-bench-XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_ready() {  # url
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "bench: $1 did not come up" >&2
+  return 1
+}
+
+# ---- nginx: own config, 2 workers, keep-alive, no logs
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 65;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { default_type text/plain; return 200 "Hello"; }
+  }
+}
+CONF
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
+PIDS+=($!)
+wait_ready "http://127.0.0.1:$NGINX_PORT/"
+
+# ---- wws: a project with one hello worker
+mkdir -p "$WORK/project"
+cp "$HELLO_WASM" "$WORK/project/hello.wasm"
+WWS_PID=""
+start_wws() {  # extra wws args...
+  WWS_PORT=$(free_port)
+  "$WWS" "$WORK/project" --host 127.0.0.1 --port "$WWS_PORT" "$@" > "$WORK/wws.log" 2>&1 &
+  WWS_PID=$!
+  PIDS+=("$WWS_PID")
+  wait_ready "http://127.0.0.1:$WWS_PORT/hello"
+}
+stop_wws() {
+  kill -TERM "$WWS_PID" 2>/dev/null || true
+  wait "$WWS_PID" 2>/dev/null || true
+  local kept=() pid
+  for pid in "${PIDS[@]}"; do [ "$pid" = "$WWS_PID" ] || kept+=("$pid"); done
+  PIDS=("${kept[@]}")
+  WWS_PID=""
+}
+
+to_ms() {  # wrk latency like 512.00us / 1.20ms / 2.01s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
+}
+
+# run_wrk <label> <url> [seconds]: prints "label req/s p50 p99 errors" and appends it to RESULTS
+RESULTS=()
+run_wrk() {
+  local label=$1 url=$2 secs=${3:-$DURATION} out
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "$url")
+  local rps p50 p99 errors
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
+  RESULTS+=("$label $rps $p50 $p99 $errors")
+  printf '  %-16s %12s req/s   p50 %9s ms   p99 %9s ms   errors %s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+}
+
+mean_rps() {  # label prefix
+  printf '%s\n' "${RESULTS[@]}" | awk -v p="$1" 'index($1, p) == 1 { s += $2; n++ } END { printf "%.1f", n ? s / n : 0 }'
+}
+
+echo "wws benchmark: wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency, $(nproc) cores"
+echo "wws: $WWS ($("$WWS" -V 2>/dev/null | head -1))"
+echo "nginx: $(nginx -v 2>&1)"
+echo
+
+start_wws
+echo "warm-up (3 s each)"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
+wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+
+echo "alternating runs"
+for round in 1 2; do
+  run_wrk "nginx#$round" "http://127.0.0.1:$NGINX_PORT/"
+  run_wrk "wws#$round" "http://127.0.0.1:$WWS_PORT/hello"
+done
+stop_wws
+
+echo "wws worker threads"
+for threads in 1 2; do
+  start_wws --threads "$threads"
+  wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+  run_wrk "wws-threads-$threads" "http://127.0.0.1:$WWS_PORT/hello"
+  stop_wws
+done
+
+echo "memory: RSS before/after $LONG_REQUESTS requests"
+start_wws
+rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$WWS_PID/status"; }
+curl -fs -o /dev/null "http://127.0.0.1:$WWS_PORT/hello"
+RSS_BEFORE=$(rss)
+# wrk has no request count: a script stops each thread after its share of responses.
+cat > "$WORK/count.lua" <<LUA
+local limit = math.ceil($LONG_REQUESTS / $WRK_THREADS)
+local seen = 0
+response = function(status, headers, body)
+  seen = seen + 1
+  if seen >= limit then wrk.thread:stop() end
+end
+LUA
+LONG_START=$(date +%s.%N)
+wrk -t"$WRK_THREADS" -c"$CONNS" -d600s -s "$WORK/count.lua" "http://127.0.0.1:$WWS_PORT/hello" > "$WORK/long.txt"
+LONG_END=$(date +%s.%N)
+RSS_AFTER=$(rss)
+LONG_DONE=$(awk '/requests in/ { print $1 }' "$WORK/long.txt")
+stop_wws
+
+NGINX_RPS=$(mean_rps "nginx#")
+WWS_RPS=$(mean_rps "wws#")
+T1=$(mean_rps "wws-threads-1")
+T2=$(mean_rps "wws-threads-2")
+echo
+echo "summary"
+printf '  %-34s %s\n' "nginx mean req/s" "$NGINX_RPS"
+printf '  %-34s %s\n' "wws mean req/s" "$WWS_RPS"
+printf '  %-34s %s\n' "ratio wws/nginx" "$(awk -v a="$WWS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+printf '  %-34s %s\n' "ratio wws --threads 2 / --threads 1" "$(awk -v a="$T2" -v b="$T1" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
+  "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"
