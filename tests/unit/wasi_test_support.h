@@ -18,6 +18,7 @@
 #include "wasi/abi.h"
 #include "wasi/context.h"
 #include "wasi/errno.h"
+#include "wasi/fd_table.h"
 #include "wasi/host.h"
 
 namespace wws::wasi::test {
