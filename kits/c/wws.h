@@ -620,7 +620,7 @@ static const char *wws_request_query(const char *name) {
     while (q && *q) {
       q++;
       const char *end = q + strcspn(q, "&#");
-      const char *eq = memchr(q, '=', (size_t)(end - q));
+      const char *eq = (const char *)memchr(q, '=', (size_t)(end - q));
       const char *key_end = eq ? eq : end;
       if (key_end > q) {
         char *key = wws__url_decode(q, (size_t)(key_end - q));

@@ -1,0 +1,109 @@
+// The C kit (kits/c/wws.h) compiled natively: parsing tricky request JSON and writing response
+// JSON, checked without a server so kit bugs are told apart from server bugs.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "../../kits/c/wws.h"
+#include "json.h"
+
+namespace {
+
+// The kit keeps one request and one response per process; each test starts from a clean slate.
+void load(const std::string& input) {
+  wws__req = {};
+  wws__res = {};
+  wws__res.status = 200;
+  wws__kv_changed = 0;
+  wws__query = {};
+  wws__query_parsed = 0;
+  wws__req.loaded = 1;
+  if (wws__parse_input(input.data(), input.size()) != 0) return;
+  if (!wws__req.url) wws__req.url = wws__strdup("");
+  if (!wws__req.method) wws__req.method = wws__strdup("GET");
+}
+
+std::string response_json() {
+  wws_buf out = {};
+  wws_response_json(&out);
+  std::string text(out.data, out.len);
+  wws_buf_free(&out);
+  return text;
+}
+
+TEST(CKit, ParsesEveryFieldAndUnescapesStrings) {
+  load(R"({"url":"http://h/p?a=1&b=%20c+d&a=2","method":"POST","headers":{"X-Thing":"1, 2","host":"h"},)"
+       R"("body":"q\"b\\s\/\b\f\n\r\t\u00e9\ud83d\ude00\u0000z","kv":{"k":"v"},"params":{"id":"42"},)"
+       R"("unknown":[1,{"x":null},true,-1.5e3,"s"]})");
+  ASSERT_EQ(wws_request_error(), nullptr);
+  EXPECT_STREQ(wws_request_url(), "http://h/p?a=1&b=%20c+d&a=2");
+  EXPECT_STREQ(wws_request_method(), "POST");
+  EXPECT_STREQ(wws_request_header("x-thing"), "1, 2");
+  EXPECT_STREQ(wws_request_header("X-THING"), "1, 2");
+  EXPECT_EQ(wws_request_header("missing"), nullptr);
+  EXPECT_STREQ(wws_request_param("id"), "42");
+  EXPECT_STREQ(wws_kv_get("k"), "v");
+  std::string expected("q\"b\\s/\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80", 17);
+  expected += std::string("\0z", 2);
+  EXPECT_EQ(std::string(wws_request_body(), wws_request_body_length()), expected);
+  EXPECT_FALSE(wws_request_body_was_base64());
+  EXPECT_STREQ(wws_request_query("a"), "1");
+  EXPECT_STREQ(wws_request_query("b"), " c d");
+  EXPECT_EQ(wws_request_query("c"), nullptr);
+}
+
+TEST(CKit, DecodesBase64Bodies) {
+  load(R"({"url":"u","method":"PUT","headers":{},"body":"/wCAiQ==","base64":true,"kv":{},"params":{}})");
+  ASSERT_EQ(wws_request_error(), nullptr);
+  EXPECT_TRUE(wws_request_body_was_base64());
+  EXPECT_EQ(std::string(wws_request_body(), wws_request_body_length()), std::string("\xff\x00\x80\x89", 4));
+}
+
+TEST(CKit, RejectsMalformedInput) {
+  for (const char* bad : {R"({"body":"\ud800"})", R"({"body":"\udc00x"})", R"({"body":"abc)", R"({"body":"\x"})",
+                          R"({"headers":{"a":"b",}})", R"([1,2])", "", R"({"body":"/w==","base64":true,"x":})",
+                          R"({"body":"!!!!","base64":true})"}) {
+    load(bad);
+    EXPECT_NE(wws_request_error(), nullptr) << bad;
+  }
+}
+
+TEST(CKit, WritesResponseJsonWithRepeatedHeadersAndEscapes) {
+  load(R"({"url":"u","method":"GET","headers":{},"body":"","kv":{},"params":{}})");
+  wws_response_status(201);
+  wws_response_header("Set-Cookie", "a=1");
+  wws_response_header("content-type", "text/plain");
+  wws_response_header("set-cookie", "b=\"2\"");
+  wws_response_body("line1\nq\"uote\\ \x01 \xc3\xa9");
+  auto doc = e2e::parse_json(response_json());
+  ASSERT_FALSE(doc.HasParseError()) << response_json();
+  EXPECT_EQ(e2e::str(doc, "data"), "line1\nq\"uote\\ \x01 \xc3\xa9");
+  EXPECT_EQ(doc["status"].GetInt(), 201);
+  ASSERT_TRUE(doc["headers"]["Set-Cookie"].IsArray());
+  EXPECT_STREQ(doc["headers"]["Set-Cookie"][0].GetString(), "a=1");
+  EXPECT_STREQ(doc["headers"]["Set-Cookie"][1].GetString(), "b=\"2\"");
+  EXPECT_EQ(e2e::str(doc["headers"], "content-type"), "text/plain");
+  EXPECT_FALSE(doc.HasMember("kv")) << "no K/V change must mean no kv field";
+  EXPECT_FALSE(e2e::flag(doc, "base64"));
+}
+
+TEST(CKit, BinaryBodiesAreSentAsBase64) {
+  load(R"({"url":"u","method":"GET","headers":{},"body":"","kv":{},"params":{}})");
+  const char bytes[] = {'\x89', 'P', '\0', '\xff'};
+  wws_response_body_bytes(bytes, sizeof bytes);
+  auto doc = e2e::parse_json(response_json());
+  EXPECT_TRUE(e2e::flag(doc, "base64"));
+  EXPECT_EQ(e2e::str(doc, "data"), "iVAA/w==");
+}
+
+TEST(CKit, KvChangesSendTheFullResultingMap) {
+  load(R"({"url":"u","method":"GET","headers":{},"body":"","kv":{"keep":"1","drop":"2","change":"3"},"params":{}})");
+  wws_kv_set("change", "30");
+  wws_kv_set("new", "4");
+  wws_kv_delete("drop");
+  auto doc = e2e::parse_json(response_json());
+  auto kv = e2e::string_map(doc, "kv");
+  EXPECT_EQ(kv, (std::map<std::string, std::string>{{"keep", "1"}, {"change", "30"}, {"new", "4"}}));
+}
+
+}  // namespace
