@@ -1,6 +1,7 @@
 // Process-level preview1 calls: args, environment, stdio, clocks, randomness, poll_oneoff,
 // proc_exit and the calls wws refuses (signals, sockets). Bad pointers and fds never crash.
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "wasi_test_support.h"
@@ -101,6 +102,16 @@ TEST(WasiStdio, StderrWithoutSinkIsDiscarded) {
   uint32_t written = 0;
   EXPECT_EQ(g.write(2, "lost", &written), Errno::Success);
   EXPECT_EQ(written, 4u);
+}
+
+TEST(WasiStdio, HostExceptionsBecomeATrapNotACrash) {
+  WasiConfig c;
+  c.stderr_sink = [](std::string_view) { throw std::runtime_error("sink is gone"); };
+  Guest g(std::move(c));
+  EXPECT_EQ(g.write(2, "boom"), Errno::Io);
+  ASSERT_TRUE(g.ctx().trap().has_value());
+  EXPECT_NE(g.ctx().trap()->find("sink is gone"), std::string::npos);
+  EXPECT_TRUE(g.ctx().unwinding());
 }
 
 TEST(WasiStdio, StdioIsACharacterDeviceWithoutSeek) {
