@@ -28,11 +28,21 @@
   };
 
   // A Uint8Array view of a BufferSource (no copy), or null if `value` is not one.
+  // The brand checks of these getters also recognise buffers from other realms.
+  const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
+  const sharedByteLength = typeof SharedArrayBuffer === 'function'
+    ? Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, 'byteLength').get : null;
+  const hasBrand = (getter, value) => {
+    if (getter === null) return false;
+    try { getter.call(value); return true; } catch { return false; }
+  };
   const bytesView = (value) => {
     if (value instanceof Uint8Array) return value;
     if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    if (value instanceof ArrayBuffer) return new Uint8Array(value);
-    if (typeof SharedArrayBuffer === 'function' && value instanceof SharedArrayBuffer) return new Uint8Array(value);
+    if (value === null || typeof value !== 'object') return null;
+    if (value instanceof ArrayBuffer || hasBrand(arrayBufferByteLength, value) || hasBrand(sharedByteLength, value)) {
+      return new Uint8Array(value);
+    }
     return null;
   };
   const isBufferSource = (value) => bytesView(value) !== null;

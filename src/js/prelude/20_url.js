@@ -281,7 +281,6 @@
   const isDoubleDot = (s) => { const l = s.toLowerCase(); return l === '..' || l === '.%2e' || l === '%2e.' || l === '%2e%2e'; };
 
   const newRecord = () => ({ scheme: '', username: '', password: '', host: null, port: null, path: [], opaque: false, query: null, fragment: null });
-  const copyRecord = (r) => ({ ...r, path: r.opaque ? r.path : r.path.slice() });
   const includesCredentials = (r) => r.username !== '' || r.password !== '';
 
   const shortenPath = (r) => {
@@ -832,12 +831,11 @@
       setQueryFromParams = (url, query) => { url.#r.query = query; };
     }
 
-    // Runs a setter's parse on a copy, keeping the URL unchanged if it fails.
+    // As the standard says, a setter's parse edits the URL in place and a failure part-way
+    // (e.g. a bad port after a good host) keeps what was already set.
     #apply(input, stateOverride, prepare) {
-      const draft = copyRecord(this.#r);
-      if (prepare) prepare(draft);
-      const result = basicParse(input, null, draft, stateOverride);
-      if (result !== FAILURE) this.#r = draft;
+      if (prepare) prepare(this.#r);
+      basicParse(input, null, this.#r, stateOverride);
     }
 
     #refreshParams() {

@@ -148,7 +148,7 @@
       const entry = [n, toEntryValue(value, filename)];
       const index = this.#list.findIndex(([k]) => k === n);
       if (index < 0) this.#list.push(entry);
-      else this.#list = this.#list.filter(([k], i) => i < index || k !== n).map((e, i) => (i === index ? entry : e));
+      else this.#list = this.#list.filter(([k], i) => i <= index || k !== n).map((e, i) => (i === index ? entry : e));
     }
 
     forEach(callback, thisArg = undefined) {
