@@ -17,8 +17,9 @@ Watchdog::~Watchdog() {
   thread_.join();
 }
 
-uint64_t Watchdog::arm(std::chrono::milliseconds timeout) {
+uint64_t Watchdog::arm(std::chrono::milliseconds timeout, v8::Isolate* target) {
   std::lock_guard lock(mu_);
+  target_ = target ? target : isolate_;
   armed_ = next_token_++;
   fired_ = false;
   deadline_ = std::chrono::steady_clock::now() + timeout;
@@ -27,13 +28,15 @@ uint64_t Watchdog::arm(std::chrono::milliseconds timeout) {
 
 bool Watchdog::disarm(uint64_t token) {
   bool fired;
+  v8::Isolate* target;
   {
     std::lock_guard lock(mu_);
+    target = target_;
     fired = fired_ && armed_ == token;
     armed_ = 0;
     fired_ = false;
   }
-  if (fired || isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
+  if (target && (fired || target->IsExecutionTerminating())) target->CancelTerminateExecution();
   return fired;
 }
 
@@ -43,7 +46,7 @@ void Watchdog::loop() {
     cv_.wait_for(lock, kPollInterval);
     if (armed_ && !fired_ && std::chrono::steady_clock::now() >= deadline_) {
       fired_ = true;
-      isolate_->TerminateExecution();  // thread-safe by V8's contract
+      target_->TerminateExecution();  // thread-safe by V8's contract
     }
   }
 }

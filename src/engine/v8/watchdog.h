@@ -1,6 +1,8 @@
-// Stops runaway code on one isolate: a run arms a deadline, a background thread polls it and
-// calls TerminateExecution when it passes. Polling (every few ms) keeps the request path free
-// of system calls: arming and disarming are a lock and two stores.
+// Stops runaway code: a run arms a deadline, a background thread polls it and calls
+// TerminateExecution when it passes. One watchdog serves one thread, whose runs are sequential,
+// so it can guard a different isolate on each run (JS workers have one isolate each). Polling
+// (every few ms) keeps the request path free of system calls: arming and disarming are a lock
+// and two stores.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -18,8 +20,9 @@ class Watchdog {
   explicit Watchdog(v8::Isolate* isolate);
   ~Watchdog();
 
-  // Arms for one run. Returns a token for disarm().
-  uint64_t arm(std::chrono::milliseconds timeout);
+  // Arms for one run of the constructor's isolate, or of `target` if given. Returns a token
+  // for disarm().
+  uint64_t arm(std::chrono::milliseconds timeout, v8::Isolate* target = nullptr);
   // Disarms; returns true if the deadline fired for this run. Clears the isolate's termination.
   bool disarm(uint64_t token);
 
@@ -27,6 +30,7 @@ class Watchdog {
   void loop();
 
   v8::Isolate* isolate_;
+  v8::Isolate* target_ = nullptr;  // the isolate of the armed run
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t armed_ = 0;  // token of the armed run, 0 if none

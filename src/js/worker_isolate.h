@@ -1,0 +1,82 @@
+// One JS worker's V8 isolate on one server thread: its own heap (and heap limit), the worker's
+// context (reused across requests unless Environment::fresh_context), and the per-request event
+// loop that runs microtasks and timers until the response settles.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <v8.h>
+
+#include "engine/v8/watchdog.h"
+#include "js/kv_overlay.h"
+#include "js/natives.h"
+#include "js/runtime.h"
+#include "js/script.h"
+#include "js/timers.h"
+
+namespace wws::js {
+
+class WorkerIsolate {
+ public:
+  WorkerIsolate(const Script& script, const Environment& env);
+  ~WorkerIsolate();
+  WorkerIsolate(const WorkerIsolate&) = delete;
+  WorkerIsolate& operator=(const WorkerIsolate&) = delete;
+
+  Result run(const Environment& env, const Request& request, engine::v8e::Watchdog& watchdog);
+  // True once the isolate hit its heap limit: it must be disposed and made anew.
+  bool spent() const { return out_of_memory_; }
+
+  // The worker's context (functions the prelude handed over and the worker's handler).
+  struct Context;
+
+ private:
+  enum class Settled { Fulfilled, Rejected, Stopped };
+
+  bool make_context(const Environment& env, std::string* error);
+  bool evaluate_worker(v8::Local<v8::Context> context, std::string* error);
+  bool compile_modules(std::string* error);
+  void run_request(const Environment& env, const Request& request, Result& result);
+  // Runs microtasks and timers until `promise` settles. Stopped: time ran out, execution was
+  // terminated, a timer threw (`failure_` says which), or nothing is left that could settle it.
+  Settled settle(v8::Local<v8::Promise> promise, bool timer_errors_fail);
+  void finish_wait_until();
+  bool fire_timer(uint32_t id, bool errors_fail);
+  void fail(engine::Outcome outcome, std::string message);
+  v8::Local<v8::Value> make_request_value(v8::Local<v8::Context> context, const Request& request);
+  bool read_response(v8::Local<v8::Context> context, v8::Local<v8::Value> value, Result& result);
+
+  static size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit);
+  static v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
+                                                   v8::Local<v8::FixedArray> assertions,
+                                                   v8::Local<v8::Module> referrer);
+  static void wait_until(const v8::FunctionCallbackInfo<v8::Value>& info);
+
+  const Script& script_;
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
+  v8::Isolate* isolate_ = nullptr;
+  uint64_t heap_limit_ = 0;
+  std::atomic<bool> out_of_memory_{false};
+
+  LogTarget log_;
+  KvOverlay kv_;
+  Timers timers_;
+  v8::Global<v8::ObjectTemplate> global_template_;
+  v8::Global<v8::FunctionTemplate> wait_until_template_;
+  std::vector<v8::Global<v8::UnboundScript>> prelude_;  // compiled once per isolate
+  v8::Global<v8::UnboundScript> classic_worker_;          // idem, for a classic worker
+  std::vector<v8::Global<v8::Module>> modules_;           // parallel to script_.files, per context
+  std::unique_ptr<Context> context_;
+
+  // Per request.
+  std::chrono::steady_clock::time_point deadline_;
+  std::vector<v8::Global<v8::Promise>> wait_until_;
+  bool failed_ = false;
+  engine::Outcome failure_ = engine::Outcome::Ok;
+  std::string failure_message_;
+};
+
+}  // namespace wws::js

@@ -1,0 +1,420 @@
+// js::Runtime driven directly: both worker styles, async work and timers, failures and limits,
+// start-up syntax errors, Cache, binary bodies, module imports, [vars], isolation, contexts.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "js/prelude.h"
+#include "js/runtime.h"
+#include "js/script.h"
+#include "js_test_prelude.h"
+
+namespace wws::js {
+namespace {
+
+namespace fs = std::filesystem;
+using engine::Outcome;
+
+// Uses the real prelude once it is built in, the minimal test prelude before that.
+class JsRuntime : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (kPreludeCount == 0) replace_prelude_for_testing(testing::kTestPrelude, 1);
+  }
+  JsRuntime() {
+    root_ = fs::temp_directory_path() / ("wws-js-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(root_);
+  }
+  ~JsRuntime() override { fs::remove_all(root_); }
+
+  fs::path write(const std::string& relative, const std::string& text) {
+    fs::path path = root_ / relative;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  std::shared_ptr<const Script> load(const std::string& relative, const std::string& text) {
+    std::string error;
+    auto script = load_script(write(relative, text), root_, &error);
+    EXPECT_TRUE(script) << error;
+    return script;
+  }
+  Result run(const Script& script, std::string method = "GET", std::string body = "") {
+    request_.method = method;
+    request_.body = body;
+    request_.url = url_;
+    request_.headers = &headers_;
+    request_.params = &params_;
+    return runtime_.run(script, env_, request_);
+  }
+
+  fs::path root_;
+  Runtime runtime_;
+  Environment env_{.worker_name = "test"};
+  Request request_;
+  std::string url_ = "http://localhost/hello?x=1";
+  http::HeaderList headers_{{"user-agent", "gtest"}};
+  std::map<std::string, std::string> params_;
+};
+
+TEST_F(JsRuntime, ServiceWorkerStyleEchoesTheRequest) {
+  auto script = load("index.js", R"(
+    addEventListener("fetch", (event) => {
+      const r = event.request;
+      event.respondWith(new Response(`${r.method} ${r.url} ${r.headers.get("user-agent")}`,
+                                     { status: 201, headers: { "x-kind": "sw" } }));
+    });)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.status, 201);
+  EXPECT_EQ(result.body, "GET http://localhost/hello?x=1 gtest");
+  bool found = false;
+  for (auto& [k, v] : result.headers) found |= (k == "x-kind" && v == "sw");
+  EXPECT_TRUE(found);
+}
+
+TEST_F(JsRuntime, ModuleStyleGetsRequestEnvAndContext) {
+  env_.vars = new std::vector<std::pair<std::string, std::string>>{{"MESSAGE", "hi"}};
+  auto script = load("index.js", R"(
+    export default {
+      async fetch(request, env, ctx) {
+        return new Response(`${env.MESSAGE} ${MESSAGE} ${typeof ctx.waitUntil} ${await request.text()}`);
+      }
+    };)");
+  Result result = run(*script, "POST", "body!");
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "hi hi function body!");
+  delete env_.vars;
+}
+
+TEST_F(JsRuntime, VarsAreReadOnlyGlobals) {
+  std::vector<std::pair<std::string, std::string>> vars{{"MESSAGE", "a \"quoted\"\\ value\n"}};
+  env_.vars = &vars;
+  auto script = load("index.js", R"(
+    addEventListener("fetch", (e) => {
+      try { MESSAGE = "changed"; } catch (_) {}
+      e.respondWith(new Response(JSON.stringify(MESSAGE)));
+    });)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, R"("a \"quoted\"\\ value\n")");
+}
+
+TEST_F(JsRuntime, AwaitsTimersAndMicrotasks) {
+  auto script = load("index.js", R"(
+    export default {
+      async fetch() {
+        const order = [];
+        queueMicrotask(() => order.push("micro"));
+        await new Promise((r) => setTimeout(r, 10));
+        order.push("timer");
+        let ticks = 0;
+        await new Promise((r) => { const id = setInterval(() => { if (++ticks === 3) { clearInterval(id); r(); } }, 1); });
+        const cancelled = setTimeout(() => order.push("never"), 1);
+        clearTimeout(cancelled);
+        await new Promise((r) => setTimeout(r, 5));
+        return new Response(order.join(",") + " " + ticks);
+      }
+    };)");
+  auto start = std::chrono::steady_clock::now();
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "micro,timer 3");
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(10));
+}
+
+TEST_F(JsRuntime, PendingTimersAreCancelledAfterTheResponse) {
+  auto script = load("index.js", R"(
+    let fired = 0;
+    export default {
+      fetch() {
+        setTimeout(() => fired++, 0);
+        return new Response(String(fired));
+      }
+    };)");
+  EXPECT_EQ(run(*script).body, "0");
+  EXPECT_EQ(run(*script).body, "0");
+}
+
+TEST_F(JsRuntime, WaitUntilRunsAfterTheResponse) {
+  auto script = load("index.js", R"(
+    let log = [];
+    export default {
+      fetch(request, env, ctx) {
+        const before = log.join(",");
+        ctx.waitUntil(new Promise((r) => setTimeout(() => { log.push("done"); Cache.set("k", "v"); r(); }, 5)));
+        return new Response(before);
+      }
+    };)");
+  Result first = run(*script);
+  ASSERT_EQ(first.outcome, Outcome::Ok) << first.message;
+  EXPECT_EQ(first.body, "");
+  ASSERT_EQ(first.kv_changes.size(), 1u);
+  EXPECT_EQ(run(*script).body, "done");
+}
+
+TEST_F(JsRuntime, ThrowAndRejectAreTrappedWithTheStack) {
+  auto thrower = load("throw.js", R"(
+    function inner() { throw new Error("boom"); }
+    addEventListener("fetch", (e) => inner());)");
+  Result thrown = run(*thrower);
+  EXPECT_EQ(thrown.outcome, Outcome::Trapped);
+  EXPECT_NE(thrown.message.find("Error: boom"), std::string::npos) << thrown.message;
+  EXPECT_NE(thrown.message.find("inner"), std::string::npos) << thrown.message;
+  EXPECT_NE(thrown.message.find("throw.js:2"), std::string::npos) << thrown.message;
+
+  auto rejecter = load("reject.js", R"(
+    export default { async fetch() { await null; throw new TypeError("late"); } };)");
+  Result rejected = run(*rejecter);
+  EXPECT_EQ(rejected.outcome, Outcome::Trapped);
+  EXPECT_NE(rejected.message.find("TypeError: late"), std::string::npos) << rejected.message;
+
+  auto never = load("never.js", R"(export default { fetch() { return new Promise(() => {}); } };)");
+  Result stuck = run(*never);
+  EXPECT_EQ(stuck.outcome, Outcome::Trapped);
+  EXPECT_NE(stuck.message.find("never settled"), std::string::npos) << stuck.message;
+
+  auto not_response = load("nr.js", R"(export default { fetch() { return "text"; } };)");
+  EXPECT_EQ(run(*not_response).outcome, Outcome::Trapped);
+}
+
+TEST_F(JsRuntime, InfiniteLoopTimesOutAndTheNextRequestWorks) {
+  env_.timeout = std::chrono::milliseconds(200);
+  auto script = load("index.js", R"(
+    let calls = 0;
+    export default {
+      async fetch(request) {
+        calls++;
+        if (request.method === "POST") while (true) {}
+        if (request.method === "PUT") await new Promise((r) => setTimeout(r, 60000));
+        return new Response("ok " + calls);
+      }
+    };)");
+  Result looped = run(*script, "POST", "x");
+  EXPECT_EQ(looped.outcome, Outcome::TimedOut) << looped.message;
+  Result slept = run(*script, "PUT", "x");
+  EXPECT_EQ(slept.outcome, Outcome::TimedOut) << slept.message;
+  Result next = run(*script);
+  ASSERT_EQ(next.outcome, Outcome::Ok) << next.message;
+  EXPECT_EQ(next.body, "ok 1");  // a timed-out context is replaced
+}
+
+TEST_F(JsRuntime, HeapBombIsOutOfMemoryAndTheNextRequestWorks) {
+  env_.heap_limit_bytes = 32ull << 20;
+  auto script = load("index.js", R"(
+    export default {
+      fetch(request) {
+        if (request.method === "POST") {
+          const hog = [];
+          while (true) hog.push(new Array(10000).fill({ x: 1 }));
+        }
+        if (request.method === "PUT") {
+          const buffers = [];
+          while (true) buffers.push(new ArrayBuffer(1 << 20));
+        }
+        return new Response("fine");
+      }
+    };)");
+  Result bomb = run(*script, "POST", "x");
+  EXPECT_EQ(bomb.outcome, Outcome::OutOfMemory) << bomb.message;
+  EXPECT_NE(bomb.message.find("32 MiB"), std::string::npos) << bomb.message;
+  Result next = run(*script);
+  ASSERT_EQ(next.outcome, Outcome::Ok) << next.message;
+  EXPECT_EQ(next.body, "fine");
+  Result buffers = run(*script, "PUT", "x");
+  EXPECT_EQ(buffers.outcome, Outcome::Trapped) << buffers.message;  // a RangeError, caught as a throw
+  EXPECT_NE(buffers.message.find("RangeError"), std::string::npos) << buffers.message;
+  EXPECT_EQ(run(*script).body, "fine");
+}
+
+TEST_F(JsRuntime, SyntaxErrorsNameFileLineAndColumn) {
+  std::string error;
+  auto path = write("bad.js", "addEventListener('fetch', (e) => {\n  let x = ;\n});\n");
+  EXPECT_FALSE(load_script(path, root_, &error));
+  EXPECT_EQ(error.rfind(fs::canonical(path).string() + ":2:11: SyntaxError: ", 0), 0u) << error;
+
+  write("lib/broken.js", "export const x = {;\n");
+  auto main = write("main.js", "import { x } from './lib/broken.js';\nexport default { fetch() {} };\n");
+  EXPECT_FALSE(load_script(main, root_, &error));
+  EXPECT_NE(error.find("broken.js:1:19: SyntaxError"), std::string::npos) << error;
+}
+
+TEST_F(JsRuntime, RelativeImportsResolveAndStayInTheProject) {
+  write("_lib/util.js", "import { twice } from './math.js';\nexport const greet = (n) => 'hi ' + twice(n);\n");
+  write("_lib/math.js", "export const twice = (n) => n * 2;\n");
+  auto script = load("api/index.js", R"(
+    import { greet } from "../_lib/util.js";
+    export default { fetch() { return new Response(greet(21)); } };)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "hi 42");
+
+  std::string error;
+  auto outside = write("escape.js", "import x from '../../etc/passwd';\nexport default {};\n");
+  EXPECT_FALSE(load_script(outside, root_, &error));
+  EXPECT_NE(error.find("outside the project"), std::string::npos) << error;
+  auto bare = write("bare.js", "import { Hono } from 'hono';\nexport default {};\n");
+  EXPECT_FALSE(load_script(bare, root_, &error));
+  EXPECT_NE(error.find("bare.js:1:"), std::string::npos) << error;
+  EXPECT_NE(error.find("only relative imports"), std::string::npos) << error;
+  auto missing = write("missing.js", "import x from './nope.js';\nexport default {};\n");
+  EXPECT_FALSE(load_script(missing, root_, &error));
+  EXPECT_NE(error.find("no such file"), std::string::npos) << error;
+}
+
+TEST_F(JsRuntime, EsbuildStyleBundleWithExportAsDefault) {
+  auto script = load("[...app].js", R"(var __defProp = Object.defineProperty;
+var app = { fetch: (req) => new Response("bundled " + new URL(req.url).pathname) };
+var src_default = app;
+export {
+  src_default as default
+};
+)");
+  // URL comes from the real prelude; the stand-in prelude has none.
+  if (kPreludeCount == 0) GTEST_SKIP() << "needs the real prelude's URL";
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "bundled /hello");
+}
+
+TEST_F(JsRuntime, StyleDetection) {
+  EXPECT_TRUE(looks_like_module("import x from './a.js';"));
+  EXPECT_TRUE(looks_like_module("const a = 1;\nexport default { fetch() {} };"));
+  EXPECT_TRUE(looks_like_module("var a=1;export{a as default};"));
+  EXPECT_FALSE(looks_like_module("addEventListener('fetch', () => {});"));
+  EXPECT_FALSE(looks_like_module("const m = import('./x.js'); const exported = 1;"));
+}
+
+TEST_F(JsRuntime, ScriptWithAnExportWordInACommentFallsBackToAClassicScript) {
+  // The scan sees a statement-like "export" in the comment; the module compile rejects the
+  // sloppy-mode `with`, a classic compile accepts it, so the worker runs as a script.
+  auto script = load("index.js", "/*\nexport the greeting\n*/\nwith (Math) { var r = max(1, 2); }\n"
+                                 "addEventListener('fetch', (e) => e.respondWith(new Response(String(r))));\n");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "2");
+}
+
+TEST_F(JsRuntime, ScriptWithoutImportsRunsAsAClassicScript) {
+  auto script = load("index.js", "var x = 1;\n"
+                                 "addEventListener('fetch', (e) => e.respondWith(new Response(String(this === globalThis))));\n");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "true");  // classic script: top-level `this` is the global object
+}
+
+TEST_F(JsRuntime, CacheReadsSnapshotPlusOwnWritesAndReportsOnlyChanges) {
+  auto data = std::make_shared<kv::Map>(kv::Map{{"a", "1"}, {"b", "2"}});
+  kv::Snapshot snapshot{data, nullptr};
+  env_.kv = &snapshot;
+  auto script = load("index.js", R"(
+    export default {
+      fetch() {
+        const before = [Cache.get("a"), Cache.get("b"), Cache.get("c")].join("|");
+        Cache.set("c", "3");
+        Cache.delete("a");
+        const after = [Cache.get("a"), Cache.get("b"), Cache.get("c")].join("|");
+        let error = "";
+        try { Cache.set("n", 42); } catch (e) { error = e.constructor.name + ": " + e.message; }
+        return new Response(before + " " + after + " " + error);
+      }
+    };)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "1|2| |2|3 TypeError: Cache.set: value must be a string, got number "
+                         "(store objects with JSON.stringify)");
+  ASSERT_EQ(result.kv_changes.size(), 2u);
+  EXPECT_EQ(result.kv_changes[0].key, "a");
+  EXPECT_FALSE(result.kv_changes[0].value);
+  EXPECT_EQ(result.kv_changes[1].key, "c");
+  EXPECT_EQ(result.kv_changes[1].value, "3");
+
+  // No namespace: Cache still works within the run; its writes are reported but the caller drops them.
+  env_.kv = nullptr;
+  auto own = load("own.js", R"(
+    export default { fetch() { Cache.set("x", "1"); return new Response(String(Cache.get("x")) + String(Cache.get("a"))); } };)");
+  Result alone = run(*own);
+  ASSERT_EQ(alone.outcome, Outcome::Ok) << alone.message;
+  EXPECT_EQ(alone.body, "1null");
+}
+
+TEST_F(JsRuntime, FailedRunReportsNoKvChanges) {
+  auto script = load("index.js", R"(export default { fetch() { Cache.set("x", "1"); throw new Error("no"); } };)");
+  Result result = run(*script);
+  EXPECT_EQ(result.outcome, Outcome::Trapped);
+  EXPECT_TRUE(result.kv_changes.empty());
+}
+
+TEST_F(JsRuntime, BinaryBodiesBothWays) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  auto script = load("index.js", R"(
+    export default {
+      async fetch(request) {
+        const input = new Uint8Array(await request.arrayBuffer());
+        const out = new Uint8Array(input.length);
+        for (let i = 0; i < input.length; i++) out[i] = input[input.length - 1 - i];
+        return new Response(out.buffer);
+      }
+    };)");
+  Result result = run(*script, "POST", bytes);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  std::string reversed(bytes.rbegin(), bytes.rend());
+  EXPECT_EQ(result.body, reversed);
+}
+
+TEST_F(JsRuntime, GlobalsPersistPerWorkerAndNeverLeakBetweenWorkers) {
+  const char* counter = R"(
+    globalThis.count = (globalThis.count || 0) + 1;
+    let hits = 0;
+    export default { fetch() { hits++; return new Response(hits + " " + globalThis.count + " " + typeof globalThis.secret); } };)";
+  auto a = load("a.js", counter);
+  auto b = load("b.js", std::string("globalThis.secret = 'b';\n") + counter);
+  EXPECT_EQ(run(*a).body, "1 1 undefined");
+  EXPECT_EQ(run(*a).body, "2 1 undefined");
+  EXPECT_EQ(run(*b).body, "1 1 string");
+  EXPECT_EQ(run(*a).body, "3 1 undefined");
+}
+
+TEST_F(JsRuntime, FreshContextOptionForgetsGlobals) {
+  env_.fresh_context = true;
+  auto script = load("index.js", R"(
+    let hits = 0;
+    export default { fetch() { hits++; return new Response(String(hits)); } };)");
+  EXPECT_EQ(run(*script).body, "1");
+  EXPECT_EQ(run(*script).body, "1");
+}
+
+TEST_F(JsRuntime, PreludeInternalsAreHiddenFromWorkers) {
+  auto script = load("index.js", R"(
+    export default { fetch() { return new Response(typeof globalThis.__wws_native + typeof globalThis.__wws_internal); } };)");
+  EXPECT_EQ(run(*script).body, "undefinedundefined");
+}
+
+TEST_F(JsRuntime, WorkerWithoutHandlerIsAClearError) {
+  auto script = load("index.js", "const x = 1;\n");
+  Result result = run(*script);
+  EXPECT_EQ(result.outcome, Outcome::Trapped);
+  EXPECT_NE(result.message.find("handles no requests"), std::string::npos) << result.message;
+}
+
+TEST_F(JsRuntime, ReusedContextIsMuchCheaperThanAFreshOne) {
+  auto script = load("index.js", "export default { fetch() { return new Response('hello'); } };");
+  auto time = [&](int n) {
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) EXPECT_EQ(run(*script).outcome, Outcome::Ok);
+    return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() / n;
+  };
+  run(*script);
+  double reused = time(2000);
+  env_.fresh_context = true;
+  double fresh = time(200);
+  std::printf("[ bench ] per request: reused context %.1f us, fresh context %.1f us\n", reused, fresh);
+  EXPECT_LT(reused, fresh);
+}
+
+}  // namespace
+}  // namespace wws::js
