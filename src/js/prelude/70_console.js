@@ -54,6 +54,17 @@
     const oneLine = `${prefix}${open} ${entries.join(', ')} ${close}`;
     if (oneLine.length <= BREAK_LENGTH && !entries.some((e) => e.includes('\n'))) return oneLine;
     const pad = '  '.repeat(indent + 1);
+    if (open === '[' && entries.length > 6 && entries.every((e) => (e.length <= 16 || e.startsWith('... ')) && !e.includes('\n'))) {
+      // Many short items (e.g. numbers): several per line, as Node does.
+      const lines = [];
+      let current = '';
+      for (const e of entries) {
+        if (current !== '' && current.length + e.length + 2 > BREAK_LENGTH) { lines.push(current); current = ''; }
+        current += (current === '' ? '' : ', ') + e;
+      }
+      lines.push(current);
+      return `${prefix}${open}\n${lines.map((l) => pad + l).join(',\n')}\n${'  '.repeat(indent)}${close}`;
+    }
     return `${prefix}${open}\n${entries.map((e) => pad + e.replace(/\n/g, '\n  ')).join(',\n')}\n${'  '.repeat(indent)}${close}`;
   };
 
@@ -208,7 +219,7 @@
         else if (spec === 's') {
           const v = args[next++];
           piece = typeof v === 'string' ? v : typeof v === 'bigint' ? `${v}n` :
-            v !== null && typeof v === 'object' && !(v instanceof Error) ? inspect(v, 1) : typeof v === 'symbol' ? v.toString() :
+            v !== null && typeof v === 'object' && !(v instanceof Error) ? inspect(v, MAX_DEPTH) : typeof v === 'symbol' ? v.toString() :
               v instanceof Error ? formatError(v) : String(v);
         }
         else if (spec === 'd') piece = formatNumber(args[next++], (v) => (typeof v === 'object' && v !== null ? NaN : Number(v)));
