@@ -9,7 +9,7 @@ const { g, run } = loadPrelude();
 test('defines the Web API globals, not enumerable', () => {
   for (const name of ['Headers', 'Request', 'Response', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'atob', 'btoa',
     'crypto', 'console', 'structuredClone', 'FormData', 'Blob', 'File', 'AbortController', 'AbortSignal', 'Event',
-    'EventTarget', 'addEventListener', 'DOMException', 'FetchEvent']) {
+    'EventTarget', 'addEventListener', 'DOMException', 'FetchEvent', 'self']) {
     assert.equal(run(`typeof ${name}`) !== 'undefined', true, name);
     assert.equal(Object.getOwnPropertyDescriptor(g, name).enumerable, false, name);
   }

@@ -59,6 +59,15 @@ test('dispatchFetch runs fetch listeners and resolves with what respondWith got 
   assert.equal(text(out.body), 'hello wws GET');
 });
 
+test('self is the global object, so self.addEventListener works', async () => {
+  const { run, I } = fresh();
+  assert.equal(run('self === globalThis'), true);
+  run("self.addEventListener('fetch', (e) => e.respondWith(new Response('via self')))");
+  assert.equal(I.hasFetchListener(), true);
+  run("removeEventListener('fetch', () => {})");
+  assert.equal(I.hasFetchListener(), true, 'removing another function leaves the listener');
+});
+
 test('listeners may be objects with handleEvent; only the first respondWith counts', async () => {
   const { run, I } = fresh();
   run(`

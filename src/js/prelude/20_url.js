@@ -7,7 +7,8 @@
   const FAILURE = Symbol('failure');
 
   const specialPorts = { 'ftp': 21, 'file': null, 'http': 80, 'https': 443, 'ws': 80, 'wss': 443 };
-  const isSpecialScheme = (scheme) => Object.prototype.hasOwnProperty.call(specialPorts, scheme);
+  const specialSchemes = new Set(Object.keys(specialPorts));
+  const isSpecialScheme = (scheme) => specialSchemes.has(scheme);
 
   // ---- percent-encoding ----------------------------------------------------------------------
   const inC0 = (c) => c < 0x20 || c > 0x7E;
@@ -30,7 +31,7 @@
   };
 
   const encodeCodePoint = (ch, inSet) => {
-    const cp = ch.codePointAt(0);
+    const cp = ch.length === 1 ? ch.charCodeAt(0) : ch.codePointAt(0);
     if (!inSet(cp)) return ch;
     let out = '';
     for (const b of codePointBytes(cp)) out += hex(b);
@@ -38,6 +39,9 @@
   };
 
   const encodeString = (s, inSet) => {
+    let clean = true;
+    for (let i = 0; i < s.length && clean; i++) clean = !inSet(s.charCodeAt(i));
+    if (clean) return s;
     let out = '';
     for (const ch of s) out += encodeCodePoint(ch, inSet);
     return out;
@@ -254,7 +258,10 @@
     return labels.join('.');
   };
 
+  const plainDomain = /^[a-z0-9\-.]+$/;  // already ASCII, lower-case and valid: the common case
+
   const parseHost = (input, isOpaque) => {
+    if (!isOpaque && plainDomain.test(input)) return endsInANumber(input) ? parseIPv4(input) : input;
     if (input.startsWith('[')) {
       if (!input.endsWith(']')) return FAILURE;
       const address = parseIPv6(input.slice(1, -1));
@@ -272,7 +279,16 @@
   };
 
   // ---- the basic URL parser ------------------------------------------------------------------
-  const isAlpha = (c) => c !== undefined && /^[A-Za-z]$/.test(c);
+  const isAlpha = (c) => {
+    if (c === undefined || c.length !== 1) return false;
+    const code = c.charCodeAt(0) | 0x20;
+    return code >= 0x61 && code <= 0x7A;
+  };
+  const isSchemeChar = (c) => {
+    if (c === undefined || c.length !== 1) return false;
+    const code = c.charCodeAt(0);
+    return isAlpha(c) || (code >= 0x30 && code <= 0x39) || code === 0x2B || code === 0x2D || code === 0x2E;
+  };
   const isWindowsDriveLetter = (s) => s.length === 2 && isAlpha(s[0]) && (s[1] === ':' || s[1] === '|');
   const isNormalizedWindowsDriveLetter = (s) => s.length === 2 && isAlpha(s[0]) && s[1] === ':';
   const startsWithWindowsDriveLetter = (cps, p) => cps.length - p >= 2 && isWindowsDriveLetter(cps[p] + cps[p + 1]) &&
@@ -313,7 +329,7 @@
           break;
 
         case 'scheme':
-          if (!EOF && /^[A-Za-z0-9+\-.]$/.test(c)) {
+          if (isSchemeChar(c)) {
             buffer += c.toLowerCase();
           } else if (c === ':') {
             if (stateOverride) {

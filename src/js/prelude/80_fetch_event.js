@@ -116,6 +116,7 @@
     },
   };
 
+  P.defineGlobal('self', globalThis);  // service-worker code often writes self.addEventListener(...)
   P.defineGlobal('FetchEvent', FetchEvent);
   P.defineGlobal('addEventListener', addEventListener);
   P.defineGlobal('removeEventListener', removeEventListener);
