@@ -30,7 +30,10 @@ struct Request {
 
 struct Response {
   int status = 200;
-  HeaderList headers;  // may repeat (Set-Cookie); the server adds Date, Content-Length, Server
+  // May repeat (Set-Cookie). The server adds Date and Server unless set here, always writes its own
+  // Content-Length (handler values for it, Transfer-Encoding and Connection are not sent;
+  // "Connection: close" closes after this response) and drops headers with CR/LF/NUL or bad names.
+  HeaderList headers;
   std::string body;
 
   void set_header(std::string name, std::string value) {

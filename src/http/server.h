@@ -33,6 +33,8 @@ class Server {
   // The port actually bound (useful with port 0).
   uint16_t port() const;
   // Serves on `threads` threads (the calling thread is one of them) until stop() completes.
+  // Each thread calls the factory once, on that thread. If the factory throws, the server stops
+  // and run() rethrows that exception.
   void run();
   // Graceful: stop accepting, finish in-flight requests, close idle connections. Thread-safe,
   // async-signal-unsafe (call it from an asio signal_set handler, not a raw signal handler).
