@@ -36,12 +36,15 @@ test('makeRequest builds a Request with params, headers and body', async () => {
 
 test('makeRequest keeps canonical URLs as given and normalises the others when read', () => {
   const { I } = fresh();
-  const same = ['http://localhost:8080/a/b?c=d&e=%20#f', 'https://example.com/', 'http://127.0.0.1:3000/x.y/z'];
+  const same = ['http://localhost:8080/a/b?c=d&e=%20#f', 'https://example.com/', 'http://127.0.0.1:3000/x.y/z', 'http://h/a/..b/.c/%2f'];
   for (const url of same) assert.equal(I.makeRequest(url, 'GET', [], null, {}).url, url);
   const normalised = [
     ['http://Host:80/a/../b', 'http://host/b'], ['http://h/a b', 'http://h/a%20b'], ['http://h', 'http://h/'],
     ['http://h/./x', 'http://h/x'], ['http://h/%2e%2e/x', 'http://h/x'], ['https://h:443/', 'https://h/'],
+    ['http://0x7f.1/', 'http://127.0.0.1/'], ['http://h:080/', 'http://h/'], ["http://h/?a='b'", 'http://h/?a=%27b%27'],
+    ['http://h/{x}', 'http://h/%7Bx%7D'], ['http://h/a\\b', 'http://h/a/b'], ['http://h:8080/é', 'http://h:8080/%C3%A9'],
   ];
+  for (const [input, expected] of normalised) assert.equal(new URL(input).href, expected, `the oracle agrees on ${input}`);
   for (const [input, expected] of normalised) assert.equal(I.makeRequest(input, 'GET', [], null, {}).url, expected, input);
 });
 

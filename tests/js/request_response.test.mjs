@@ -83,6 +83,25 @@ test('Response: URLSearchParams and FormData bodies set their content types', as
   assert.equal(await file.text(), 'file body');
 });
 
+test('formData() parses multipart bodies from other clients and rejects malformed ones', async () => {
+  const body = '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n' +
+    '--XyZ\r\nContent-Disposition: form-data; name="up"; filename="r\\"x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n' +
+    '\u00ff\u0000\r\n--XyZ--\r\n';
+  const bytes = Uint8Array.from(body, (c) => c.charCodeAt(0));
+  const r = new g.Response(run(`new Uint8Array(${JSON.stringify([...bytes])})`), { headers: { 'content-type': 'multipart/form-data; boundary="XyZ"' } });
+  const fd = await r.formData();
+  assert.equal(fd.get('a'), '1');
+  const file = fd.get('up');
+  assert.equal(file.name, 'r"x.bin');
+  assert.deepEqual([...new Uint8Array(await file.arrayBuffer())], [0xff, 0]);
+  const malformed = ['garbage', '--XyZ\r\nno blank line', '--XyZ\r\nContent-Disposition: form-data\r\n\r\nv\r\n--XyZ--'];
+  for (const text of malformed) {
+    const bad = new g.Response(text, { headers: { 'content-type': 'multipart/form-data; boundary=XyZ' } });
+    await rejectsNamed(assert, bad.formData(), 'TypeError');
+  }
+  await rejectsNamed(assert, new g.Response('x', { headers: { 'content-type': 'multipart/form-data' } }).formData(), 'TypeError', /boundary/);
+});
+
 test('Response: other values become strings, json() parses, blob() keeps the type', async () => {
   assert.equal(await new g.Response(42).text(), '42');
   assert.equal(await new g.Response({}).text(), '[object Object]');

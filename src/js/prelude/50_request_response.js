@@ -17,13 +17,24 @@
     return normalizedMethods.has(upper) ? upper : m;
   };
 
-  // A URL the runtime built is used as is when it is already in canonical form (the common case).
-  const canonicalHttpUrl = /^https?:\/\/[a-z0-9.\-]+(?::[0-9]{1,5})?(?:\/[\x21-\x7E]*)?$/;
-  const needsPathNormalising = /\\|%2e|\/\.\.?(?:[/?#]|$)|:(?:80|443)(?:[/?#]|$)/i;
+  // A URL the runtime built is used as is when it is already in canonical form (the common
+  // case); anything the URL parser would change goes through it.
+  const simpleHttpUrl = /^(https?):\/\/([a-z0-9.\-]+)(?::([0-9]+))?(\/[\x21-\x7E]*)$/;
+  const changedByParser = /["'<>`{}\\]|%2e|\/\.\.?(?:[/?#]|$)/i;
+  const numericLabel = /(?:^|\.)(?:0x|[0-9])[^.]*\.?$/i;
+  const dottedQuad = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+  const isCanonicalHttpUrl = (url) => {
+    const m = simpleHttpUrl.exec(url);
+    if (m === null) return false;
+    const [, scheme, host, port, rest] = m;
+    if (port !== undefined && (!/^[1-9][0-9]{0,4}$/.test(port) || Number(port) > 65535 ||
+      Number(port) === (scheme === 'http' ? 80 : 443))) return false;
+    if (numericLabel.test(host) && !dottedQuad.test(host)) return false;
+    const pathEnd = rest.search(/[?#]/);
+    return !changedByParser.test(pathEnd < 0 ? rest : rest.slice(0, pathEnd)) && !/["'<>`\\]/.test(rest);
+  };
   const normalizeTrustedUrl = (url) => {
-    const pathEnd = url.search(/[?#]/);
-    const beforeQuery = pathEnd < 0 ? url : url.slice(0, pathEnd);
-    if (canonicalHttpUrl.test(url) && !needsPathNormalising.test(beforeQuery) && /^[^/]*\/\/[^/]*\//.test(url)) return url;
+    if (isCanonicalHttpUrl(url)) return url;
     const parsed = P.parseURL(url);
     return parsed === null ? url : parsed.href;
   };
