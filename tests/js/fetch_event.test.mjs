@@ -185,3 +185,14 @@ test('ES module style: a fetch(request, env, ctx) handler can use makeRequest/ma
   const out = await I.readResponse(response);
   assert.equal(text(out.body), 'hi body 7');
 });
+
+test('worker code replacing Web API globals does not break the runtime path', async () => {
+  const { run, I } = fresh();
+  run(`globalThis.Headers = class Fake {}; globalThis.Request = null; globalThis.Event = null; globalThis.URLSearchParams = null;
+    addEventListener('fetch', (e) => e.respondWith(new Response('ok', { headers: { a: 'b' } })));`);
+  const response = await I.dispatchFetch(I.makeRequest('http://h/', 'GET', [['x', 'y']], null, {}));
+  assert.equal(response.headers.constructor.name, 'Headers');
+  const out = await I.readResponse(response);
+  assert.equal(out.status, 200);
+  assert.equal(text(out.body), 'ok');
+});

@@ -7,6 +7,7 @@
 (() => {
   'use strict';
   const P = globalThis.__wws_prelude;
+  const { URLSearchParams } = globalThis;  // captured: worker code may replace the globals
 
   const stripBOM = (s) => (s.charCodeAt(0) === 0xFEFF ? s.slice(1) : s);
 

@@ -4,6 +4,7 @@
 (() => {
   'use strict';
   const P = globalThis.__wws_prelude;
+  const { Headers, AbortSignal } = globalThis;  // captured: worker code may replace the globals
 
   const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
   const normalizedMethods = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);

@@ -4,6 +4,7 @@
   'use strict';
   const P = globalThis.__wws_prelude;
   const { DOMException } = P;
+  const { Event, EventTarget, Request } = globalThis;  // captured: worker code may replace the globals
 
   // waitUntil() promises not yet handed to the runtime (see settleWaitUntil).
   let pendingWaitUntil = [];
