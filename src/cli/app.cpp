@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "kv/store.h"
 #include "worker/dispatcher.h"
+#include "worker/http_binding.h"
 
 namespace wws::cli {
 namespace {
@@ -56,6 +57,7 @@ int run_app(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
 
   fmt::print("⚙️  Preparing the project from: {}\n", options->path);
+  worker::register_http_binding();
   auto engine = engine::make_v8_engine();
   LoadOptions load;
   load.root = options->path;

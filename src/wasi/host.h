@@ -14,10 +14,22 @@ class WasiContext;
 
 enum class ValType : uint8_t { I32, I64 };
 
+// Lets a host function call back into the guest, e.g. to allocate with the guest's
+// canonical_abi_realloc. Provided by the engine for the duration of a run.
+class GuestCalls {
+ public:
+  virtual ~GuestCalls() = default;
+  // Calls an export taking and returning i32s. False if it is missing or it trapped.
+  virtual bool call_i32(std::string_view export_name, std::span<const uint32_t> args, uint32_t* result) = 0;
+  // The guest's memory now: a call into the guest may have grown (and moved) it.
+  virtual GuestMemory memory() = 0;
+};
+
 // What a host function gets besides its arguments.
 struct CallFrame {
   WasiContext& ctx;
   GuestMemory memory;
+  GuestCalls* guest = nullptr;  // null where the engine cannot call back
 };
 
 // Arguments arrive widened to uint64 (i32 zero-extended). The return value is the function's

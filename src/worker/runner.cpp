@@ -4,6 +4,7 @@
 
 #include "router/router.h"
 #include "wasi/context.h"
+#include "worker/http_binding.h"
 #include "worker/protocol.h"
 
 namespace wws::worker {
@@ -90,7 +91,12 @@ void Runner::run_wasm(const Worker& worker, const http::Request& request,
   for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
   wasi_config.stdin_data = input;
   wasi_config.stderr_sink = [&](std::string_view text) { stderr_lines.write(text); };
+  // The watchdog cannot interrupt a host call, so sleeps end at the time limit themselves.
+  auto deadline = std::chrono::steady_clock::now() + worker.timeout;
+  wasi_config.sleep_deadline = deadline;
   wasi::WasiContext ctx(std::move(wasi_config));
+  HttpBindingState http_state{&worker.config.http_requests, deadline};
+  ctx.set_host_data(&http_state);
 
   engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{worker.timeout});
   stderr_lines.flush();

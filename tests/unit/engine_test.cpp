@@ -155,7 +155,8 @@ TEST(V8Engine, MissingStartFails) {
 
 TEST(V8Engine, InvalidModuleIsACompileError) {
   std::string error;
-  std::vector<uint8_t> bad = {0, 'a', 's', 'm', 1, 0, 0, 0, 0x0a, 0x01, 0x00};  // code section without functions
+  // A function section naming type 0 in a module with no types.
+  std::vector<uint8_t> bad = {0, 'a', 's', 'm', 1, 0, 0, 0, 0x03, 0x02, 0x01, 0x00};
   EXPECT_FALSE(v8().compile(bad, {}, &error));
   EXPECT_FALSE(error.empty());
 }

@@ -1,5 +1,6 @@
 #include "engine/v8/v8_engine.h"
 
+#include <atomic>
 #include <deque>
 #include <unordered_map>
 
@@ -18,6 +19,9 @@ class V8CompiledModule final : public CompiledModule {
  public:
   V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages)
       : compiled(std::move(compiled)), info(std::move(info)), max_pages(max_pages) {}
+  // Threads cache per-module state by this id, never by address: a freed module's address is reused.
+  const uint64_t id = next_id.fetch_add(1);
+  static inline std::atomic<uint64_t> next_id{1};
   v8::CompiledWasmModule compiled;
   ModuleInfo info;
   uint64_t max_pages;  // 0 = uncapped
@@ -36,7 +40,7 @@ v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view s) {
       .ToLocalChecked();
 }
 
-class V8Executor final : public Executor {
+class V8Executor final : public Executor, private wasi::GuestCalls {
  public:
   V8Executor() : ti_(ThreadIsolate::current()), isolate_(ti_.isolate()) {}
 
@@ -71,6 +75,7 @@ class V8Executor final : public Executor {
 
     ctx_ = &ctx;
     memory_.Clear();
+    exports_.Clear();
     v8::TryCatch tc(isolate_);
     uint64_t token = ti_.watchdog().arm(limits.timeout);
     bool completed = false;
@@ -83,6 +88,7 @@ class V8Executor final : public Executor {
         v8::Local<v8::Value> exports_v, memory_v, start_v;
         if (instance->Get(context, str(isolate_, "exports")).ToLocal(&exports_v) && exports_v->IsObject()) {
           auto exports = exports_v.As<v8::Object>();
+          exports_ = exports;
           if (exports->Get(context, str(isolate_, "memory")).ToLocal(&memory_v) && memory_v->IsWasmMemoryObject())
             memory_ = memory_v.As<v8::WasmMemoryObject>();
           if (exports->Get(context, str(isolate_, "_start")).ToLocal(&start_v) && start_v->IsFunction()) {
@@ -96,9 +102,13 @@ class V8Executor final : public Executor {
     }
     std::string error = (completed || !tc.HasCaught()) && !tc.HasTerminated() ? "" : exception_text(isolate_, tc);
     bool timed_out = ti_.watchdog().disarm(token);
+    // A termination requested inside a host call may still be pending if the guest trapped
+    // before V8 acted on it (wasi-libc puts `unreachable` right after proc_exit).
+    if (ctx.unwinding()) isolate_->CancelTerminateExecution();
     bool at_memory_cap = mod.max_pages && !memory_.IsEmpty() &&
                          memory_->Buffer()->ByteLength() / kWasmPageSize >= mod.max_pages;
     memory_.Clear();
+    exports_.Clear();
     ctx_ = nullptr;
 
     if (!result.message.empty()) return result;  // no _start
@@ -141,7 +151,7 @@ class V8Executor final : public Executor {
 
   // The module object and import object for this thread, made on first use.
   CachedModule* module_for(const V8CompiledModule& mod, v8::Local<v8::Context> context, std::string* error) {
-    auto it = modules_.find(&mod);
+    auto it = modules_.find(mod.id);
     if (it != modules_.end()) return &it->second;
     v8::Local<v8::WasmModuleObject> module;
     if (!v8::WasmModuleObject::FromCompiledModule(isolate_, mod.compiled).ToLocal(&module)) {
@@ -168,10 +178,32 @@ class V8Executor final : public Executor {
                    .ToLocalChecked();
       ns->Set(context, str(isolate_, imp.name), f).Check();
     }
-    CachedModule& entry = modules_[&mod];
+    CachedModule& entry = modules_[mod.id];
     entry.module.Reset(isolate_, module);
     entry.imports.Reset(isolate_, imports);
     return &entry;
+  }
+
+  wasi::GuestMemory memory() override {
+    if (memory_.IsEmpty()) return wasi::GuestMemory(nullptr, 0);
+    v8::Local<v8::ArrayBuffer> buffer = memory_->Buffer();  // re-read: memory.grow replaces it
+    return wasi::GuestMemory(static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength());
+  }
+
+  bool call_i32(std::string_view export_name, std::span<const uint32_t> args, uint32_t* result) override {
+    if (exports_.IsEmpty()) return false;
+    v8::Local<v8::Context> context = isolate_->GetCurrentContext();
+    v8::Local<v8::Value> fn;
+    if (!exports_->Get(context, str(isolate_, export_name)).ToLocal(&fn) || !fn->IsFunction()) return false;
+    v8::Local<v8::Value> argv[8];
+    if (args.size() > 8) return false;
+    for (size_t i = 0; i < args.size(); ++i) argv[i] = v8::Integer::NewFromUnsigned(isolate_, args[i]);
+    v8::Local<v8::Value> ret;
+    if (!fn.As<v8::Function>()->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), argv).ToLocal(&ret))
+      return false;
+    if (result) *result = ret->IsInt32() ? static_cast<uint32_t>(ret.As<v8::Int32>()->Value())
+                                         : ret->Uint32Value(context).FromMaybe(0);
+    return true;
   }
 
   static void host_call(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -191,14 +223,7 @@ class V8Executor final : public Executor {
         args[i] = static_cast<uint32_t>(static_cast<int64_t>(v->NumberValue(self->isolate_->GetCurrentContext()).FromMaybe(0)));
       }
     }
-    uint8_t* base = nullptr;
-    size_t size = 0;
-    if (!self->memory_.IsEmpty()) {
-      v8::Local<v8::ArrayBuffer> buffer = self->memory_->Buffer();  // re-read: memory.grow replaces it
-      base = static_cast<uint8_t*>(buffer->Data());
-      size = buffer->ByteLength();
-    }
-    wasi::CallFrame frame{*self->ctx_, wasi::GuestMemory(base, size)};
+    wasi::CallFrame frame{*self->ctx_, self->memory(), self};
     uint64_t r = fn.fn(frame, args);
     if (self->ctx_->unwinding()) {
       // Uncatchable, unlike a thrown exception that wasm exception handling could intercept.
@@ -217,8 +242,9 @@ class V8Executor final : public Executor {
   v8::Isolate* isolate_;
   wasi::WasiContext* ctx_ = nullptr;
   v8::Local<v8::WasmMemoryObject> memory_;  // valid only during a run, inside its HandleScope
+  v8::Local<v8::Object> exports_;           // likewise
   v8::Global<v8::Function> instance_ctor_;
-  std::unordered_map<const V8CompiledModule*, CachedModule> modules_;
+  std::unordered_map<uint64_t, CachedModule> modules_;
   std::deque<Binding> bindings_;  // stable addresses for v8::External
 };
 
