@@ -61,6 +61,7 @@ bool append_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value, std::string*
 struct WorkerIsolate::Context {
   v8::Global<v8::Context> context;
   v8::Global<v8::Function> make_request, make_context, dispatch_fetch, read_response;
+  v8::Global<v8::Function> settle_wait_until;  // optional: then waitUntil promises are the prelude's
   v8::Global<v8::Function> fetch;  // ES module style; empty for service-worker style
   v8::Global<v8::Value> fetch_this;
   v8::Global<v8::Object> env;
@@ -83,7 +84,6 @@ WorkerIsolate::WorkerIsolate(const Script& script, const Environment& env) : scr
   v8::HandleScope scope(isolate_);
   auto wait_until_fn = v8::FunctionTemplate::New(isolate_, wait_until, v8::External::New(isolate_, this), {}, 1,
                                                  v8::ConstructorBehavior::kThrow);
-  wait_until_template_.Reset(isolate_, wait_until_fn);
   auto natives = make_native_template(isolate_, &log_);
   natives->Set(v8_str(isolate_, "waitUntil"), wait_until_fn);
   auto global = v8::ObjectTemplate::New(isolate_);
@@ -103,7 +103,6 @@ WorkerIsolate::~WorkerIsolate() {
     prelude_.clear();
     classic_worker_.Reset();
     global_template_.Reset();
-    wait_until_template_.Reset();
   }
   isolate_->Dispose();
 }
@@ -198,13 +197,6 @@ void WorkerIsolate::run_request(const Environment& env, const Request& request, 
     v8::Local<v8::Value> ctx_value;
     if (!c.make_context.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&ctx_value))
       return caught();
-    if (ctx_value->IsObject()) {
-      // ctx.waitUntil goes straight to the runtime, which must know the promises to wait for.
-      v8::Local<v8::Function> fn;
-      if (!wait_until_template_.Get(isolate_)->GetFunction(context).ToLocal(&fn) ||
-          ctx_value.As<v8::Object>()->Set(context, name(isolate_, "waitUntil"), fn).IsNothing())
-        return caught();
-    }
     v8::Local<v8::Value> args[] = {req, c.env.Get(isolate_), ctx_value};
     if (!c.fetch.Get(isolate_)->Call(context, c.fetch_this.Get(isolate_), 3, args).ToLocal(&handled)) return caught();
   } else {
@@ -223,7 +215,7 @@ void WorkerIsolate::run_request(const Environment& env, const Request& request, 
     if (tc.HasCaught()) caught();
     return;
   }
-  finish_wait_until();
+  finish_wait_until(context);
 }
 
 v8::Local<v8::Value> WorkerIsolate::make_request_value(v8::Local<v8::Context> context, const Request& request) {
@@ -350,7 +342,17 @@ bool WorkerIsolate::fire_timer(uint32_t id, bool errors_fail) {
   return true;
 }
 
-void WorkerIsolate::finish_wait_until() {
+void WorkerIsolate::finish_wait_until(v8::Local<v8::Context> context) {
+  // The prelude collects waitUntil() promises (FetchEvent and module ctx) and settles them all.
+  if (!context_->settle_wait_until.IsEmpty()) {
+    v8::TryCatch tc(isolate_);
+    v8::Local<v8::Value> all;
+    if (context_->settle_wait_until.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&all) &&
+        all->IsPromise())
+      wait_until_.emplace_back(isolate_, all.As<v8::Promise>());
+    else if (tc.HasTerminated())
+      return fail(engine::Outcome::TimedOut, "");
+  }
   if (wait_until_.empty()) return;
   // Promises passed to waitUntil may register more while they run: wait until none is pending.
   for (size_t i = 0; i < wait_until_.size(); ++i) {
@@ -430,7 +432,7 @@ bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   v8::Global<v8::Function> has_listener;
   if (!take("makeRequest", c->make_request, true) || !take("makeContext", c->make_context, true) ||
       !take("dispatchFetch", c->dispatch_fetch, true) || !take("readResponse", c->read_response, true) ||
-      !take("hasFetchListener", has_listener, true))
+      !take("hasFetchListener", has_listener, true) || !take("settleWaitUntil", c->settle_wait_until, false))
     return error->empty() ? exception("") : false;
   if (global->Delete(context, v8_str(isolate_, "__wws_internal")).IsNothing() ||
       global->Delete(context, v8_str(isolate_, "__wws_native")).IsNothing())

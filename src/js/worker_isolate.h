@@ -43,7 +43,8 @@ class WorkerIsolate {
   // Runs microtasks and timers until `promise` settles. Stopped: time ran out, execution was
   // terminated, a timer threw (`failure_` says which), or nothing is left that could settle it.
   Settled settle(v8::Local<v8::Promise> promise, bool timer_errors_fail);
-  void finish_wait_until();
+  // Runs ctx.waitUntil / event.waitUntil work to completion, within the time limit.
+  void finish_wait_until(v8::Local<v8::Context> context);
   bool fire_timer(uint32_t id, bool errors_fail);
   void fail(engine::Outcome outcome, std::string message);
   v8::Local<v8::Value> make_request_value(v8::Local<v8::Context> context, const Request& request);
@@ -65,7 +66,6 @@ class WorkerIsolate {
   KvOverlay kv_;
   Timers timers_;
   v8::Global<v8::ObjectTemplate> global_template_;
-  v8::Global<v8::FunctionTemplate> wait_until_template_;
   std::vector<v8::Global<v8::UnboundScript>> prelude_;  // compiled once per isolate
   v8::Global<v8::UnboundScript> classic_worker_;          // idem, for a classic worker
   std::vector<v8::Global<v8::Module>> modules_;           // parallel to script_.files, per context
