@@ -14,13 +14,4 @@ struct PreludeFile {
 extern const PreludeFile kPrelude[];
 extern const size_t kPreludeCount;
 
-// The prelude new contexts evaluate: kPrelude unless a test replaced it (before any Runtime ran;
-// isolates compile it once, so later replacements reach only isolates created afterwards).
-struct PreludeFiles {
-  const PreludeFile* files;
-  size_t count;
-};
-PreludeFiles active_prelude();
-void replace_prelude_for_testing(const PreludeFile* files, size_t count);
-
 }  // namespace wws::js

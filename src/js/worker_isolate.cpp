@@ -82,10 +82,7 @@ WorkerIsolate::WorkerIsolate(const Script& script, const Environment& env) : scr
   // Templates are made once per isolate; every context (one, or one per request) reuses them.
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
-  auto wait_until_fn = v8::FunctionTemplate::New(isolate_, wait_until, v8::External::New(isolate_, this), {}, 1,
-                                                 v8::ConstructorBehavior::kThrow);
   auto natives = make_native_template(isolate_, &log_);
-  natives->Set(v8_str(isolate_, "waitUntil"), wait_until_fn);
   auto global = v8::ObjectTemplate::New(isolate_);
   global->Set(v8_str(isolate_, "__wws_native"), natives);
   add_timer_functions(isolate_, global, &timers_);
@@ -112,11 +109,6 @@ size_t WorkerIsolate::near_heap_limit(void* data, size_t current_limit, size_t) 
   self->out_of_memory_ = true;
   self->isolate_->TerminateExecution();
   return current_limit + std::max(current_limit / 2, kUnwindHeadroom);
-}
-
-void WorkerIsolate::wait_until(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  auto* self = static_cast<WorkerIsolate*>(info.Data().As<v8::External>()->Value());
-  if (info[0]->IsPromise()) self->wait_until_.emplace_back(info.GetIsolate(), info[0].As<v8::Promise>());
 }
 
 void WorkerIsolate::fail(engine::Outcome outcome, std::string message) {
@@ -396,22 +388,21 @@ bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   }
   c->env.Reset(isolate_, env_object);
 
-  PreludeFiles prelude = active_prelude();
   if (prelude_.empty()) {
-    for (size_t i = 0; i < prelude.count; ++i) {
-      v8::ScriptOrigin origin(isolate_, v8_str(isolate_, fmt::format("wws:prelude/{}", prelude.files[i].name)));
-      v8::ScriptCompiler::Source source(v8_str(isolate_, prelude.files[i].source), origin);
+    for (size_t i = 0; i < kPreludeCount; ++i) {
+      v8::ScriptOrigin origin(isolate_, v8_str(isolate_, fmt::format("wws:prelude/{}", kPrelude[i].name)));
+      v8::ScriptCompiler::Source source(v8_str(isolate_, kPrelude[i].source), origin);
       v8::Local<v8::UnboundScript> unbound;
       if (!v8::ScriptCompiler::CompileUnboundScript(isolate_, &source).ToLocal(&unbound)) {
         prelude_.clear();
-        return exception(fmt::format("the JS prelude {} does not compile: ", prelude.files[i].name));
+        return exception(fmt::format("the JS prelude {} does not compile: ", kPrelude[i].name));
       }
       prelude_.emplace_back(isolate_, unbound);
     }
   }
   for (size_t i = 0; i < prelude_.size(); ++i) {
     if (prelude_[i].Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty())
-      return exception(fmt::format("the JS prelude {} failed: ", prelude.files[i].name));
+      return exception(fmt::format("the JS prelude {} failed: ", kPrelude[i].name));
   }
 
   v8::Local<v8::Value> internal_value;

@@ -54,7 +54,6 @@ class WorkerIsolate {
   static v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
                                                    v8::Local<v8::FixedArray> assertions,
                                                    v8::Local<v8::Module> referrer);
-  static void wait_until(const v8::FunctionCallbackInfo<v8::Value>& info);
 
   const Script& script_;
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
@@ -73,7 +72,7 @@ class WorkerIsolate {
 
   // Per request.
   std::chrono::steady_clock::time_point deadline_;
-  std::vector<v8::Global<v8::Promise>> wait_until_;
+  std::vector<v8::Global<v8::Promise>> wait_until_;  // what the response phase leaves to finish
   bool failed_ = false;
   engine::Outcome failure_ = engine::Outcome::Ok;
   std::string failure_message_;

@@ -7,10 +7,12 @@
 #include <fstream>
 #include <random>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include "js/prelude.h"
 #include "js/runtime.h"
 #include "js/script.h"
-#include "js_test_prelude.h"
 
 namespace wws::js {
 namespace {
@@ -18,12 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using engine::Outcome;
 
-// Uses the real prelude once it is built in, the minimal test prelude before that.
+// Runs workers with the real, embedded prelude.
 class JsRuntime : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    if (kPreludeCount == 0) replace_prelude_for_testing(testing::kTestPrelude, 1);
-  }
   JsRuntime() {
     root_ = fs::temp_directory_path() / ("wws-js-test-" + std::to_string(std::random_device{}()));
     fs::create_directories(root_);
@@ -273,8 +272,6 @@ export {
   src_default as default
 };
 )");
-  // URL comes from the real prelude; the stand-in prelude has none.
-  if (kPreludeCount == 0) GTEST_SKIP() << "needs the real prelude's URL";
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
   EXPECT_EQ(result.body, "bundled /hello");
@@ -392,6 +389,49 @@ TEST_F(JsRuntime, PreludeInternalsAreHiddenFromWorkers) {
   auto script = load("index.js", R"(
     export default { fetch() { return new Response(typeof globalThis.__wws_native + typeof globalThis.__wws_internal); } };)");
   EXPECT_EQ(run(*script).body, "undefinedundefined");
+}
+
+TEST_F(JsRuntime, NativesReachWorkersThroughTheWebApis) {
+  auto script = load("index.js", R"(
+    const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    export default {
+      async fetch() {
+        const out = [];
+        out.push(hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode("abc"))).slice(0, 16));
+        out.push(hex(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(""))).slice(0, 8));
+        out.push(new TextDecoder().decode(new Uint8Array([0xe2, 0x82, 0xac, 0xff])));
+        try { new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array([0xc0, 0x80])); out.push("accepted"); }
+        catch (e) { out.push(e.name); }
+        out.push(new TextEncoder().encode("\ud800").join(","));
+        const original = { a: [1, { b: new Date(0) }], m: new Map([["k", 2]]) };
+        const copy = structuredClone(original);
+        out.push(String(copy !== original && copy.a[1].b.getTime() === 0 && copy.m.get("k") === 2));
+        try { structuredClone(() => 1); out.push("cloned a function"); } catch (e) { out.push(e.name); }
+        const random = crypto.getRandomValues(new Uint8Array(32));
+        out.push(String(random.some((b) => b !== 0)));
+        return new Response(out.join("|"));
+      }
+    };)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "ba7816bf8f01cfea|da39a3ee|\u20ac\ufffd|TypeError|239,191,189|true|DataCloneError|true");
+}
+
+TEST_F(JsRuntime, ConsoleGoesToTheServerLogTaggedWithTheWorker) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  env_.worker_name = "logger-worker";
+  auto script = load("index.js", R"(
+    export default { fetch() { console.log("hello", { n: 1 }); console.error("bad"); return new Response(""); } };)");
+  Result result = run(*script);
+  spdlog::set_default_logger(previous);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  auto lines = sink->last_formatted();
+  std::string all;
+  for (auto& line : lines) all += line;
+  EXPECT_NE(all.find("[logger-worker] hello { n: 1 }"), std::string::npos) << all;
+  EXPECT_NE(all.find("[error] [logger-worker] bad"), std::string::npos) << all;
 }
 
 TEST_F(JsRuntime, WorkerWithoutHandlerIsAClearError) {
