@@ -24,6 +24,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# Node.js runs the JS prelude's tests; machines here usually have one already.
+if ! command -v node >/dev/null 2>&1; then
+  $SUDO apt-get install -y -q --no-install-recommends nodejs
+fi
+
 # V8: prefer a system libnode-dev; otherwise extract the Debian .debs locally.
 NODE_PREFIX=.deps/node
 if ! dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok installed"; then
