@@ -95,7 +95,6 @@ WorkerIsolate::~WorkerIsolate() {
     v8::Isolate::Scope isolate_scope(isolate_);
     context_.reset();
     timers_.clear();
-    wait_until_.clear();
     modules_.clear();
     prelude_.clear();
     classic_worker_.Reset();
@@ -127,20 +126,20 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   failed_ = false;
   failure_ = engine::Outcome::Ok;
   failure_message_.clear();
+  wait_until_cut_off_ = false;
   deadline_ = Clock::now() + env.timeout;
 
   uint64_t token = watchdog.arm(env.timeout, isolate_);
   run_request(env, request, result);
   bool fired = watchdog.disarm(token);
-  bool terminated = fired || out_of_memory_ || (failed_ && failure_ == engine::Outcome::TimedOut);
+  bool terminated = fired || out_of_memory_ || wait_until_cut_off_ || (failed_ && failure_ == engine::Outcome::TimedOut);
   if (isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
   timers_.clear();  // pending timers die with the request
-  wait_until_.clear();
 
   if (out_of_memory_) {
     result.outcome = engine::Outcome::OutOfMemory;
     result.message = fmt::format("ran out of memory: the worker's heap limit is {} MiB", heap_limit_ >> 20);
-  } else if (failed_ && (failure_ == engine::Outcome::TimedOut || fired)) {
+  } else if (failed_ && (failure_ == engine::Outcome::TimedOut || fired)) {  // fired: stopped at any point
     result.outcome = engine::Outcome::TimedOut;
     result.message = fmt::format("ran longer than its time limit of {} ms", env.timeout.count());
   } else if (failed_) {
@@ -335,30 +334,27 @@ bool WorkerIsolate::fire_timer(uint32_t id, bool errors_fail) {
 }
 
 void WorkerIsolate::finish_wait_until(v8::Local<v8::Context> context) {
-  // The prelude collects waitUntil() promises (FetchEvent and module ctx) and settles them all.
-  if (!context_->settle_wait_until.IsEmpty()) {
-    v8::TryCatch tc(isolate_);
-    v8::Local<v8::Value> all;
-    if (context_->settle_wait_until.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&all) &&
-        all->IsPromise())
-      wait_until_.emplace_back(isolate_, all.As<v8::Promise>());
-    else if (tc.HasTerminated())
-      return fail(engine::Outcome::TimedOut, "");
-  }
-  if (wait_until_.empty()) return;
-  // Promises passed to waitUntil may register more while they run: wait until none is pending.
-  for (size_t i = 0; i < wait_until_.size(); ++i) {
-    v8::HandleScope scope(isolate_);
-    v8::Local<v8::Promise> promise = wait_until_[i].Get(isolate_);
-    Settled settled = settle(promise, false);
-    if (settled == Settled::Stopped) {
-      if (!failed_)
-        spdlog::warn("[{}] a ctx.waitUntil promise never settled; it was abandoned", log_.worker_name);
-      return;
-    }
-    if (settled == Settled::Rejected)
-      spdlog::warn("[{}] a ctx.waitUntil promise rejected: {}", log_.worker_name,
-                   describe_exception(isolate_, isolate_->GetCurrentContext(), promise->Result()));
+  // The prelude collects waitUntil() promises (FetchEvent and module ctx); settleWaitUntil()
+  // resolves once all of them, and any they add, have settled (it logs rejections).
+  if (context_->settle_wait_until.IsEmpty()) return;
+  v8::TryCatch tc(isolate_);
+  v8::Local<v8::Value> all;
+  Settled settled = Settled::Stopped;
+  if (context_->settle_wait_until.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&all) &&
+      all->IsPromise())
+    settled = settle(all.As<v8::Promise>(), false);
+  else if (tc.HasTerminated())
+    fail(engine::Outcome::TimedOut, "");
+  else
+    return;
+  if (settled != Settled::Stopped || out_of_memory_) return;
+  if (failed_ && failure_ == engine::Outcome::TimedOut) {
+    // The response is complete: send it; only the background work is cut off.
+    failed_ = false;
+    wait_until_cut_off_ = true;
+    spdlog::warn("[{}] ctx.waitUntil work was still running at the time limit and was stopped", log_.worker_name);
+  } else if (!failed_) {
+    spdlog::warn("[{}] a ctx.waitUntil promise never settled; it was abandoned", log_.worker_name);
   }
 }
 

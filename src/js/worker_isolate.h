@@ -72,7 +72,7 @@ class WorkerIsolate {
 
   // Per request.
   std::chrono::steady_clock::time_point deadline_;
-  std::vector<v8::Global<v8::Promise>> wait_until_;  // what the response phase leaves to finish
+  bool wait_until_cut_off_ = false;  // the time limit stopped waitUntil work after the response
   bool failed_ = false;
   engine::Outcome failure_ = engine::Outcome::Ok;
   std::string failure_message_;

@@ -155,6 +155,27 @@ TEST_F(JsRuntime, WaitUntilRunsAfterTheResponse) {
   EXPECT_EQ(run(*script).body, "done");
 }
 
+TEST_F(JsRuntime, WaitUntilPastTheTimeLimitIsCutOffButTheResponseStands) {
+  env_.timeout = std::chrono::milliseconds(150);
+  auto script = load("index.js", R"(
+    addEventListener("fetch", (event) => {
+      const url = new URL(event.request.url);
+      // A timer fires only once the response is complete, so this spins in the waitUntil phase.
+      if (url.searchParams.has("spin")) event.waitUntil(new Promise(() => setTimeout(() => { while (true) {} }, 1)));
+      else event.waitUntil(new Promise((r) => setTimeout(r, 60000)));
+      event.respondWith(new Response("sent"));
+    });)");
+  Result slow = run(*script);
+  ASSERT_EQ(slow.outcome, Outcome::Ok) << slow.message;
+  EXPECT_EQ(slow.body, "sent");
+  url_ = "http://localhost/?spin";
+  Result spinning = run(*script);
+  ASSERT_EQ(spinning.outcome, Outcome::Ok) << spinning.message;
+  EXPECT_EQ(spinning.body, "sent");
+  url_ = "http://localhost/";
+  EXPECT_EQ(run(*script).body, "sent");
+}
+
 TEST_F(JsRuntime, ThrowAndRejectAreTrappedWithTheStack) {
   auto thrower = load("throw.js", R"(
     function inner() { throw new Error("boom"); }
