@@ -71,7 +71,6 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   app.add_option("--max-body-size", options.max_body_mb, "Largest request body accepted, in MiB (larger gets 413)")
       ->capture_default_str()
       ->transform(whole_number(1, kMaxMemoryMb));
-  app.add_flag("--enable-panel", options.enable_panel, "Serve the admin panel at /_panel/ and the API at /_api/v0/");
 
   try {
     app.parse(argc, argv);

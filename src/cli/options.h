@@ -19,7 +19,6 @@ struct Options {
   std::chrono::milliseconds timeout{30'000};  // --timeout <ms>: default per-request limit
   uint64_t memory_limit_mb = 128;         // --memory-limit <MiB>: default per-instance limit
   uint64_t max_body_mb = 16;              // --max-body-size <MiB>: larger request bodies get 413
-  bool enable_panel = false;              // --enable-panel: /_panel/ and /_api/v0/*
 };
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage

@@ -49,13 +49,12 @@ TEST(CliOptions, Defaults) {
   EXPECT_EQ(o.timeout, std::chrono::milliseconds(30'000));
   EXPECT_EQ(o.memory_limit_mb, 128u);
   EXPECT_EQ(o.max_body_mb, 16u);
-  EXPECT_FALSE(o.enable_panel);
 }
 
 TEST(CliOptions, EveryFlag) {
   auto parsed = run({"./site", "--host", "0.0.0.0", "-p", "3000", "--prefix", "/api", "--ignore", "**/skip/**",
                      "--cors", "https://a.example", "--threads", "4", "--timeout", "2500", "--memory-limit", "256",
-                     "--max-body-size", "2", "--enable-panel"});
+                     "--max-body-size", "2"});
   ASSERT_TRUE(parsed.options) << parsed.err;
   const Options& o = *parsed.options;
   EXPECT_EQ(o.path, "./site");
@@ -68,7 +67,6 @@ TEST(CliOptions, EveryFlag) {
   EXPECT_EQ(o.timeout, std::chrono::milliseconds(2500));
   EXPECT_EQ(o.memory_limit_mb, 256u);
   EXPECT_EQ(o.max_body_mb, 2u);
-  EXPECT_TRUE(o.enable_panel);
 }
 
 TEST(CliOptions, LongPortAndEqualsSyntax) {
@@ -169,7 +167,6 @@ TEST(CliOptions, HelpExitsWithZero) {
     EXPECT_FALSE(parsed.options);
     EXPECT_EQ(parsed.exit_code, 0);
     EXPECT_NE(parsed.out.find("--max-body-size"), std::string::npos) << parsed.out;
-    EXPECT_NE(parsed.out.find("--enable-panel"), std::string::npos) << parsed.out;
   }
 }
 
