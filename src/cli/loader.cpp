@@ -28,10 +28,10 @@ std::optional<std::vector<uint8_t>> read_file(const std::filesystem::path& path,
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-void load_code(engine::Engine& engine, worker::Worker& w) {
+void load_code(engine::Engine& engine, const std::filesystem::path& root, worker::Worker& w) {
   std::string error;
   if (w.kind == worker::WorkerKind::JavaScript) {
-    w.script = js::load_script(w.file, &error);
+    w.script = js::load_script(w.file, root, &error);
     if (!w.script) w.unavailable = error;
     return;
   }
@@ -80,7 +80,7 @@ std::unique_ptr<worker::Site> load_site(engine::Engine& engine, const LoadOption
       w.unavailable = loaded.error;
       continue;
     }
-    load_code(engine, w);
+    load_code(engine, root, w);
   }
   return site;
 }

@@ -110,6 +110,10 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
       config.http_requests = detail::read_http_requests(*http);
   }
   if (const toml::table* limits = detail::optional_table(root, "limits", "limits")) config.limits = read_limits(*limits);
+  if (const toml::table* js = detail::optional_table(root, "js", "js")) {
+    if (const toml::node* fresh = js->get("fresh_context"))
+      config.js_fresh_context = detail::require_bool(*fresh, "[js] fresh_context");
+  }
   return config;
 }
 

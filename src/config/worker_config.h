@@ -35,6 +35,7 @@ struct WorkerConfig {
   std::vector<FolderMount> folders;                       // [[folders]]
   HttpRequestsFeature http_requests;                      // [features.http_requests]
   Limits limits;
+  bool js_fresh_context = false;  // [js] fresh_context: a new JS context per request instead of one per thread
 };
 
 struct LoadResult {

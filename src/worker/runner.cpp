@@ -132,6 +132,7 @@ void Runner::run_js(const Worker& worker, const http::Request& request,
   env.kv = worker.config.kv_namespace ? &snapshot : nullptr;
   env.timeout = worker.timeout;
   env.heap_limit_bytes = worker.memory_limit_bytes;
+  env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
   switch (result.outcome) {
     case engine::Outcome::Ok: break;

@@ -138,3 +138,19 @@ TEST(ConfigKeys, UnknownKeysAreIgnored) {
 
 }  // namespace
 }  // namespace wws::config
+
+namespace wws::config {
+namespace {
+
+TEST(ConfigJs, FreshContextKey) {
+  auto on = parse_worker_config("[js]\nfresh_context = true\n", "w.toml", "/tmp");
+  EXPECT_TRUE(on.error.empty()) << on.error;
+  EXPECT_TRUE(on.config.js_fresh_context);
+  auto off = parse_worker_config("name = \"x\"\n", "w.toml", "/tmp");
+  EXPECT_FALSE(off.config.js_fresh_context);
+  auto wrong = parse_worker_config("[js]\nfresh_context = \"yes\"\n", "w.toml", "/tmp");
+  EXPECT_NE(wrong.error.find("w.toml:2:17: [js] fresh_context must be true or false (found string)"), std::string::npos) << wrong.error;
+}
+
+}  // namespace
+}  // namespace wws::config
