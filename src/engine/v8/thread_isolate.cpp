@@ -4,10 +4,12 @@
 
 namespace wws::engine::v8e {
 
-ThreadIsolate& ThreadIsolate::current() {
-  thread_local std::unique_ptr<ThreadIsolate> instance(new ThreadIsolate());
-  return *instance;
+std::shared_ptr<ThreadIsolate> ThreadIsolate::current_shared() {
+  thread_local std::shared_ptr<ThreadIsolate> instance(new ThreadIsolate());
+  return instance;
 }
+
+ThreadIsolate& ThreadIsolate::current() { return *current_shared(); }
 
 ThreadIsolate::ThreadIsolate() {
   platform();

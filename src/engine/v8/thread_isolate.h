@@ -13,6 +13,9 @@ class ThreadIsolate {
  public:
   // The calling thread's isolate, created on first use.
   static ThreadIsolate& current();
+  // The same, co-owned: whoever keeps V8 handles in this isolate past the thread's own
+  // thread_local teardown (an executor in a static, say) holds one so the isolate outlives them.
+  static std::shared_ptr<ThreadIsolate> current_shared();
 
   ~ThreadIsolate();
   v8::Isolate* isolate() const { return isolate_; }

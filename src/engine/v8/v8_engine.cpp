@@ -42,7 +42,12 @@ v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view s) {
 
 class V8Executor final : public Executor, private wasi::GuestCalls {
  public:
-  V8Executor() : ti_(ThreadIsolate::current()), isolate_(ti_.isolate()) {}
+  V8Executor() : owner_(ThreadIsolate::current_shared()), ti_(*owner_), isolate_(ti_.isolate()) {}
+  ~V8Executor() override {
+    // V8 handles must go before the isolate; owner_ is destroyed last (declared first).
+    modules_.clear();
+    instance_ctor_.Reset();
+  }
 
   RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) override {
     const auto& mod = static_cast<const V8CompiledModule&>(module);
@@ -238,6 +243,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     }
   }
 
+  std::shared_ptr<ThreadIsolate> owner_;
   ThreadIsolate& ti_;
   v8::Isolate* isolate_;
   wasi::WasiContext* ctx_ = nullptr;
