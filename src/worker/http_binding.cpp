@@ -5,12 +5,15 @@
 
 #include "wasi/context.h"
 #include "wasi/host.h"
-#include "worker/outbound_http.h"
+#include "http/client.h"
 
 namespace wws::worker {
 namespace {
 
 using wasi::ValType;
+using http::OutboundError;
+using http::OutboundRequest;
+using http::OutboundResponse;
 
 // http-method enum of the WIT, in order.
 constexpr std::array<std::string_view, 7> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"};
@@ -94,7 +97,7 @@ uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
     response.message = "outbound HTTP is not configured for this worker";
   } else {
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(state->deadline - std::chrono::steady_clock::now());
-    response = send_outbound(*state->permissions, req, std::max(remaining, std::chrono::milliseconds(1)));
+    response = http::send_outbound(*state->permissions, req, std::max(remaining, std::chrono::milliseconds(1)));
   }
   bool written = response.ok ? write_response(f, ret, response) : write_error(f, ret, response.error, response.message);
   if (!written && !f.ctx.unwinding())

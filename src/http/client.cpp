@@ -1,4 +1,4 @@
-#include "worker/outbound_http.h"
+#include "http/client.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,7 +7,7 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
-namespace wws::worker {
+namespace wws::http {
 namespace {
 
 constexpr int kMaxRedirects = 10;
@@ -57,6 +57,33 @@ bool allowed(const config::HttpRequestsFeature& p, const Url& url, const std::st
   if (std::find(p.allowed_methods.begin(), p.allowed_methods.end(), method) == p.allowed_methods.end()) {
     *why = fmt::format("The method '{}' is not allowed for this worker. Please, update the configuration.", method);
     return false;
+  }
+  return true;
+}
+
+bool is_token(std::string_view s) {
+  static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isalnum(c) || kExtra.find(static_cast<char>(c)) != std::string_view::npos;
+  });
+}
+
+// Callers (JS fetch) hand over strings from worker code: a CR, LF or NUL would let them inject
+// header lines or a second request into the wire format.
+bool well_formed(const OutboundRequest& request, std::string* why) {
+  if (!is_token(request.method)) {
+    *why = fmt::format("invalid method '{}'", request.method);
+    return false;
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!is_token(name)) {
+      *why = fmt::format("invalid header name '{}'", name);
+      return false;
+    }
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      *why = fmt::format("invalid value for the header '{}': it contains CR, LF or NUL", name);
+      return false;
+    }
   }
   return true;
 }
@@ -121,6 +148,8 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (!initialised) return error_response(OutboundError::InternalError, "libcurl failed to initialise");
 
+  std::string invalid;
+  if (!well_formed(request, &invalid)) return error_response(OutboundError::InvalidRequest, invalid);
   std::string method = request.method;
   std::transform(method.begin(), method.end(), method.begin(), ::toupper);
   std::string uri = request.uri;
@@ -183,9 +212,11 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
     }
     response.ok = true;
     response.status = static_cast<uint16_t>(status);
+    response.url = uri;
+    response.redirected = hop > 0;
     return response;
   }
   return error_response(OutboundError::RedirectLoop, fmt::format("more than {} redirects", kMaxRedirects));
 }
 
-}  // namespace wws::worker
+}  // namespace wws::http

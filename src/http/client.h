@@ -1,6 +1,7 @@
-// Outbound HTTP for workers (reference §1.5), with the worker's [features.http_requests]
-// permissions enforced on every hop: redirects are followed by wws itself and each new host
-// is checked again (the original let redirects escape allowed_hosts).
+// http/client: outbound HTTP for workers (reference §1.5), used by the wasm `http` import and
+// by JS fetch(). The worker's [features.http_requests] permissions are enforced on every hop:
+// redirects are followed by wws itself and each new host is checked again (the original let
+// redirects escape allowed_hosts). Blocking: the calling thread waits for the whole exchange.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -10,7 +11,7 @@
 
 #include "config/worker_config.h"
 
-namespace wws::worker {
+namespace wws::http {
 
 struct OutboundRequest {
   std::string method = "GET";
@@ -37,9 +38,11 @@ struct OutboundResponse {
   uint16_t status = 0;
   std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
   std::string body;
+  std::string url;          // the URI that gave this response (after any redirects)
+  bool redirected = false;  // at least one redirect was followed
 };
 
 OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, const OutboundRequest& request,
                                std::chrono::milliseconds timeout);
 
-}  // namespace wws::worker
+}  // namespace wws::http
