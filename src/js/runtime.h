@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/worker_config.h"
 #include "engine/engine.h"
 #include "http/message.h"
 #include "kv/store.h"
@@ -44,7 +45,10 @@ struct Environment {
   std::string_view worker_name;                                   // for console.* log lines
   const std::vector<std::pair<std::string, std::string>>* vars = nullptr;  // [vars]: globals and `env`
   const kv::Snapshot* kv = nullptr;                               // null: the worker has no K/V namespace
+  // The time limit of the whole run; fetch() calls get what is left of it, never more.
   std::chrono::milliseconds timeout{30'000};
+  // [features.http_requests]: what fetch() may reach. Null: nothing (as the default config).
+  const config::HttpRequestsFeature* http_requests = nullptr;
   uint64_t heap_limit_bytes = 128ull << 20;  // 0: 128 MiB
   // false (default): one context per worker per thread, reused across requests, so globals
   // persist between requests on a thread (as on Cloudflare). true: a new context for every

@@ -83,6 +83,7 @@ WorkerIsolate::WorkerIsolate(const Script& script, const Environment& env) : scr
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   auto natives = make_native_template(isolate_, &log_);
+  add_fetch_native(isolate_, natives, &fetch_);
   auto global = v8::ObjectTemplate::New(isolate_);
   global->Set(v8_str(isolate_, "__wws_native"), natives);
   add_timer_functions(isolate_, global, &timers_);
@@ -128,6 +129,8 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   failure_message_.clear();
   wait_until_cut_off_ = false;
   deadline_ = Clock::now() + env.timeout;
+  fetch_.permissions = env.http_requests;
+  fetch_.deadline = deadline_;
 
   uint64_t token = watchdog.arm(env.timeout, isolate_);
   run_request(env, request, result);

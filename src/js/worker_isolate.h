@@ -11,6 +11,7 @@
 #include <v8.h>
 
 #include "engine/v8/watchdog.h"
+#include "js/fetch_native.h"
 #include "js/kv_overlay.h"
 #include "js/natives.h"
 #include "js/runtime.h"
@@ -62,6 +63,7 @@ class WorkerIsolate {
   std::atomic<bool> out_of_memory_{false};
 
   LogTarget log_;
+  FetchTarget fetch_;
   KvOverlay kv_;
   Timers timers_;
   v8::Global<v8::ObjectTemplate> global_template_;

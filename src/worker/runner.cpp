@@ -131,6 +131,7 @@ void Runner::run_js(const Worker& worker, const http::Request& request,
   env.vars = &worker.config.vars;
   env.kv = worker.config.kv_namespace ? &snapshot : nullptr;
   env.timeout = worker.timeout;
+  env.http_requests = &worker.config.http_requests;
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);

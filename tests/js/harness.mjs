@@ -16,11 +16,15 @@ export function preludeFiles() {
   return fs.readdirSync(preludeDir).filter((f) => f.endsWith('.js')).sort();
 }
 
-// Returns { g: the context's global object, run(code), logs: [[level, message]...] }.
-export function loadPrelude() {
+// Returns { g: the context's global object, run(code), logs: [[level, message]...],
+// fetches: [{method, url, headers, body}...] }. `options.fetch(call, realm)` stands in for the
+// network: it returns {status, headers, body (bytes or string), url?, redirected?} or throws;
+// without it every fetch is refused as the runtime does when no host is allowed.
+export function loadPrelude(options = {}) {
   const ctx = vm.createContext({});
-  const realm = vm.runInContext('({ Uint8Array, ArrayBuffer, TypeError })', ctx);
+  const realm = vm.runInContext('({ Uint8Array, ArrayBuffer, TypeError, Error })', ctx);
   const logs = [];
+  const fetches = [];
   const toRealmBytes = (buffer) => {
     const out = new realm.Uint8Array(buffer.length);
     out.set(buffer);
@@ -47,12 +51,27 @@ export function loadPrelude() {
       }
     },
     structuredClone(value) { return structuredClone(value); },
+    // The real one is C++ (src/js/fetch_native.cpp) on the blocking outbound client.
+    fetch(method, url, headers, body) {
+      if (typeof method !== 'string' || typeof url !== 'string') throw new realm.TypeError('fetch: expected (method, url, headerPairs, body)');
+      const call = { method, url, headers: Array.from(headers, ([k, v]) => [k, v]), body: body === null ? null : Buffer.from(body) };
+      fetches.push(call);
+      if (!options.fetch) {
+        const host = new URL(url).hostname;
+        throw new realm.Error(`[Not allowed] The host '${host}' is not allowed for this worker. Please, update the worker configuration.`);
+      }
+      const out = options.fetch(call, realm);
+      return {
+        status: out.status, headers: out.headers ?? [], body: toRealmBytes(Buffer.from(out.body ?? '')),
+        url: out.url ?? url, redirected: out.redirected ?? false,
+      };
+    },
   };
   for (const file of preludeFiles()) {
     const source = fs.readFileSync(path.join(preludeDir, file), 'utf8');
     vm.runInContext(source, ctx, { filename: file });
   }
-  return { g: ctx, run: (code) => vm.runInContext(code, ctx), logs };
+  return { g: ctx, run: (code) => vm.runInContext(code, ctx), logs, fetches };
 }
 
 // Asserts that `fn` throws (or `promise` rejects with) an error whose name is `name`;

@@ -195,6 +195,7 @@
     #body;
     #type = 'default';
     #url = '';
+    #redirected = false;
 
     constructor(body = null, init = undefined) {
       const opts = init ?? {};
@@ -263,6 +264,19 @@
         return response.#body;
       };
       P.isResponse = (value) => value !== null && typeof value === 'object' && #body in value;
+      // For fetch(): a response from the network, with the fields a constructed one cannot set.
+      P.makeFetchedResponse = ({ status, headers, body, url, redirected, nullBody }) => {
+        const response = new Response(null);
+        response.#status = status;
+        response.#type = 'basic';
+        response.#url = url;
+        response.#redirected = redirected;
+        response.#headers = P.headersFromTrustedPairs(headers);
+        P.setHeadersGuard(response.#headers, 'immutable');
+        const source = nullBody || nullBodyStatuses.has(status) ? null : body;
+        response.#body = P.newBodyState(source, () => response.#headers.get('content-type'));
+        return response;
+      };
       P.responseParts = (response) => ({
         status: response.#status, statusText: response.#statusText, type: response.#type,
         headers: response.#headers, body: response.#body,
@@ -275,7 +289,7 @@
     get headers() { return this.#headers; }
     get type() { return this.#type; }
     get url() { return this.#url; }
-    get redirected() { return false; }
+    get redirected() { return this.#redirected; }
 
     clone() {
       if (this.#body.used) throw new TypeError('Response.clone(): the body has already been used');
@@ -284,6 +298,7 @@
       copy.#statusText = this.#statusText;
       copy.#type = this.#type;
       copy.#url = this.#url;
+      copy.#redirected = this.#redirected;
       copy.#headers = new Headers(this.#headers);
       if (this.#type === 'error') P.setHeadersGuard(copy.#headers, 'immutable');
       copy.#body = P.newBodyState(this.#body.source, () => copy.#headers.get('content-type'));
