@@ -146,17 +146,32 @@ start_wws
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$WWS_PID/status"; }
 curl -fs -o /dev/null "http://127.0.0.1:$WWS_PORT/hello"
 RSS_BEFORE=$(rss)
-# wrk has no request count: a script stops each thread after its share of responses.
+# wrk has no request count: a script stops each wrk thread after its share of responses and
+# leaves a marker file; wrk's main thread only ends at -d or on SIGINT, so SIGINT it once all are done.
 cat > "$WORK/count.lua" <<LUA
+local next_id = 0
+setup = function(thread)
+  next_id = next_id + 1
+  thread:set("id", next_id)
+end
 local limit = math.ceil($LONG_REQUESTS / $WRK_THREADS)
 local seen = 0
 response = function(status, headers, body)
   seen = seen + 1
-  if seen >= limit then wrk.thread:stop() end
+  if seen == limit then
+    local marker = io.open("$WORK/done." .. id, "w")
+    marker:close()
+    wrk.thread:stop()
+  end
 end
 LUA
 LONG_START=$(date +%s.%N)
-wrk -t"$WRK_THREADS" -c"$CONNS" -d600s -s "$WORK/count.lua" "http://127.0.0.1:$WWS_PORT/hello" > "$WORK/long.txt"
+wrk -t"$WRK_THREADS" -c"$CONNS" -d600s -s "$WORK/count.lua" "http://127.0.0.1:$WWS_PORT/hello" > "$WORK/long.txt" &
+WRK_PID=$!
+PIDS+=("$WRK_PID")
+while kill -0 "$WRK_PID" 2>/dev/null && [ "$(ls "$WORK" | grep -c '^done\.')" -lt "$WRK_THREADS" ]; do sleep 0.2; done
+kill -INT "$WRK_PID" 2>/dev/null || true
+wait "$WRK_PID" || true
 LONG_END=$(date +%s.%N)
 RSS_AFTER=$(rss)
 LONG_DONE=$(awk '/requests in/ { print $1 }' "$WORK/long.txt")
