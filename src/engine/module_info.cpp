@@ -272,4 +272,86 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
   return out;
 }
 
+std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error) {
+  // First pass: the memory's limits, and whether there is an import section.
+  std::optional<Limits> memory;
+  bool has_imports = false;
+  bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t) {
+    if (id == kImportSection) has_imports = true;
+    if (id != kMemorySection) return true;
+    Reader r(wasm, begin, end);
+    uint64_t n = r.leb(32);
+    if (n != 1) {
+      if (error) *error = "modules with several memories are not supported";
+      return false;
+    }
+    memory = read_limits(r);
+    return r.ok();
+  });
+  if (!ok) return std::nullopt;
+  if (!memory) {
+    if (error) *error = "the module defines no memory";
+    return std::nullopt;
+  }
+  if (memory->flags & ~1u) {
+    if (error) *error = "shared and 64-bit memories are not supported";
+    return std::nullopt;
+  }
+  if (memory->min > max_pages) {
+    if (error)
+      *error = fmt::format("the module needs {} MiB of memory at start, over its limit of {} MiB "
+                           "(raise [limits] memory_mb or --memory-limit)",
+                           memory->min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+    return std::nullopt;
+  }
+  uint64_t cap = memory->max ? std::min(*memory->max, max_pages) : max_pages;
+
+  std::vector<uint8_t> entry;  // one import entry: "wws" "memory" memory(limits)
+  auto put_name = [&](std::string_view name) {
+    write_leb(entry, name.size());
+    entry.insert(entry.end(), name.begin(), name.end());
+  };
+  put_name(kMemoryImportModule);
+  put_name(kMemoryImportName);
+  entry.push_back(2);
+  entry.push_back(1);
+  write_leb(entry, memory->min);
+  write_leb(entry, cap);
+  auto emit_section = [](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+    out.push_back(id);
+    write_leb(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
+  };
+
+  std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
+  out.reserve(wasm.size() + 32);
+  bool import_written = false;
+  ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t start) {
+    // Sections are ordered; a new import section goes before the first known section past imports.
+    if (!has_imports && !import_written && id != 0 && id > kImportSection) {
+      std::vector<uint8_t> body;
+      write_leb(body, 1);
+      body.insert(body.end(), entry.begin(), entry.end());
+      emit_section(out, kImportSection, body);
+      import_written = true;
+    }
+    if (id == kImportSection) {
+      Reader r(wasm, begin, end);
+      uint64_t n = r.leb(32);
+      std::vector<uint8_t> body;
+      write_leb(body, n + 1);
+      body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + end);
+      body.insert(body.end(), entry.begin(), entry.end());
+      emit_section(out, kImportSection, body);
+      import_written = true;
+      return r.ok();
+    }
+    if (id == kMemorySection) return true;  // now imported
+    out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  return out;
+}
+
 }  // namespace wws::engine

@@ -51,4 +51,14 @@ std::string check_imports(const ModuleInfo& info);
 // Fails (nullopt + reason) if the memory's initial size is already above the cap.
 std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error);
 
+// Returns a copy of the module whose single defined memory is instead imported as
+// `wws.memory`, with limits (initial, min(declared max, max_pages)). The engine then supplies
+// the memory and can reuse it across runs instead of mapping a new one per instance. Fails
+// (nullopt + reason) for shared or 64-bit memories, several memories, or an initial size above
+// the cap.
+std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error);
+
+constexpr std::string_view kMemoryImportModule = "wws";
+constexpr std::string_view kMemoryImportName = "memory";
+
 }  // namespace wws::engine

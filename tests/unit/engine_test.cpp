@@ -1,6 +1,7 @@
 // The engine seam: module inspection and memory capping (engine-independent), and the V8
 // engine running real modules: output, traps, exits, time and memory limits.
 #include <fstream>
+#include <map>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -33,8 +34,12 @@ struct RunOutput {
 RunOutput run(const std::string& name, std::chrono::milliseconds timeout = std::chrono::seconds(5),
         uint64_t memory = 64ull << 20) {
   static auto executor = v8().new_executor();
+  // Compiled once per (fixture, limit) and run many times, as the server does, so every test
+  // also exercises the per-thread reuse of instances' memory.
+  static std::map<std::pair<std::string, uint64_t>, std::shared_ptr<CompiledModule>> compiled;
   std::string error;
-  auto module = v8().compile(fixture(name), CompileOptions{memory}, &error);
+  auto& module = compiled[{name, memory}];
+  if (!module) module = v8().compile(fixture(name), CompileOptions{memory}, &error);
   EXPECT_TRUE(module) << error;
   if (!module) return {};
   wasi::WasiContext ctx(wasi::WasiConfig{});
@@ -174,6 +179,49 @@ TEST(V8Engine, ModulesRunOnOtherThreads) {
   });
   t.join();
   EXPECT_EQ(out, "hello");
+}
+
+}  // namespace
+}  // namespace wws::engine
+
+namespace wws::engine {
+namespace {
+
+TEST(ModuleInfo, ImportsTheMemory) {
+  std::string error;
+  auto bytes = fixture("exit3");  // has imports and a data segment
+  auto rewritten = import_memory(bytes, 32, &error);
+  ASSERT_TRUE(rewritten) << error;
+  auto info = inspect_module(*rewritten, &error);
+  ASSERT_TRUE(info) << error;
+  EXPECT_FALSE(info->memory.defined);
+  ASSERT_EQ(info->imports.size(), 3u);
+  EXPECT_EQ(info->imports[2].module, "wws");
+  EXPECT_EQ(info->imports[2].name, "memory");
+  EXPECT_EQ(info->imports[2].kind, 2);
+  // A module without an import section gets one.
+  auto trap = fixture("trap");
+  auto with_section = import_memory(trap, 32, &error);
+  ASSERT_TRUE(with_section) << error;
+  auto trap_info = inspect_module(*with_section, &error);
+  ASSERT_TRUE(trap_info) << error;
+  ASSERT_EQ(trap_info->imports.size(), 1u);
+  EXPECT_FALSE(import_memory(fixture("bigmem"), 2048, &error));
+}
+
+// Memory is reused across runs on a thread, so each run must still start from zeroed memory
+// of the declared size; the "leftover" fixture fails if it sees a previous run's writes.
+TEST(V8Engine, ReusedMemoryStartsZeroedAndAtItsInitialSize) {
+  for (int i = 0; i < 3; ++i) {
+    RunOutput r = run("leftover");
+    EXPECT_EQ(r.result.outcome, Outcome::Ok) << r.result.message;
+    EXPECT_EQ(r.stdout_text, "clean") << "run " << i;
+  }
+  // A run that grew the memory leaves it bigger than declared: the next run gets a new one.
+  for (int i = 0; i < 3; ++i) {
+    RunOutput r = run("leftover_grow");
+    EXPECT_EQ(r.stdout_text, "clean") << "grown run " << i;
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/v8/platform.h"
 
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -13,6 +14,8 @@ v8::Platform& platform() {
     // cost 2-3% and let each instance reserve only up to its capped maximum.
     instance = v8::platform::NewDefaultPlatform(
         0, v8::platform::IdleTaskSupport::kDisabled, v8::platform::InProcessStackDumping::kDisabled);
+    // Escape hatch for diagnosis, e.g. WWS_V8_FLAGS="--trace-gc".
+    if (const char* flags = std::getenv("WWS_V8_FLAGS")) v8::V8::SetFlagsFromString(flags);
     v8::V8::InitializePlatform(instance.get());
     v8::V8::Initialize();
   });

@@ -1,6 +1,7 @@
 #include "engine/v8/v8_engine.h"
 
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <unordered_map>
 
@@ -17,14 +18,17 @@ using v8e::ThreadIsolate;
 
 class V8CompiledModule final : public CompiledModule {
  public:
-  V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages)
-      : compiled(std::move(compiled)), info(std::move(info)), max_pages(max_pages) {}
+  V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages, bool memory_imported)
+      : compiled(std::move(compiled)), info(std::move(info)), max_pages(max_pages), memory_imported(memory_imported) {}
   // Threads cache per-module state by this id, never by address: a freed module's address is reused.
   const uint64_t id = next_id.fetch_add(1);
   static inline std::atomic<uint64_t> next_id{1};
   v8::CompiledWasmModule compiled;
   ModuleInfo info;
   uint64_t max_pages;  // 0 = uncapped
+  // The module's memory was rewritten into the import wws.memory: executors supply it and
+  // reuse it across runs (zeroed), instead of V8 mapping and unmapping one per instance.
+  bool memory_imported;
 };
 
 std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
@@ -47,6 +51,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     // V8 handles must go before the isolate; owner_ is destroyed last (declared first).
     modules_.clear();
     instance_ctor_.Reset();
+    memory_ctor_.Reset();
   }
 
   RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) override {
@@ -64,6 +69,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   struct CachedModule {
     v8::Global<v8::WasmModuleObject> module;
     v8::Global<v8::Object> imports;
+    v8::Global<v8::Object> memory_ns;            // imports.wws, when the memory is imported
+    v8::Global<v8::WasmMemoryObject> memory;     // this thread's reusable memory for the module
   };
 
   RunResult run_instance(const V8CompiledModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
@@ -81,6 +88,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     ctx_ = &ctx;
     memory_.Clear();
     exports_.Clear();
+    if (mod.memory_imported) memory_ = cached->memory.Get(isolate_);
     v8::TryCatch tc(isolate_);
     uint64_t token = ti_.watchdog().arm(limits.timeout);
     bool completed = false;
@@ -94,7 +102,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
         if (instance->Get(context, str(isolate_, "exports")).ToLocal(&exports_v) && exports_v->IsObject()) {
           auto exports = exports_v.As<v8::Object>();
           exports_ = exports;
-          if (exports->Get(context, str(isolate_, "memory")).ToLocal(&memory_v) && memory_v->IsWasmMemoryObject())
+          if (memory_.IsEmpty() && exports->Get(context, str(isolate_, "memory")).ToLocal(&memory_v) &&
+              memory_v->IsWasmMemoryObject())
             memory_ = memory_v.As<v8::WasmMemoryObject>();
           if (exports->Get(context, str(isolate_, "_start")).ToLocal(&start_v) && start_v->IsFunction()) {
             completed = !start_v.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
@@ -112,6 +121,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     if (ctx.unwinding()) isolate_->CancelTerminateExecution();
     bool at_memory_cap = mod.max_pages && !memory_.IsEmpty() &&
                          memory_->Buffer()->ByteLength() / kWasmPageSize >= mod.max_pages;
+    if (mod.memory_imported) recycle_memory(mod, *cached, context);
     memory_.Clear();
     exports_.Clear();
     ctx_ = nullptr;
@@ -143,6 +153,38 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     }
     if (result.outcome == Outcome::Trapped && at_memory_cap) result.outcome = Outcome::OutOfMemory;
     return result;
+  }
+
+  // Makes the memory ready for the next run: zeroed when it kept its initial size, so the next
+  // guest starts exactly as with a fresh memory; replaced when the run grew it (memories
+  // cannot shrink), leaving the old one to the GC.
+  void recycle_memory(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context) {
+    v8::Local<v8::WasmMemoryObject> memory = cached.memory.Get(isolate_);
+    v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
+    if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
+      std::memset(buffer->Data(), 0, buffer->ByteLength());
+      return;
+    }
+    v8::Local<v8::WasmMemoryObject> fresh;
+    if (new_memory(mod, context).ToLocal(&fresh)) {
+      cached.memory.Reset(isolate_, fresh);
+      cached.memory_ns.Get(isolate_)->Set(context, str(isolate_, kMemoryImportName), fresh).Check();
+    }
+  }
+
+  v8::MaybeLocal<v8::WasmMemoryObject> new_memory(const V8CompiledModule& mod, v8::Local<v8::Context> context) {
+    if (memory_ctor_.IsEmpty()) {
+      auto wasm = context->Global()->Get(context, str(isolate_, "WebAssembly")).ToLocalChecked().As<v8::Object>();
+      memory_ctor_.Reset(isolate_, wasm->Get(context, str(isolate_, "Memory")).ToLocalChecked().As<v8::Function>());
+    }
+    v8::Local<v8::Object> descriptor = v8::Object::New(isolate_);
+    descriptor->Set(context, str(isolate_, "initial"), v8::Number::New(isolate_, double(mod.info.memory.min_pages))).Check();
+    descriptor->Set(context, str(isolate_, "maximum"), v8::Number::New(isolate_, double(mod.max_pages))).Check();
+    v8::Local<v8::Value> argv[] = {descriptor};
+    v8::Local<v8::Object> memory;
+    if (!memory_ctor_.Get(isolate_)->NewInstance(context, 1, argv).ToLocal(&memory) || !memory->IsWasmMemoryObject())
+      return {};
+    return memory.As<v8::WasmMemoryObject>();
   }
 
   v8::Local<v8::Function> instance_ctor(v8::Local<v8::Context> context) {
@@ -184,6 +226,20 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       ns->Set(context, str(isolate_, imp.name), f).Check();
     }
     CachedModule& entry = modules_[mod.id];
+    if (mod.memory_imported) {
+      v8::TryCatch tc(isolate_);
+      v8::Local<v8::WasmMemoryObject> memory;
+      if (!new_memory(mod, context).ToLocal(&memory)) {
+        modules_.erase(mod.id);
+        *error = "could not allocate the module's memory: " + exception_text(isolate_, tc);
+        return nullptr;
+      }
+      v8::Local<v8::Object> ns = v8::Object::New(isolate_);
+      ns->Set(context, str(isolate_, kMemoryImportName), memory).Check();
+      imports->Set(context, str(isolate_, kMemoryImportModule), ns).Check();
+      entry.memory.Reset(isolate_, memory);
+      entry.memory_ns.Reset(isolate_, ns);
+    }
     entry.module.Reset(isolate_, module);
     entry.imports.Reset(isolate_, imports);
     return &entry;
@@ -250,6 +306,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   v8::Local<v8::WasmMemoryObject> memory_;  // valid only during a run, inside its HandleScope
   v8::Local<v8::Object> exports_;           // likewise
   v8::Global<v8::Function> instance_ctor_;
+  v8::Global<v8::Function> memory_ctor_;
   std::unordered_map<uint64_t, CachedModule> modules_;
   std::deque<Binding> bindings_;  // stable addresses for v8::External
 };
@@ -267,15 +324,23 @@ class V8Engine final : public Engine {
       *error = problems;
       return nullptr;
     }
-    std::vector<uint8_t> capped;
+    std::vector<uint8_t> rewritten;
     uint64_t max_pages = 0;
-    if (options.max_memory_bytes && info->memory.defined) {
-      max_pages = std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize);
-      auto patched = cap_memory(wasm, max_pages, error);
-      if (!patched) return nullptr;
-      capped = std::move(*patched);
-      wasm = capped;
+    bool memory_imported = false;
+    if (info->memory.defined) {
+      constexpr uint64_t kMaxPages = 65536;  // 4 GiB, wasm32's ceiling
+      max_pages = options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize) : kMaxPages;
       if (info->memory.max_pages) max_pages = std::min(max_pages, *info->memory.max_pages);
+      std::string why;
+      if (auto imported = import_memory(wasm, max_pages, &why)) {
+        rewritten = std::move(*imported);
+        memory_imported = true;
+      } else if (auto capped = cap_memory(wasm, max_pages, error)) {
+        rewritten = std::move(*capped);  // e.g. a shared memory: V8 maps one per instance
+      } else {
+        return nullptr;
+      }
+      wasm = rewritten;
     }
 
     ThreadIsolate& ti = ThreadIsolate::current();
@@ -289,7 +354,7 @@ class V8Engine final : public Engine {
       *error = "invalid WebAssembly: " + exception_text(isolate, tc);
       return nullptr;
     }
-    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages);
+    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages, memory_imported);
   }
 
   std::unique_ptr<Executor> new_executor() override { return std::make_unique<V8Executor>(); }
