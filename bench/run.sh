@@ -77,6 +77,13 @@ wait_ready "http://127.0.0.1:$NGINX_PORT/"
 # ---- wws: a project with one hello worker
 mkdir -p "$WORK/project"
 cp "$HELLO_WASM" "$WORK/project/hello.wasm"
+cat > "$WORK/project/hello-js.js" <<'JS'
+export default {
+  fetch() {
+    return new Response("Hello from wws");
+  },
+};
+JS
 WWS_PID=""
 start_wws() {  # extra wws args...
   WWS_PORT=$(free_port)
@@ -103,13 +110,14 @@ RESULTS=()
 run_wrk() {
   local label=$1 url=$2 secs=${3:-$DURATION} out
   out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "$url")
-  local rps p50 p99 errors
+  local rps p50 p99 max errors
   rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  max=$(to_ms "$(awk '$1 == "Latency" { print $4 }' <<<"$out")")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
   RESULTS+=("$label $rps $p50 $p99 $errors")
-  printf '  %-16s %12s req/s   p50 %9s ms   p99 %9s ms   errors %s\n' "$label" "$rps" "$p50" "$p99" "$errors"
+  printf '  %-16s %12s req/s   p50 %9s ms   p99 %9s ms   max %9s ms   errors %s\n' "$label" "$rps" "$p50" "$p99" "$max" "$errors"
 }
 
 mean_rps() {  # label prefix
@@ -125,11 +133,13 @@ start_wws
 echo "warm-up (3 s each)"
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$WWS_PORT/hello-js" >/dev/null
 
-echo "alternating runs"
+echo "alternating runs (wws: the wasm hello worker, wws-js: the JS hello worker)"
 for round in 1 2; do
   run_wrk "nginx#$round" "http://127.0.0.1:$NGINX_PORT/"
   run_wrk "wws#$round" "http://127.0.0.1:$WWS_PORT/hello"
+  run_wrk "wws-js#$round" "http://127.0.0.1:$WWS_PORT/hello-js"
 done
 stop_wws
 
@@ -179,6 +189,7 @@ stop_wws
 
 NGINX_RPS=$(mean_rps "nginx#")
 WWS_RPS=$(mean_rps "wws#")
+JS_RPS=$(mean_rps "wws-js#")
 T1=$(mean_rps "wws-threads-1")
 T2=$(mean_rps "wws-threads-2")
 echo
@@ -186,6 +197,8 @@ echo "summary"
 printf '  %-34s %s\n' "nginx mean req/s" "$NGINX_RPS"
 printf '  %-34s %s\n' "wws mean req/s" "$WWS_RPS"
 printf '  %-34s %s\n' "ratio wws/nginx" "$(awk -v a="$WWS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+printf '  %-34s %s\n' "wws JS mean req/s" "$JS_RPS"
+printf '  %-34s %s\n' "ratio wws JS/nginx" "$(awk -v a="$JS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
 printf '  %-34s %s\n' "ratio wws --threads 2 / --threads 1" "$(awk -v a="$T2" -v b="$T1" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
 printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
   "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"

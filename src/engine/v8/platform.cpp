@@ -14,7 +14,12 @@ v8::Platform& platform() {
     // cost 2-3% and let each instance reserve only up to its capped maximum.
     instance = v8::platform::NewDefaultPlatform(
         0, v8::platform::IdleTaskSupport::kDisabled, v8::platform::InProcessStackDumping::kDisabled);
-    // Escape hatch for diagnosis, e.g. WWS_V8_FLAGS="--trace-gc".
+    // Each request leaves a dead instance (and its exports) behind. V8's default heap sizing lets
+    // ~100 MB of them pile up before the first full GC, whose pause then dominates p99 and RSS.
+    // A small young generation and initial old space keep collections small and frequent
+    // (bench: p99 94 -> 8 ms and RSS 196 -> 66 MB for the hello worker on 2 threads).
+    v8::V8::SetFlagsFromString("--initial-old-space-size=4 --max-semi-space-size=1");
+    // Operators' and diagnosis flags come last so they win, e.g. WWS_V8_FLAGS="--trace-gc".
     if (const char* flags = std::getenv("WWS_V8_FLAGS")) v8::V8::SetFlagsFromString(flags);
     v8::V8::InitializePlatform(instance.get());
     v8::V8::Initialize();
