@@ -46,12 +46,18 @@ v8::Local<v8::String> str(v8::Isolate* isolate, std::string_view s) {
 
 class V8Executor final : public Executor, private wasi::GuestCalls {
  public:
-  V8Executor() : owner_(ThreadIsolate::current_shared()), ti_(*owner_), isolate_(ti_.isolate()) {}
+  V8Executor() : owner_(ThreadIsolate::current_shared()), ti_(*owner_), isolate_(ti_.isolate()) {
+    v8::HandleScope scope(isolate_);
+    const char* names[] = {"exports", "memory", "_start"};
+    for (int i = 0; i < kNameCount; ++i)
+      names_[i].Reset(isolate_, v8::String::NewFromUtf8(isolate_, names[i], v8::NewStringType::kInternalized).ToLocalChecked());
+  }
   ~V8Executor() override {
     // V8 handles must go before the isolate; owner_ is destroyed last (declared first).
     modules_.clear();
     instance_ctor_.Reset();
     memory_ctor_.Reset();
+    for (auto& n : names_) n.Reset();
   }
 
   RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) override {
@@ -99,13 +105,13 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       if (instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) {
         instantiated = true;
         v8::Local<v8::Value> exports_v, memory_v, start_v;
-        if (instance->Get(context, str(isolate_, "exports")).ToLocal(&exports_v) && exports_v->IsObject()) {
+        if (instance->Get(context, name(kExports)).ToLocal(&exports_v) && exports_v->IsObject()) {
           auto exports = exports_v.As<v8::Object>();
           exports_ = exports;
-          if (memory_.IsEmpty() && exports->Get(context, str(isolate_, "memory")).ToLocal(&memory_v) &&
+          if (memory_.IsEmpty() && exports->Get(context, name(kMemory)).ToLocal(&memory_v) &&
               memory_v->IsWasmMemoryObject())
             memory_ = memory_v.As<v8::WasmMemoryObject>();
-          if (exports->Get(context, str(isolate_, "_start")).ToLocal(&start_v) && start_v->IsFunction()) {
+          if (exports->Get(context, name(kStart)).ToLocal(&start_v) && start_v->IsFunction()) {
             completed = !start_v.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
           } else {
             result.outcome = Outcome::Failed;
@@ -299,8 +305,13 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     }
   }
 
+  // Property names looked up on every run, internalized once rather than per request.
+  enum NameId { kExports, kMemory, kStart, kNameCount };
+  v8::Local<v8::String> name(NameId id) { return names_[id].Get(isolate_); }
+
   std::shared_ptr<ThreadIsolate> owner_;
   ThreadIsolate& ti_;
+  v8::Global<v8::String> names_[kNameCount];
   v8::Isolate* isolate_;
   wasi::WasiContext* ctx_ = nullptr;
   v8::Local<v8::WasmMemoryObject> memory_;  // valid only during a run, inside its HandleScope
