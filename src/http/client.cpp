@@ -1,3 +1,4 @@
+#include "util/text.h"
 #include "http/client.h"
 
 #include <algorithm>
@@ -61,22 +62,15 @@ bool allowed(const config::HttpRequestsFeature& p, const Url& url, const std::st
   return true;
 }
 
-bool is_token(std::string_view s) {
-  static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isalnum(c) || kExtra.find(static_cast<char>(c)) != std::string_view::npos;
-  });
-}
-
 // Callers (JS fetch) hand over strings from worker code: a CR, LF or NUL would let them inject
 // header lines or a second request into the wire format.
 bool well_formed(const OutboundRequest& request, std::string* why) {
-  if (!is_token(request.method)) {
+  if (!util::is_http_token(request.method)) {
     *why = fmt::format("invalid method '{}'", request.method);
     return false;
   }
   for (const auto& [name, value] : request.headers) {
-    if (!is_token(name)) {
+    if (!util::is_http_token(name)) {
       *why = fmt::format("invalid header name '{}'", name);
       return false;
     }

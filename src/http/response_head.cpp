@@ -1,5 +1,6 @@
 // Hand-built response heads: status line, the handler's headers (validated), Date, Server,
 // Content-Length and Connection.
+#include "util/text.h"
 #include "http/response_head.h"
 
 #include <charconv>
@@ -8,17 +9,6 @@
 
 namespace wws::http {
 namespace {
-
-bool is_tchar(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool ieq(std::string_view a, std::string_view b) { return Response::strcase_equal(a, b); }
 
@@ -63,7 +53,7 @@ void append_number(std::string& out, uint64_t n) {
 bool is_header_name_valid(std::string_view name) {
   if (name.empty()) return false;
   for (unsigned char c : name)
-    if (!is_tchar(c)) return false;
+    if (!util::is_http_token_char(c)) return false;
   return true;
 }
 

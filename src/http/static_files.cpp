@@ -1,4 +1,5 @@
 // Static files from public/: safe path resolution, content types, validators and 304s.
+#include "util/text.h"
 #include "http/static_files.h"
 
 #include <fcntl.h>
@@ -28,31 +29,6 @@ int hex_value(char c) {
   return -1;
 }
 
-// Strict UTF-8 (no overlong forms, no surrogates): %C0%AE-style tricks decode to invalid bytes.
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-    else return false;
-    if (s.size() - i - 1 < n) return false;
-    for (size_t k = 1; k <= n; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 // Decodes one path segment; nullopt when it is malformed or could step outside its folder.
 std::optional<std::string> decode_segment(std::string_view raw) {
   std::string out;
@@ -71,7 +47,7 @@ std::optional<std::string> decode_segment(std::string_view raw) {
     out.push_back(c);
   }
   if (out == "..") return std::nullopt;
-  if (!is_valid_utf8(out)) return std::nullopt;
+  if (!util::is_valid_utf8(out)) return std::nullopt;
   return out;
 }
 

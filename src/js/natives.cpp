@@ -1,3 +1,4 @@
+#include "util/text.h"
 #include "js/natives.h"
 
 #include <sys/random.h>
@@ -109,7 +110,7 @@ void native_utf8_decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
   size_t size;
   if (!view_bytes(info[0], &data, &size)) return throw_type_error(isolate, "utf8Decode: expected bytes");
   bool fatal = info[1]->BooleanValue(isolate);
-  if (fatal && !is_valid_utf8(data, size)) return throw_type_error(isolate, "The encoded data was not valid utf-8");
+  if (fatal && !util::is_valid_utf8(std::string_view(reinterpret_cast<const char*>(data), size))) return throw_type_error(isolate, "The encoded data was not valid utf-8");
   if (size > static_cast<size_t>(v8::String::kMaxLength))
     return throw_type_error(isolate, "utf8Decode: the text is too long for a string");
   v8::Local<v8::String> text;
@@ -142,32 +143,6 @@ void add(v8::Isolate* isolate, v8::Local<v8::ObjectTemplate> target, const char*
 }
 
 }  // namespace
-
-bool is_valid_utf8(const unsigned char* s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
 
 v8::Local<v8::ObjectTemplate> make_native_template(v8::Isolate* isolate, LogTarget* log_target) {
   v8::Local<v8::ObjectTemplate> natives = v8::ObjectTemplate::New(isolate);

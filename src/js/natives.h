@@ -13,7 +13,5 @@ struct LogTarget {
 // `log_target` must outlive every context made from the template.
 v8::Local<v8::ObjectTemplate> make_native_template(v8::Isolate* isolate, LogTarget* log_target);
 
-// Strict UTF-8 validation (no overlongs, no surrogates, nothing above U+10FFFF).
-bool is_valid_utf8(const unsigned char* data, size_t size);
 
 }  // namespace wws::js

@@ -1,6 +1,7 @@
 // kv/json.h: the JSON text of K/V maps, and the string escaping and UTF-8 checks that the
 // worker protocol shares with it (both write JSON that a worker's kit must be able to parse).
 #pragma once
+#include "util/text.h"
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -9,10 +10,9 @@
 
 namespace wws::kv::json {
 
-// Length of the well-formed UTF-8 sequence starting at `p` (1..4), or 0 if the bytes there are
-// not one: stray continuation bytes, overlongs, surrogates, code points above U+10FFFF, truncation.
-std::size_t utf8_sequence_length(const unsigned char* p, std::size_t remaining);
-bool is_valid_utf8(std::string_view bytes);
+// UTF-8 checks live in util/text.h; kept visible here for the JSON code and its callers.
+using util::is_valid_utf8;
+using util::utf8_sequence_length;
 
 // Appends the escaped contents of a JSON string (no quotes). Quote, backslash and control
 // characters (NUL included) are escaped; valid UTF-8 is copied as is. Bytes that are not part of

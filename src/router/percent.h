@@ -13,6 +13,5 @@ namespace wws::router {
 // that a worker could safely receive.
 std::optional<std::string> decode_segment(std::string_view raw);
 
-bool is_valid_utf8(std::string_view text);
 
 }  // namespace wws::router

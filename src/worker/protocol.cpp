@@ -1,6 +1,7 @@
 // worker/protocol.cpp: the stdin/stdout JSON of the worker protocol (reference §1.1, §1.2).
 // The input is written by hand (it is built for every request); the output is parsed with
 // RapidJSON, which keeps string lengths, so embedded NULs in "data" survive.
+#include "util/text.h"
 #include "worker/protocol.h"
 
 #include <rapidjson/document.h>
@@ -132,21 +133,10 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-bool is_token_char(unsigned char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 bool is_valid_header_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name)
-    if (!is_token_char(static_cast<unsigned char>(c))) return false;
+    if (!util::is_http_token_char(static_cast<unsigned char>(c))) return false;
   return true;
 }
 
