@@ -88,7 +88,11 @@ Errno fd_write(CallFrame& f, Args a) {
   return stored(f.memory, u32(a[3]), static_cast<uint64_t>(n));
 }
 
-Errno fd_pread(CallFrame& f, Args a) {
+namespace {
+
+// fd_pread and fd_pwrite differ only in the system call: (fd, iovs, iovs_len, offset, nread_ptr).
+template <ssize_t (*Syscall)(int, const iovec*, int, off_t)>
+Errno positioned_io(CallFrame& f, Args a) {
   FdEntry* e = f.ctx.fds().get(u32(a[0]));
   if (!e) return Errno::Badf;
   std::vector<iovec> iovs;
@@ -97,26 +101,17 @@ Errno fd_pread(CallFrame& f, Args a) {
   if (e->is_stdio()) return Errno::Spipe;
   if (static_cast<int64_t>(a[3]) < 0) return Errno::Inval;
   ssize_t n;
-  do n = ::preadv(e->host.get(), iovs.data(), static_cast<int>(iovs.size()), static_cast<off_t>(a[3]));
+  do n = Syscall(e->host.get(), iovs.data(), static_cast<int>(iovs.size()), static_cast<off_t>(a[3]));
   while (n < 0 && errno == EINTR);
   if (n < 0) return errno_from_host(errno);
   return stored(f.memory, u32(a[4]), static_cast<uint64_t>(n));
 }
 
-Errno fd_pwrite(CallFrame& f, Args a) {
-  FdEntry* e = f.ctx.fds().get(u32(a[0]));
-  if (!e) return Errno::Badf;
-  std::vector<iovec> iovs;
-  if (Errno err = read_iovecs(f.memory, u32(a[1]), u32(a[2]), iovs); err != Errno::Success) return err;
-  if (!f.memory.range(u32(a[4]), 4)) return Errno::Fault;
-  if (e->is_stdio()) return Errno::Spipe;
-  if (static_cast<int64_t>(a[3]) < 0) return Errno::Inval;
-  ssize_t n;
-  do n = ::pwritev(e->host.get(), iovs.data(), static_cast<int>(iovs.size()), static_cast<off_t>(a[3]));
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return errno_from_host(errno);
-  return stored(f.memory, u32(a[4]), static_cast<uint64_t>(n));
-}
+}  // namespace
+
+Errno fd_pread(CallFrame& f, Args a) { return positioned_io<::preadv>(f, a); }
+
+Errno fd_pwrite(CallFrame& f, Args a) { return positioned_io<::pwritev>(f, a); }
 
 Errno fd_seek(CallFrame& f, Args a) {
   FdEntry* e = f.ctx.fds().get(u32(a[0]));
