@@ -3,14 +3,15 @@
 namespace wws::worker {
 
 void Dispatcher::handle(const http::Request& request, http::Response& response) {
-  auto match = site_.router.match(router::normalize_request_path(request.path));
+  std::string path = router::normalize_request_path(request.path);
+  auto match = site_.router.match(path);
   if (match && match->route->kind == router::RouteKind::Static) {
-    runner_.run(site_.workers[match->route->target], request, match->params, response);
+    runner_.run(site_.workers[match->route->target], request, path, match->params, response);
     return;
   }
   if (try_static(request, response)) return;
   if (match) {
-    runner_.run(site_.workers[match->route->target], request, match->params, response);
+    runner_.run(site_.workers[match->route->target], request, path, match->params, response);
     return;
   }
   site_.statics.not_found(request, response);

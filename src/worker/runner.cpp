@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "router/router.h"
 #include "wasi/context.h"
 #include "worker/http_binding.h"
 #include "worker/protocol.h"
@@ -38,11 +37,12 @@ class StderrLines {
   std::string pending_;
 };
 
-std::string request_url(const http::Request& request, std::string_view fallback_authority) {
+// `path` is the request path as routed (normalised), so the worker sees what matched.
+std::string request_url(const http::Request& request, std::string_view path, std::string_view fallback_authority) {
   std::string_view host = request.header("host");
   std::string url = "http://";
   url += host.empty() ? fallback_authority : host;
-  url += router::normalize_request_path(request.path);
+  url += path;
   if (!request.query.empty()) {
     url += '?';
     url += request.query;
@@ -55,8 +55,8 @@ std::string request_url(const http::Request& request, std::string_view fallback_
 Runner::Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
     : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
 
-void Runner::run(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
-                 http::Response& response) {
+void Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
+                 const std::map<std::string, std::string>& params, http::Response& response) {
   if (!worker.unavailable.empty()) {
     response.status = 503;
     response.set_header("Content-Type", "text/plain; charset=utf-8");
@@ -64,25 +64,32 @@ void Runner::run(const Worker& worker, const http::Request& request, const std::
     add_cors(response);
     return;
   }
-  if (worker.kind == WorkerKind::JavaScript)
-    run_js(worker, request, params, response);
-  else
-    run_wasm(worker, request, params, response);
+  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}};
+  if (worker.config.kv_namespace) call.snapshot = kv_.snapshot(*worker.config.kv_namespace);
+
+  Answer answer = worker.kind == WorkerKind::JavaScript ? run_js(call) : run_wasm(call);
+  switch (answer.outcome) {
+    case engine::Outcome::Ok: break;
+    case engine::Outcome::TimedOut: return fail(worker, 504, answer.message, response);
+    default: return fail(worker, 500, answer.message, response);
+  }
+  commit_kv(worker, answer.status, answer.kv_changes);
+  response.status = answer.status;
+  response.headers = std::move(answer.headers);
+  response.body = std::move(answer.body);
+  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
+  add_cors(response);
 }
 
-void Runner::run_wasm(const Worker& worker, const http::Request& request,
-                      const std::map<std::string, std::string>& params, http::Response& response) {
-  kv::Snapshot snapshot;
-  if (worker.config.kv_namespace) snapshot = kv_.snapshot(*worker.config.kv_namespace);
-
-  std::string url = request_url(request, settings_.listen_authority);
+Runner::Answer Runner::run_wasm(const Call& call) {
+  const Worker& worker = call.worker;
   InputFields in;
-  in.url = url;
-  in.method = request.method;
-  in.headers = &request.headers;
-  in.body = request.body;
-  if (snapshot.json) in.kv_json = *snapshot.json;
-  in.params = &params;
+  in.url = call.url;
+  in.method = call.request.method;
+  in.headers = &call.request.headers;
+  in.body = call.request.body;
+  if (call.snapshot.json) in.kv_json = *call.snapshot.json;
+  in.params = &call.params;
   std::string input = build_input_json(in);
 
   StderrLines stderr_lines(worker);
@@ -100,52 +107,40 @@ void Runner::run_wasm(const Worker& worker, const http::Request& request,
 
   engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{worker.timeout});
   stderr_lines.flush();
-  switch (result.outcome) {
-    case engine::Outcome::Ok: break;
-    case engine::Outcome::TimedOut: return fail(worker, 504, result.message, response);
-    default: return fail(worker, 500, result.message, response);
-  }
+  Answer answer;
+  answer.outcome = result.outcome;
+  answer.message = std::move(result.message);
+  if (answer.outcome != engine::Outcome::Ok) return answer;
 
   std::string error;
   auto output = parse_output(ctx.stdout_buffer(), &error);
-  if (!output) return fail(worker, 500, "invalid output: " + error, response);
-
-  if (output->kv && snapshot.data) commit_kv(worker, output->status, kv::diff(*snapshot.data, *output->kv));
-
-  response.status = output->status;
-  response.headers = std::move(output->headers);
-  response.body = std::move(output->body);
-  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
-  add_cors(response);
+  if (!output) {
+    answer.outcome = engine::Outcome::Failed;
+    answer.message = "invalid output: " + error;
+    return answer;
+  }
+  if (output->kv && call.snapshot.data) answer.kv_changes = kv::diff(*call.snapshot.data, *output->kv);
+  answer.status = output->status;
+  answer.headers = std::move(output->headers);
+  answer.body = std::move(output->body);
+  return answer;
 }
 
-void Runner::run_js(const Worker& worker, const http::Request& request,
-                    const std::map<std::string, std::string>& params, http::Response& response) {
+Runner::Answer Runner::run_js(const Call& call) {
+  const Worker& worker = call.worker;
   if (!js_) js_ = std::make_unique<js::Runtime>();
-  kv::Snapshot snapshot;
-  if (worker.config.kv_namespace) snapshot = kv_.snapshot(*worker.config.kv_namespace);
-  std::string url = request_url(request, settings_.listen_authority);
-  js::Request in{url, request.method, &request.headers, request.body, &params};
+  js::Request in{call.url, call.request.method, &call.request.headers, call.request.body, &call.params};
   js::Environment env;
   env.worker_name = worker.name;
   env.vars = &worker.config.vars;
-  env.kv = worker.config.kv_namespace ? &snapshot : nullptr;
+  env.kv = worker.config.kv_namespace ? &call.snapshot : nullptr;
   env.timeout = worker.timeout;
   env.http_requests = &worker.config.http_requests;
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
-  switch (result.outcome) {
-    case engine::Outcome::Ok: break;
-    case engine::Outcome::TimedOut: return fail(worker, 504, result.message, response);
-    default: return fail(worker, 500, result.message, response);
-  }
-  commit_kv(worker, result.status, result.kv_changes);
-  response.status = result.status;
-  response.headers = std::move(result.headers);
-  response.body = std::move(result.body);
-  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
-  add_cors(response);
+  return Answer{result.outcome, std::move(result.message), result.status, std::move(result.headers),
+                std::move(result.body), std::move(result.kv_changes)};
 }
 
 // A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps

@@ -21,14 +21,30 @@ struct RunnerSettings {
 class Runner {
  public:
   Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings);
-  void run(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
-           http::Response& response);
+  // `path` is the normalised request path the router matched.
+  void run(const Worker& worker, const http::Request& request, std::string_view path,
+           const std::map<std::string, std::string>& params, http::Response& response);
 
  private:
-  void run_wasm(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
-                http::Response& response);
-  void run_js(const Worker& worker, const http::Request& request, const std::map<std::string, std::string>& params,
-              http::Response& response);
+  // One request to one worker, as both kinds of worker see it.
+  struct Call {
+    const Worker& worker;
+    const http::Request& request;
+    const std::map<std::string, std::string>& params;
+    std::string url;
+    kv::Snapshot snapshot;  // empty without a K/V namespace
+  };
+  // What a run produced, before it becomes the HTTP response.
+  struct Answer {
+    engine::Outcome outcome = engine::Outcome::Failed;
+    std::string message;
+    int status = 200;
+    http::HeaderList headers;
+    std::string body;
+    std::vector<kv::Change> kv_changes;  // relative to the call's snapshot
+  };
+  Answer run_wasm(const Call& call);
+  Answer run_js(const Call& call);
   void commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
   void fail(const Worker& worker, int status, std::string_view cause, http::Response& response);
   void add_cors(http::Response& response) const;
