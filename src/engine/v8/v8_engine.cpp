@@ -179,10 +179,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   }
 
   v8::MaybeLocal<v8::WasmMemoryObject> new_memory(const V8CompiledModule& mod, v8::Local<v8::Context> context) {
-    if (memory_ctor_.IsEmpty()) {
-      auto wasm = context->Global()->Get(context, str(isolate_, "WebAssembly")).ToLocalChecked().As<v8::Object>();
-      memory_ctor_.Reset(isolate_, wasm->Get(context, str(isolate_, "Memory")).ToLocalChecked().As<v8::Function>());
-    }
+    if (memory_ctor_.IsEmpty()) memory_ctor_.Reset(isolate_, wasm_constructor(context, "Memory"));
     v8::Local<v8::Object> descriptor = v8::Object::New(isolate_);
     descriptor->Set(context, str(isolate_, "initial"), v8::Number::New(isolate_, double(mod.info.memory.min_pages))).Check();
     descriptor->Set(context, str(isolate_, "maximum"), v8::Number::New(isolate_, double(mod.max_pages))).Check();
@@ -194,12 +191,14 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   }
 
   v8::Local<v8::Function> instance_ctor(v8::Local<v8::Context> context) {
-    if (instance_ctor_.IsEmpty()) {
-      auto wasm = context->Global()->Get(context, str(isolate_, "WebAssembly")).ToLocalChecked().As<v8::Object>();
-      instance_ctor_.Reset(isolate_,
-                           wasm->Get(context, str(isolate_, "Instance")).ToLocalChecked().As<v8::Function>());
-    }
+    if (instance_ctor_.IsEmpty()) instance_ctor_.Reset(isolate_, wasm_constructor(context, "Instance"));
     return instance_ctor_.Get(isolate_);
+  }
+
+  // WebAssembly.<name> of the wasm context (always present: wws never disables wasm).
+  v8::Local<v8::Function> wasm_constructor(v8::Local<v8::Context> context, std::string_view name) {
+    auto wasm = context->Global()->Get(context, str(isolate_, "WebAssembly")).ToLocalChecked().As<v8::Object>();
+    return wasm->Get(context, str(isolate_, name)).ToLocalChecked().As<v8::Function>();
   }
 
   // The module object and import object for this thread, made on first use.
