@@ -2,56 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "engine/wasm_binary.h"
+
 namespace wws::engine {
 namespace {
 
-constexpr uint8_t kTypeSection = 1, kImportSection = 2, kMemorySection = 5, kExportSection = 7;
-
-// A bounds-checked cursor over the binary; every read fails softly.
-class Reader {
- public:
-  Reader(std::span<const uint8_t> bytes, size_t pos = 0, size_t end = SIZE_MAX)
-      : b_(bytes), pos_(pos), end_(std::min(end, bytes.size())) {}
-  bool ok() const { return ok_; }
-  size_t pos() const { return pos_; }
-  bool at_end() const { return pos_ >= end_; }
-
-  uint8_t byte() {
-    if (pos_ >= end_) return fail();
-    return b_[pos_++];
-  }
-  uint64_t leb(unsigned max_bits = 64) {
-    uint64_t result = 0;
-    for (unsigned shift = 0; shift < max_bits + 7; shift += 7) {
-      uint8_t v = byte();
-      if (!ok_) return 0;
-      result |= uint64_t(v & 0x7f) << shift;
-      if (!(v & 0x80)) return result;
-    }
-    return fail();
-  }
-  std::string name() {
-    uint64_t n = leb(32);
-    if (!ok_ || n > end_ - pos_) return fail(), std::string();
-    std::string s(reinterpret_cast<const char*>(b_.data() + pos_), n);
-    pos_ += n;
-    return s;
-  }
-  void skip(uint64_t n) {
-    if (n > end_ - pos_) fail();
-    else pos_ += n;
-  }
-  uint8_t fail() {
-    ok_ = false;
-    pos_ = end_;
-    return 0;
-  }
-
- private:
-  std::span<const uint8_t> b_;
-  size_t pos_, end_;
-  bool ok_ = true;
-};
+using namespace wasm;
 
 struct Limits {
   uint8_t flags = 0;
@@ -131,46 +87,6 @@ std::string signature(const FunctionType& t) {
   s += ")";
   if (!t.results.empty()) s += fmt::format(" -> {}", type_name(t.results[0]));
   return s;
-}
-
-void write_leb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(b | (v ? 0x80 : 0));
-  } while (v);
-}
-
-// Visits sections: fn(id, content_start, content_end, section_start). Returns false on a malformed layout.
-template <typename Fn>
-bool for_each_section(std::span<const uint8_t> wasm, std::string* error, Fn&& fn) {
-  static const uint8_t magic[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
-  if (wasm.size() < 8 || !std::equal(magic, magic + 8, wasm.begin())) {
-    if (error) {
-      if (wasm.size() >= 8 && std::equal(magic, magic + 4, wasm.begin()))
-        *error = "not a core WebAssembly module (components are not supported; build a WASI preview1 command module)";
-      else
-        *error = "not a WebAssembly module (bad magic number or version)";
-    }
-    return false;
-  }
-  Reader r(wasm, 8);
-  while (!r.at_end()) {
-    size_t start = r.pos();
-    uint8_t id = r.byte();
-    uint64_t len = r.leb(32);
-    if (!r.ok() || len > wasm.size() - r.pos()) {
-      if (error) *error = fmt::format("truncated section at byte {}", start);
-      return false;
-    }
-    size_t content = r.pos();
-    if (!fn(id, content, content + len, start)) {
-      if (error && error->empty()) *error = fmt::format("malformed section {} at byte {}", id, start);
-      return false;
-    }
-    r.skip(len);
-  }
-  return true;
 }
 
 }  // namespace
