@@ -1,5 +1,5 @@
 // engine/: the seam between wws and a WebAssembly engine. An Engine compiles modules once
-// (shared by all threads); each server thread owns an Executor that runs fresh instances.
+// (shared by all threads); each server thread owns an Executor that runs them.
 // Implementations: engine/v8 (V8 from libnode), later engine/aot (wasm2c).
 #pragma once
 #include <chrono>
@@ -41,11 +41,18 @@ struct RunResult {
   std::string message;  // why, for anything but Ok
 };
 
-// Runs guests on the thread that created it; never shared between threads.
+struct ExecutorStats {
+  uint64_t runs = 0;
+  uint64_t instantiations = 0;  // below runs when instances are reset and reused
+};
+
+// Runs guests on the thread that created it; never shared between threads. Every run starts
+// from the module's initial state: a new instance, or a used one reset to exactly that state.
 class Executor {
  public:
   virtual ~Executor() = default;
   virtual RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) = 0;
+  virtual ExecutorStats stats() const = 0;
 };
 
 class Engine {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/instance_reset.h"
 #include "engine/module_info.h"
 #include "engine/v8/thread_isolate.h"
 #include "wasi/host.h"
@@ -18,8 +19,13 @@ using v8e::ThreadIsolate;
 
 class V8CompiledModule final : public CompiledModule {
  public:
-  V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages, bool memory_imported)
-      : compiled(std::move(compiled)), info(std::move(info)), max_pages(max_pages), memory_imported(memory_imported) {}
+  V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages, bool memory_imported,
+                   std::optional<ResettableModule> reset)
+      : compiled(std::move(compiled)),
+        info(std::move(info)),
+        max_pages(max_pages),
+        memory_imported(memory_imported),
+        reset(std::move(reset)) {}
   // Threads cache per-module state by this id, never by address: a freed module's address is reused.
   const uint64_t id = next_id.fetch_add(1);
   static inline std::atomic<uint64_t> next_id{1};
@@ -29,6 +35,10 @@ class V8CompiledModule final : public CompiledModule {
   // The module's memory was rewritten into the import wws.memory: executors supply it and
   // reuse it across runs (zeroed), instead of V8 mapping and unmapping one per instance.
   bool memory_imported;
+  // Set when an instance can be returned to its initial state (engine/instance_reset): each
+  // thread then keeps one instance and resets it after every run instead of instantiating
+  // per request. `reset->wasm` is emptied once compiled.
+  std::optional<ResettableModule> reset;
 };
 
 std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
@@ -64,8 +74,11 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     const auto& mod = static_cast<const V8CompiledModule&>(module);
     RunResult result = run_instance(mod, ctx, limits);
     ti_.pump();
+    stats_.runs++;
     return result;
   }
+
+  ExecutorStats stats() const override { return stats_; }
 
  private:
   struct Binding {
@@ -77,6 +90,10 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Global<v8::Object> imports;
     v8::Global<v8::Object> memory_ns;            // imports.wws, when the memory is imported
     v8::Global<v8::WasmMemoryObject> memory;     // this thread's reusable memory for the module
+    // A resettable module's instance, kept between runs (its exports, _start and wws.reset).
+    v8::Global<v8::Object> exports;
+    v8::Global<v8::Function> start;
+    v8::Global<v8::Function> reset;
   };
 
   RunResult run_instance(const V8CompiledModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
@@ -99,9 +116,15 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     uint64_t token = ti_.watchdog().arm(limits.timeout);
     bool completed = false;
     bool instantiated = false;
-    {
+    v8::Local<v8::Function> start;
+    if (!cached->start.IsEmpty()) {
+      instantiated = true;
+      exports_ = cached->exports.Get(isolate_);
+      start = cached->start.Get(isolate_);
+    } else {
       v8::Local<v8::Value> args[] = {cached->module.Get(isolate_), cached->imports.Get(isolate_)};
       v8::Local<v8::Object> instance;
+      stats_.instantiations++;
       if (instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) {
         instantiated = true;
         v8::Local<v8::Value> exports_v, memory_v, start_v;
@@ -112,7 +135,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
               memory_v->IsWasmMemoryObject())
             memory_ = memory_v.As<v8::WasmMemoryObject>();
           if (exports->Get(context, name(kStart)).ToLocal(&start_v) && start_v->IsFunction()) {
-            completed = !start_v.As<v8::Function>()->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
+            start = start_v.As<v8::Function>();
+            if (mod.reset) keep_instance(mod, *cached, context, exports, start);
           } else {
             result.outcome = Outcome::Failed;
             result.message = "the module exports no _start function (build it as a WASI command)";
@@ -120,6 +144,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
         }
       }
     }
+    if (!start.IsEmpty()) completed = !start->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
     std::string error = (completed || !tc.HasCaught()) && !tc.HasTerminated() ? "" : exception_text(isolate_, tc);
     bool timed_out = ti_.watchdog().disarm(token);
     // A termination requested inside a host call may still be pending if the guest trapped
@@ -161,16 +186,53 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     return result;
   }
 
-  // Makes the memory ready for the next run: zeroed when it kept its initial size, so the next
-  // guest starts exactly as with a fresh memory; replaced when the run grew it (memories
-  // cannot shrink), leaving the old one to the GC.
+  void keep_instance(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context,
+                     v8::Local<v8::Object> exports, v8::Local<v8::Function> start) {
+    v8::Local<v8::Value> reset;
+    if (mod.reset->has_reset_function &&
+        !(exports->Get(context, str(isolate_, kResetExport)).ToLocal(&reset) && reset->IsFunction()))
+      return;
+    cached.exports.Reset(isolate_, exports);
+    cached.start.Reset(isolate_, start);
+    if (mod.reset->has_reset_function) cached.reset.Reset(isolate_, reset.As<v8::Function>());
+  }
+
+  void drop_instance(CachedModule& cached) {
+    cached.exports.Reset();
+    cached.start.Reset();
+    cached.reset.Reset();
+  }
+
+  // Makes the memory (and a kept instance) ready for the next run. Memory that kept its
+  // initial size is zeroed, and a kept instance gets its data segments and mutable globals
+  // back, so the next guest starts exactly as in a fresh instance. Memory the run grew is
+  // replaced (memories cannot shrink), leaving the old one and its instance to the GC.
   void recycle_memory(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context) {
     v8::Local<v8::WasmMemoryObject> memory = cached.memory.Get(isolate_);
     v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
     if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
-      std::memset(buffer->Data(), 0, buffer->ByteLength());
+      auto* bytes = static_cast<uint8_t*>(buffer->Data());
+      std::memset(bytes, 0, buffer->ByteLength());
+      if (cached.start.IsEmpty()) return;  // a new instance writes its own data segments
+      for (const auto& seg : mod.reset->data) {
+        if (seg.offset > buffer->ByteLength() || seg.bytes.size() > buffer->ByteLength() - seg.offset) {
+          drop_instance(cached);  // cannot happen for a module that instantiated; be safe
+          std::memset(bytes, 0, buffer->ByteLength());
+          return;
+        }
+        std::memcpy(bytes + seg.offset, seg.bytes.data(), seg.bytes.size());
+      }
+      if (!cached.reset.IsEmpty()) {
+        v8::TryCatch tc(isolate_);
+        if (cached.reset.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty()) {
+          if (tc.HasTerminated()) isolate_->CancelTerminateExecution();
+          drop_instance(cached);
+          std::memset(bytes, 0, buffer->ByteLength());
+        }
+      }
       return;
     }
+    drop_instance(cached);
     v8::Local<v8::WasmMemoryObject> fresh;
     if (new_memory(mod, context).ToLocal(&fresh)) {
       cached.memory.Reset(isolate_, fresh);
@@ -319,6 +381,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   v8::Global<v8::Function> memory_ctor_;
   std::unordered_map<uint64_t, CachedModule> modules_;
   std::deque<Binding> bindings_;  // stable addresses for v8::External
+  ExecutorStats stats_;
 };
 
 class V8Engine final : public Engine {
@@ -337,6 +400,7 @@ class V8Engine final : public Engine {
     std::vector<uint8_t> rewritten;
     uint64_t max_pages = 0;
     bool memory_imported = false;
+    std::optional<ResettableModule> reset;
     if (info->memory.defined) {
       constexpr uint64_t kMaxPages = 65536;  // 4 GiB, wasm32's ceiling
       max_pages = options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize) : kMaxPages;
@@ -345,6 +409,8 @@ class V8Engine final : public Engine {
       if (auto imported = import_memory(wasm, max_pages, &why)) {
         rewritten = std::move(*imported);
         memory_imported = true;
+        reset = make_resettable(rewritten, &why);
+        if (reset) rewritten = std::move(reset->wasm);
       } else if (auto capped = cap_memory(wasm, max_pages, error)) {
         rewritten = std::move(*capped);  // e.g. a shared memory: V8 maps one per instance
       } else {
@@ -364,7 +430,9 @@ class V8Engine final : public Engine {
       *error = "invalid WebAssembly: " + exception_text(isolate, tc);
       return nullptr;
     }
-    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages, memory_imported);
+    if (reset) reset->wasm = {};
+    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages, memory_imported,
+                                              std::move(reset));
   }
 
   std::unique_ptr<Executor> new_executor() override { return std::make_unique<V8Executor>(); }

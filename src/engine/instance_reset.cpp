@@ -1,0 +1,318 @@
+#include "engine/instance_reset.h"
+
+#include <fmt/format.h>
+
+#include "engine/wasm_binary.h"
+
+namespace wws::engine {
+namespace {
+
+using namespace wasm;
+
+void skip_memarg(Reader& r) {
+  uint64_t align = r.leb(32);
+  if (align & 0x40) r.leb(32);  // multi-memory: a memory index follows
+  r.leb(64);                    // offset
+}
+
+// Decodes one function body's instructions. Returns the name of the first instruction that
+// changes instance state a reset cannot restore, "" if there is none, or nullopt when an
+// opcode is unknown (then the module is treated as not resettable: unknown means unchecked).
+std::optional<std::string> state_changing_instruction(Reader& r) {
+  while (!r.at_end() && r.ok()) {
+    uint8_t op = r.byte();
+    switch (op) {
+      case 0x02: case 0x03: case 0x04: case 0x06: r.leb(64); break;  // block types (s33)
+      case 0x07: case 0x08: case 0x09: case 0x0c: case 0x0d: case 0x10: case 0x12: case 0x18:
+      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0xd2:
+        r.leb(32);
+        break;
+      case 0x0e: {  // br_table
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i <= n && r.ok(); ++i) r.leb(32);
+        break;
+      }
+      case 0x11: case 0x13: r.leb(32); r.leb(32); break;
+      case 0x1c: {  // select t*
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) r.byte();
+        break;
+      }
+      case 0x26: return "table.set";
+      case 0x3f: case 0x40: r.leb(32); break;  // memory.size/grow
+      case 0x41: case 0x42: r.leb(64); break;
+      case 0x43: r.skip(4); break;
+      case 0x44: r.skip(8); break;
+      case 0xd0: r.byte(); break;
+      case 0xfc: {
+        uint64_t sub = r.leb(32);
+        switch (sub) {
+          case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;  // trunc_sat
+          case 8: r.leb(32); r.leb(32); break;   // memory.init: writes memory only
+          case 9: return "data.drop";
+          case 10: r.leb(32); r.leb(32); break;  // memory.copy
+          case 11: r.leb(32); break;             // memory.fill
+          case 12: return "table.init";
+          case 13: return "elem.drop";
+          case 14: return "table.copy";
+          case 15: return "table.grow";
+          case 16: r.leb(32); break;  // table.size
+          case 17: return "table.fill";
+          default: return std::nullopt;
+        }
+        break;
+      }
+      case 0xfd: {  // SIMD
+        uint64_t sub = r.leb(32);
+        if (sub <= 11 || sub == 92 || sub == 93) skip_memarg(r);
+        else if (sub == 12 || sub == 13) r.skip(16);
+        else if (sub >= 21 && sub <= 34) r.byte();
+        else if (sub >= 84 && sub <= 91) skip_memarg(r), r.byte();
+        break;
+      }
+      case 0xfe: {  // atomics
+        uint64_t sub = r.leb(32);
+        if (sub == 3) r.byte();
+        else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) skip_memarg(r);
+        else return std::nullopt;
+        break;
+      }
+      default:
+        // No immediates: control (0x00 0x01 0x05 0x0b 0x0f 0x19), parametric (0x1a 0x1b),
+        // numeric (0x45-0xc4), ref.is_null (0xd1). Loads and stores carry a memarg.
+        if (op >= 0x28 && op <= 0x3e) skip_memarg(r);
+        else if (!(op <= 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x19 || op == 0x1a ||
+                   op == 0x1b || (op >= 0x45 && op <= 0xc4) || op == 0xd1))
+          return std::nullopt;
+    }
+  }
+  if (!r.ok()) return std::nullopt;
+  return "";
+}
+
+struct MutableGlobal {
+  uint32_t index;
+  std::span<const uint8_t> init;  // the constant expression, without its final `end`
+};
+
+// Reads a constant expression up to its `end`; returns its bytes without the `end`.
+std::optional<std::span<const uint8_t>> const_expr(std::span<const uint8_t> wasm, Reader& r) {
+  size_t begin = r.pos();
+  Reader scan(wasm, begin, r.end());
+  // Constant expressions use the same encoding as code; decode until the matching end.
+  while (scan.ok() && !scan.at_end()) {
+    size_t at = scan.pos();
+    uint8_t op = scan.byte();
+    if (op == 0x0b) {
+      r.skip(scan.pos() - begin);
+      return wasm.subspan(begin, at - begin);
+    }
+    switch (op) {
+      case 0x41: case 0x42: scan.leb(64); break;
+      case 0x43: scan.skip(4); break;
+      case 0x44: scan.skip(8); break;
+      case 0x23: case 0xd2: scan.leb(32); break;
+      case 0xd0: scan.byte(); break;
+      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;  // extended-const
+      case 0xfd:
+        if (scan.leb(32) != 12) return std::nullopt;
+        scan.skip(16);
+        break;
+      default: return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+struct Layout {
+  uint32_t imported_functions = 0;
+  uint32_t imported_globals = 0;
+  uint32_t imported_memories = 0;
+  uint32_t types = 0;
+  uint32_t defined_functions = 0;
+  bool has_start = false;
+  bool has_exports = false;
+  bool reset_name_taken = false;
+  std::vector<MutableGlobal> mutable_globals;
+  std::vector<DataSegment> data;
+};
+
+bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
+  auto bad = [&](std::string reason) {
+    if (why->empty()) *why = std::move(reason);
+    return false;
+  };
+  return for_each_section(wasm, why, [&](uint8_t id, size_t begin, size_t end, size_t) {
+    Reader r(wasm, begin, end);
+    switch (id) {
+      case kTypeSection: l.types = static_cast<uint32_t>(r.leb(32)); return r.ok();
+      case kImportSection: {
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          r.skip(r.leb(32));
+          r.skip(r.leb(32));
+          switch (r.byte()) {
+            case 0: l.imported_functions++; r.leb(32); break;
+            case 2: {
+              l.imported_memories++;
+              uint8_t flags = r.byte();
+              r.leb(64);
+              if (flags & 1) r.leb(64);
+              break;
+            }
+            case 3: l.imported_globals++; r.byte(); r.byte(); break;
+            default: return bad("it imports a table or tag");
+          }
+        }
+        return r.ok();
+      }
+      case kFunctionSection: l.defined_functions = static_cast<uint32_t>(r.leb(32)); return r.ok();
+      case kMemorySection: return bad("it defines its own memory");
+      case kGlobalSection: {
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          r.byte();  // value type
+          bool is_mutable = r.byte() == 1;
+          auto init = const_expr(wasm, r);
+          if (!init) return bad(fmt::format("global {} has an initialiser wws cannot replay", i));
+          if (is_mutable) l.mutable_globals.push_back({static_cast<uint32_t>(l.imported_globals + i), *init});
+        }
+        return r.ok();
+      }
+      case kExportSection: {
+        l.has_exports = true;
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          if (r.name() == kResetExport) l.reset_name_taken = true;
+          r.byte();
+          r.leb(32);
+        }
+        return r.ok();
+      }
+      case kStartSection: l.has_start = true; return true;
+      case kCodeSection: {
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          uint64_t size = r.leb(32);
+          size_t body_end = r.pos() + size;
+          if (!r.ok() || body_end > end) return bad("truncated code section");
+          Reader body(wasm, r.pos(), body_end);
+          uint64_t locals = body.leb(32);
+          for (uint64_t j = 0; j < locals && body.ok(); ++j) body.leb(32), body.byte();
+          auto found = state_changing_instruction(body);
+          if (!found) return bad(fmt::format("function {} uses an instruction wws does not check", i));
+          if (!found->empty()) return bad(fmt::format("it uses {}", *found));
+          r.skip(size);
+        }
+        return r.ok();
+      }
+      case kDataSection: {
+        uint64_t n = r.leb(32);
+        for (uint64_t i = 0; i < n && r.ok(); ++i) {
+          uint64_t flags = r.leb(32);
+          if (flags == 1) {  // passive: written only by memory.init
+            r.skip(r.leb(32));
+            continue;
+          }
+          if (flags == 2 && r.leb(32) != 0) return bad("data for a second memory");
+          if (flags > 2) return bad("unknown data segment kind");
+          if (r.byte() != 0x41) return bad("a data segment whose offset is not a constant");
+          uint64_t raw = r.leb(64);
+          if (r.byte() != 0x0b) return bad("a data segment whose offset is not a constant");
+          uint64_t size = r.leb(32);
+          if (!r.ok() || size > r.end() - r.pos()) return false;
+          DataSegment seg;
+          seg.offset = static_cast<uint32_t>(raw);  // i32.const: the low 32 bits are the address
+          seg.bytes.assign(wasm.begin() + r.pos(), wasm.begin() + r.pos() + size);
+          r.skip(size);
+          l.data.push_back(std::move(seg));
+        }
+        return r.ok();
+      }
+      default: return true;
+    }
+  });
+}
+
+void put_section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+  out.push_back(id);
+  write_leb(out, body.size());
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+// The section's vector with one more entry: count + 1, the old entries, then `entry`.
+std::vector<uint8_t> append_entry(std::span<const uint8_t> wasm, size_t begin, size_t end,
+                                  const std::vector<uint8_t>& entry) {
+  Reader r(wasm, begin, end);
+  uint64_t n = r.leb(32);
+  std::vector<uint8_t> body;
+  write_leb(body, n + 1);
+  body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + end);
+  body.insert(body.end(), entry.begin(), entry.end());
+  return body;
+}
+
+// Adds `func wws.reset () -> ()` that sets every mutable global to its initial value.
+std::vector<uint8_t> add_reset_function(std::span<const uint8_t> wasm, const Layout& l) {
+  std::vector<uint8_t> type_entry = {0x60, 0x00, 0x00};
+  std::vector<uint8_t> func_entry;
+  write_leb(func_entry, l.types);
+  std::vector<uint8_t> export_entry;
+  export_entry.reserve(kResetExport.size() + 8);
+  write_leb(export_entry, kResetExport.size());
+  export_entry.insert(export_entry.end(), kResetExport.begin(), kResetExport.end());
+  export_entry.push_back(0);
+  write_leb(export_entry, l.imported_functions + l.defined_functions);
+  std::vector<uint8_t> code = {0x00};  // no locals
+  for (const auto& g : l.mutable_globals) {
+    code.insert(code.end(), g.init.begin(), g.init.end());
+    code.push_back(0x24);  // global.set
+    write_leb(code, g.index);
+  }
+  code.push_back(0x0b);
+  std::vector<uint8_t> code_entry;
+  write_leb(code_entry, code.size());
+  code_entry.insert(code_entry.end(), code.begin(), code.end());
+
+  std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
+  out.reserve(wasm.size() + code_entry.size() + 32);
+  for_each_section(wasm, nullptr, [&](uint8_t id, size_t begin, size_t end, size_t start) {
+    switch (id) {
+      case kTypeSection: put_section(out, id, append_entry(wasm, begin, end, type_entry)); break;
+      case kFunctionSection: put_section(out, id, append_entry(wasm, begin, end, func_entry)); break;
+      case kExportSection: put_section(out, id, append_entry(wasm, begin, end, export_entry)); break;
+      case kCodeSection: put_section(out, id, append_entry(wasm, begin, end, code_entry)); break;
+      default: out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
+    }
+    return true;
+  });
+  return out;
+}
+
+}  // namespace
+
+std::optional<ResettableModule> make_resettable(std::span<const uint8_t> wasm, std::string* why_not) {
+  std::string why;
+  Layout l;
+  auto fail = [&](std::string reason) -> std::optional<ResettableModule> {
+    if (why_not) *why_not = std::move(reason);
+    return std::nullopt;
+  };
+  if (!read_layout(wasm, l, &why)) return fail(why.empty() ? "malformed module" : why);
+  if (l.has_start) return fail("it has a start function");
+  if (l.imported_memories != 1) return fail("its memory is not imported");
+  if (l.imported_globals) return fail("it imports globals");
+  if (l.reset_name_taken) return fail(fmt::format("it already exports {}", kResetExport));
+  ResettableModule out;
+  out.data = std::move(l.data);
+  if (l.mutable_globals.empty()) {
+    out.wasm.assign(wasm.begin(), wasm.end());
+    return out;
+  }
+  if (!l.types || !l.defined_functions || !l.has_exports) return fail("it has no exported functions");
+  out.wasm = add_reset_function(wasm, l);
+  out.has_reset_function = true;
+  return out;
+}
+
+}  // namespace wws::engine

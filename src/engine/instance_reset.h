@@ -1,0 +1,40 @@
+// Returning a used instance to the exact state of a fresh one, so an engine can run the next
+// request in it instead of instantiating again (instantiation was a third of a hello
+// request on V8). An instance's guest-visible state is its memory, its mutable globals, its
+// tables and the dropped-ness of its segments. For modules that pass the checks here:
+//   - the memory is imported (engine/module_info import_memory) and restored by the engine:
+//     zeroed, then the active data segments written again;
+//   - the mutable globals are set back to their initial values by a function added to the
+//     module and exported as `wws.reset`;
+//   - tables and segments are never changed: code that could (table.set/grow/fill/copy/init,
+//     elem.drop, data.drop) or a start function makes the module not resettable, and the
+//     engine instantiates afresh for every run.
+// Engine-independent: the rewritten module is plain wasm.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wws::engine {
+
+struct DataSegment {
+  uint32_t offset = 0;
+  std::vector<uint8_t> bytes;
+};
+
+struct ResettableModule {
+  std::vector<uint8_t> wasm;          // the module, with the reset export added if needed
+  std::vector<DataSegment> data;      // active segments to write over the zeroed memory
+  bool has_reset_function = false;    // false when the module has no mutable globals
+};
+
+// `wasm` must import its memory (see import_memory). Returns nullopt and why when an instance
+// of the module cannot be reset in place.
+std::optional<ResettableModule> make_resettable(std::span<const uint8_t> wasm, std::string* why_not);
+
+constexpr std::string_view kResetExport = "wws.reset";
+
+}  // namespace wws::engine
