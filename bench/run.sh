@@ -24,6 +24,8 @@ done
 HELLO_WASM=$BUILD/test-workers/hello.wasm
 [ -f "$HELLO_WASM" ] || HELLO_WASM=$ROOT/examples/hello/index.wasm
 [ -f "$HELLO_WASM" ] || { echo "bench: no hello worker built (test-workers/hello.wasm)" >&2; exit 1; }
+PRIMES_WASM=$BUILD/bench-workers/primes.wasm
+[ -f "$PRIMES_WASM" ] || { echo "bench: $PRIMES_WASM not found; build it first (make build)" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/wws-bench-XXXXXX)
 PIDS=()
@@ -46,37 +48,45 @@ wait_ready() {  # url
   return 1
 }
 
-# ---- nginx: own config, 2 workers, keep-alive, no logs
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/logs/error.log warn;
+# ---- nginx: own config, keep-alive, no logs. Two workers is the peer; one worker is the
+# control for thread scaling (what one more process buys on this machine with wrk beside it).
+start_nginx() {  # name workers -> sets NGINX_PORT
+  local dir=$WORK/$1
+  NGINX_PORT=$(free_port)
+  mkdir -p "$dir/logs" "$dir/tmp"
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes $2;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
 daemon off;
 events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 1000000;
   keepalive_timeout 65;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
   server {
     listen 127.0.0.1:$NGINX_PORT;
     location / { default_type text/plain; return 200 "Hello"; }
   }
 }
 CONF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" &
-PIDS+=($!)
-wait_ready "http://127.0.0.1:$NGINX_PORT/"
+  nginx -p "$dir" -c "$dir/nginx.conf" &
+  PIDS+=($!)
+  wait_ready "http://127.0.0.1:$NGINX_PORT/"
+}
+start_nginx nginx1 1
+NGINX1_PORT=$NGINX_PORT
+start_nginx nginx 2
 
 # ---- wws: a project with one hello worker
 mkdir -p "$WORK/project"
 cp "$HELLO_WASM" "$WORK/project/hello.wasm"
+cp "$PRIMES_WASM" "$WORK/project/primes.wasm"
 cat > "$WORK/project/hello-js.js" <<'JS'
 export default {
   fetch() {
@@ -143,12 +153,18 @@ for round in 1 2; do
 done
 stop_wws
 
-echo "wws worker threads"
-for threads in 1 2; do
-  start_wws --threads "$threads"
-  wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
-  run_wrk "wws-threads-$threads" "http://127.0.0.1:$WWS_PORT/hello"
-  stop_wws
+echo "thread scaling: wws --threads 1 vs 2 on hello and on primes (~1 ms of guest CPU per request),"
+echo "and nginx 1 vs 2 workers as the control for what a second core gives with wrk on the same cores"
+for round in 1 2; do
+  run_wrk "nginx-workers-1#$round" "http://127.0.0.1:$NGINX1_PORT/"
+  run_wrk "nginx-workers-2#$round" "http://127.0.0.1:$NGINX_PORT/"
+  for threads in 1 2; do
+    start_wws --threads "$threads"
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+    run_wrk "wws-threads-$threads#$round" "http://127.0.0.1:$WWS_PORT/hello"
+    run_wrk "primes-threads-$threads#$round" "http://127.0.0.1:$WWS_PORT/primes"
+    stop_wws
+  done
 done
 
 echo "memory: RSS before/after $LONG_REQUESTS requests"
@@ -190,15 +206,22 @@ stop_wws
 NGINX_RPS=$(mean_rps "nginx#")
 WWS_RPS=$(mean_rps "wws#")
 JS_RPS=$(mean_rps "wws-js#")
-T1=$(mean_rps "wws-threads-1")
-T2=$(mean_rps "wws-threads-2")
+T1=$(mean_rps "wws-threads-1#")
+T2=$(mean_rps "wws-threads-2#")
+P1=$(mean_rps "primes-threads-1#")
+P2=$(mean_rps "primes-threads-2#")
+N1=$(mean_rps "nginx-workers-1#")
+N2=$(mean_rps "nginx-workers-2#")
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 echo
 echo "summary"
 printf '  %-34s %s\n' "nginx mean req/s" "$NGINX_RPS"
 printf '  %-34s %s\n' "wws mean req/s" "$WWS_RPS"
-printf '  %-34s %s\n' "ratio wws/nginx" "$(awk -v a="$WWS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+printf '  %-34s %s\n' "ratio wws/nginx" "$(ratio "$WWS_RPS" "$NGINX_RPS")"
 printf '  %-34s %s\n' "wws JS mean req/s" "$JS_RPS"
-printf '  %-34s %s\n' "ratio wws JS/nginx" "$(awk -v a="$JS_RPS" -v b="$NGINX_RPS" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
-printf '  %-34s %s\n' "ratio wws --threads 2 / --threads 1" "$(awk -v a="$T2" -v b="$T1" 'BEGIN { printf "%.3f", b ? a / b : 0 }')"
+printf '  %-34s %s\n' "ratio wws JS/nginx" "$(ratio "$JS_RPS" "$NGINX_RPS")"
+printf '  %-34s %s\n' "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
+printf '  %-34s %s\n' "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
+printf '  %-34s %s\n' "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
 printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
   "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"
