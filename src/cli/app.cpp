@@ -85,6 +85,8 @@ int run_app(int argc, char** argv) {
   server_options.host = options->host;
   server_options.port = options->port;
   server_options.threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
+  // Slow or runaway workers run here, not on the I/O threads; beyond this many at once they queue.
+  server_options.max_pool_threads = std::max(4u, 2 * server_options.threads);
   server_options.max_body_bytes = options->max_body_mb << 20;
 
   worker::RunnerSettings settings;

@@ -58,12 +58,17 @@ struct Response {
   }
 };
 
+enum class Handled { Done, Deferred };
+
 // Answers requests on one server thread. Each thread gets its own handler, so a handler may
 // keep thread-bound state (a V8 isolate) without locks.
 class Handler {
  public:
   virtual ~Handler() = default;
-  virtual void handle(const Request& request, Response& response) = 0;
+  // Fills `response`. On an I/O thread `may_defer` is true: the handler may instead return
+  // Deferred, leaving `response` alone, and the server hands the request to a run-pool thread
+  // whose own handler answers it (with may_defer = false). Used for work that could be slow.
+  virtual Handled handle(const Request& request, Response& response, bool may_defer) = 0;
 };
 
 }  // namespace wws::http

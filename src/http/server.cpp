@@ -24,6 +24,7 @@
 
 #include "http/http_date.h"
 #include "http/response_head.h"
+#include "http/run_pool.h"
 
 namespace wws::http {
 namespace asio = boost::asio;
@@ -114,6 +115,7 @@ struct Worker {
   asio::steady_timer sweep_timer{io};
   asio::steady_timer accept_retry_timer{io};
   std::unique_ptr<Handler> handler;
+  RunPool* pool = nullptr;            // where deferred requests run; null: everything runs here
   std::list<Connection> connections;  // stable addresses: completion handlers hold references
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   uint64_t tick = 0;                  // whole seconds since start, advanced by the sweep
@@ -281,21 +283,36 @@ struct Worker {
   void handle(Connection& c) {
     c.state = Connection::State::Handling;
     fill_request(c);
-    const bool head_request = c.parser->get().method() == bhttp::verb::head;
-    const bool http10 = c.parser->get().version() == 10;
+    if (run_handler(*handler, c, pool != nullptr) == Handled::Done) return finish(c);
+    // The connection has no pending operation while Handling, so nothing destroys it before
+    // the posted completion runs; the sweep may close its socket, which the write then reports.
+    pool->submit([this, &c](Handler& pool_handler) {
+      run_handler(pool_handler, c, false);
+      asio::post(io, [this, &c] { finish(c); });
+    });
+  }
+
+  static Handled run_handler(Handler& h, Connection& c, bool may_defer) {
     Response& response = c.response;
     response.status = 200;
     response.headers.clear();
     response.body.clear();
     try {
-      handler->handle(c.request, response);
+      if (h.handle(c.request, response, may_defer) == Handled::Done) return Handled::Done;
+      if (may_defer) return Handled::Deferred;
+      spdlog::error("http: handler deferred {} {} on a run-pool thread", c.request.method, c.request.path);
     } catch (const std::exception& e) {
       spdlog::error("http: handler failed on {} {}: {}", c.request.method, c.request.path, e.what());
-      reset_to_error(response, 500);
     } catch (...) {
       spdlog::error("http: handler failed on {} {} with a non-standard exception", c.request.method, c.request.path);
-      reset_to_error(response, 500);
     }
+    reset_to_error(response, 500);
+    return Handled::Done;
+  }
+
+  void finish(Connection& c) {
+    const bool head_request = c.parser->get().method() == bhttp::verb::head;
+    const bool http10 = c.parser->get().version() == 10;
     const bool close = !c.request.keep_alive || stopping || stop_requested.load(std::memory_order_relaxed);
     write_response(c, head_request, close, http10 && !close);
   }
@@ -366,20 +383,23 @@ struct Server::Impl {
   ServerOptions options;
   HandlerFactory factory;
   std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<RunPool> pool;
   uint16_t bound_port = 0;
   std::atomic<bool> stop_requested{false};
   std::mutex failure_mutex;
   std::exception_ptr failure;
+
+  void record_failure(std::exception_ptr e) {
+    std::lock_guard lock(failure_mutex);
+    if (!failure) failure = e;
+  }
 
   void run_worker(Server& server, Worker& w) {
     try {
       w.handler = factory();
       if (!w.handler) throw std::runtime_error("the handler factory returned no handler");
     } catch (...) {
-      {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
+      record_failure(std::current_exception());
       spdlog::error("http: could not create a request handler; stopping the server");
       server.stop();
       error_code ignored;
@@ -462,12 +482,20 @@ uint16_t Server::port() const { return impl_->bound_port; }
 void Server::run() {
   auto& impl = *impl_;
   if (impl.workers.empty()) throw std::runtime_error("Server::run() needs a successful listen() first");
+  if (impl.options.max_pool_threads) {
+    impl.pool = std::make_unique<RunPool>(impl.factory, impl.options.max_pool_threads, [this](std::exception_ptr e) {
+      impl_->record_failure(e);
+      stop();
+    });
+    for (auto& w : impl.workers) w->pool = impl.pool.get();
+  }
   std::vector<std::thread> threads;
   threads.reserve(impl.workers.size() - 1);
   for (size_t i = 1; i < impl.workers.size(); ++i)
     threads.emplace_back([this, i] { impl_->run_worker(*this, *impl_->workers[i]); });
   impl.run_worker(*this, *impl.workers[0]);
   for (auto& t : threads) t.join();
+  impl.pool.reset();  // no job is left: every I/O thread waited for its connections to finish
   if (impl.failure) std::rethrow_exception(impl.failure);
 }
 

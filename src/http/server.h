@@ -1,5 +1,5 @@
 // The HTTP/1.1 server: one io_context and one Handler per thread, SO_REUSEPORT listeners,
-// keep-alive, pipelining, graceful stop.
+// keep-alive, pipelining, graceful stop, and a run pool (run_pool.h) for requests a handler defers.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -14,7 +14,8 @@ namespace wws::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
-  unsigned threads = 1;
+  unsigned threads = 1;                         // I/O threads (each runs the requests it is not deferring)
+  unsigned max_pool_threads = 0;                // run-pool threads for deferred requests; 0 = no pool
   uint64_t max_body_bytes = 16 * 1024 * 1024;   // larger bodies get 413 before any worker runs
   uint64_t max_header_bytes = 64 * 1024;        // larger heads get 431
   std::chrono::seconds idle_timeout{60};        // idle keep-alive connections are closed after this

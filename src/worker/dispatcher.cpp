@@ -2,19 +2,24 @@
 
 namespace wws::worker {
 
-void Dispatcher::handle(const http::Request& request, http::Response& response) {
+http::Handled Dispatcher::handle(const http::Request& request, http::Response& response, bool may_defer) {
   std::string path = router::normalize_request_path(request.path);
   auto match = site_.router.match(path);
-  if (match && match->route->kind == router::RouteKind::Static) {
-    runner_.run(site_.workers[match->route->target], request, path, match->params, response);
-    return;
-  }
-  if (try_static(request, response)) return;
-  if (match) {
-    runner_.run(site_.workers[match->route->target], request, path, match->params, response);
-    return;
-  }
+  if (match && match->route->kind == router::RouteKind::Static)
+    return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
+  if (try_static(request, response)) return http::Handled::Done;
+  if (match) return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
   site_.statics.not_found(request, response);
+  return http::Handled::Done;
+}
+
+http::Handled Dispatcher::run(const Worker& worker, const http::Request& request, const std::string& path,
+                              const std::map<std::string, std::string>& params, http::Response& response, bool may_defer) {
+  if (may_defer && !worker.pace->run_inline()) return http::Handled::Deferred;
+  auto started = std::chrono::steady_clock::now();
+  runner_.run(worker, request, path, params, response);
+  worker.pace->record(std::chrono::steady_clock::now() - started);
+  return http::Handled::Done;
 }
 
 bool Dispatcher::try_static(const http::Request& request, http::Response& response) {

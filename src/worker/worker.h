@@ -8,6 +8,7 @@
 
 #include "config/worker_config.h"
 #include "engine/engine.h"
+#include "worker/pace.h"
 
 namespace wws::worker {
 
@@ -26,6 +27,7 @@ struct Worker {
   std::string unavailable;                         // non-empty: why this worker cannot serve
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;
+  std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
 };
 
 }  // namespace wws::worker

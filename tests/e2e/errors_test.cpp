@@ -126,6 +126,34 @@ TEST(Limits, LoopingWorkerTimesOutWith504WhileOthersKeepAnswering) {
   EXPECT_EQ(server.stop(), 0);
 }
 
+// With one I/O thread, a looping worker must not hold up anything else: workers that proved
+// quick run on the I/O thread, the loop (never proven quick) runs on the run pool, and so does a
+// worker seen for the first time while the loop runs.
+TEST(Limits, OneIoThreadKeepsServingWhileAWorkerLoops) {
+  Project project;
+  project.worker("loop.wasm", "loop").worker("hello.wasm", "hello").worker("fresh.wasm", "hello");
+  Server server(project, {"--threads", "1", "--timeout", "2000"});
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(server.get("/hello").status, 200);
+
+  std::atomic<bool> loop_done{false};
+  Response loop_response;
+  std::thread loop([&] {
+    loop_response = server.get("/loop");
+    loop_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the loop is running now
+  int answered_during_loop = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto r = server.get(i % 2 ? "/fresh" : "/hello");
+    EXPECT_EQ(r.status, 200) << r.error;
+    if (!loop_done) ++answered_during_loop;
+  }
+  loop.join();
+  EXPECT_EQ(loop_response.status, 504);
+  EXPECT_EQ(answered_during_loop, 5) << "requests waited for the looping worker";
+  EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(Limits, TomlTimeoutOverridesTheDefault) {
   Project project;
   project.worker("loop.wasm", "loop").file("loop.toml", "name = \"loop\"\nversion = \"1\"\n[limits]\ntimeout_ms = 300\n");

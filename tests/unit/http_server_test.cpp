@@ -2,6 +2,7 @@
 // to it byte by byte, so framing (keep-alive, pipelining, HEAD, 100-continue) is checked exactly.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,8 +26,13 @@ class TestHandler : public Handler {
   explicit TestHandler(std::atomic<int>* created) : thread_(std::this_thread::get_id()) {
     if (created) ++*created;
   }
-  void handle(const Request& req, Response& res) override {
-    if (req.path == "/hello") {
+  Handled handle(const Request& req, Response& res, bool may_defer) override {
+    if (req.path.starts_with("/deferred")) {
+      // Deferred from an I/O thread; answered on a run-pool thread.
+      if (may_defer) return Handled::Deferred;
+      if (req.path == "/deferred-slow") std::this_thread::sleep_for(1500ms);
+      res.body = "answered on the pool";
+    } else if (req.path == "/hello") {
       res.headers.emplace_back("Content-Type", "text/plain");
       res.body = "Hello";
     } else if (req.path == "/echo") {
@@ -50,6 +56,7 @@ class TestHandler : public Handler {
     } else {
       res.status = 404;
     }
+    return Handled::Done;
   }
 
  private:
@@ -117,6 +124,7 @@ class Client {
   }
   ~Client() { ::close(fd_); }
   bool connected() const { return connected_; }
+  int fd() const { return fd_; }
 
   void send(std::string_view data) {
     while (!data.empty()) {
@@ -485,6 +493,75 @@ TEST(HttpServer, FactoryFailureStopsRun) {
   Server s(o, []() -> std::unique_ptr<Handler> { throw std::runtime_error("no isolate"); });
   s.listen();
   EXPECT_THROW(s.run(), std::runtime_error);
+}
+
+// True when the client has something to read (or the peer closed) right now.
+bool readable_now(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+TEST(HttpServer, DeferredRequestsRunOnThePoolWhileTheIoThreadKeepsServing) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 2;
+  RunningServer s(o);
+  Client slow(s.port()), other(s.port());
+  slow.send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(100ms);  // now sleeping on a pool thread
+  for (int i = 0; i < 3; ++i) {
+    other.send("GET /hello HTTP/1.1\r\n\r\n");
+    auto r = other.read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "Hello");
+  }
+  // Had the one I/O thread run the slow request itself, the hellos would have waited for it.
+  EXPECT_FALSE(readable_now(slow.fd())) << "the slow request finished before the quick ones";
+  auto r = slow.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "answered on the pool");
+  // Keep-alive continues on the same connection after a deferred answer.
+  slow.send("GET /deferred HTTP/1.1\r\n\r\n");
+  auto again = slow.read_response();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body, "answered on the pool");
+}
+
+TEST(HttpServer, PoolThreadsStartOnDemandUpToTheLimitThenJobsQueue) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 2;
+  RunningServer s(o);
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<Client>(s.port()));
+    clients.back()->send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+  }
+  for (auto& c : clients) {
+    auto r = c->read_response();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "answered on the pool");
+  }
+  EXPECT_EQ(s.created.load(), 3);  // one I/O thread + two pool threads, the third job queued
+}
+
+TEST(HttpServer, GracefulStopWaitsForDeferredRequests) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 1;
+  RunningServer s(o);
+  Client busy(s.port());
+  busy.send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  std::thread stopper([&] { s.server().stop(); });
+  auto r = busy.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "answered on the pool");
+  EXPECT_EQ(r->header("Connection"), "close");
+  stopper.join();
+  for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(s.finished);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 // /redirect?to=<url>: 302 there; /slow: answers after 1 s.
 class TargetHandler : public http::Handler {
  public:
-  void handle(const http::Request& req, http::Response& res) override {
+  http::Handled handle(const http::Request& req, http::Response& res, bool) override {
     if (req.path == "/echo") {
       res.body = req.method + "|" + std::string(req.header("x-test")) + "|" + req.body;
       res.headers.emplace_back("X-Reply", "yes");
@@ -40,6 +40,7 @@ class TargetHandler : public http::Handler {
     } else {
       res.status = 404;
     }
+    return http::Handled::Done;
   }
 };
 
