@@ -1,5 +1,6 @@
 #include "util/text.h"
 #include "http/client.h"
+#include "util/blocking.h"
 
 #include <algorithm>
 #include <cctype>
@@ -186,6 +187,7 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     }
+    util::note_blocking_wait();
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
       if (rc == CURLE_WRITE_ERROR && response.body.size() >= kMaxResponseBytes - 1)

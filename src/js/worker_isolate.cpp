@@ -12,6 +12,7 @@
 #include "js/limited_allocator.h"
 #include "js/prelude.h"
 #include "js/v8_util.h"
+#include "util/blocking.h"
 
 namespace wws::js {
 namespace {
@@ -301,6 +302,7 @@ WorkerIsolate::Settled WorkerIsolate::settle(v8::Local<v8::Promise> promise, boo
       return Settled::Stopped;
     }
     Clock::time_point due = timers_.find(*next)->due;
+    if (due > Clock::now()) util::note_blocking_wait();
     if (due > deadline_) {
       std::this_thread::sleep_until(deadline_);
       fail(engine::Outcome::TimedOut, "");

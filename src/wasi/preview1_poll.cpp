@@ -10,6 +10,7 @@
 
 #include "wasi/abi.h"
 #include "wasi/preview1_impl.h"
+#include "util/blocking.h"
 
 namespace wws::wasi::p1 {
 
@@ -126,6 +127,7 @@ Errno poll_oneoff(CallFrame& f, Args a) {
       uint64_t cap = start;
       if (left > Clock::duration::zero())
         cap = saturating_add(start, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
+      util::note_blocking_wait();
       sleep_until_monotonic(std::min(earliest, cap));
     }
     uint64_t now = now_ns(CLOCK_MONOTONIC);

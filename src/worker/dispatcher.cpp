@@ -1,5 +1,7 @@
 #include "worker/dispatcher.h"
 
+#include "util/blocking.h"
+
 namespace wws::worker {
 
 http::Handled Dispatcher::handle(const http::Request& request, http::Response& response, bool may_defer) {
@@ -17,8 +19,9 @@ http::Handled Dispatcher::run(const Worker& worker, const http::Request& request
                               const std::map<std::string, std::string>& params, http::Response& response, bool may_defer) {
   if (may_defer && !worker.pace->run_inline()) return http::Handled::Deferred;
   auto started = std::chrono::steady_clock::now();
+  const uint64_t waits = util::blocking_waits;
   runner_.run(worker, request, path, params, response);
-  worker.pace->record(std::chrono::steady_clock::now() - started);
+  worker.pace->record(std::chrono::steady_clock::now() - started, util::blocking_waits != waits);
   return http::Handled::Done;
 }
 

@@ -20,9 +20,11 @@ class Pace {
 
   bool run_inline() const { return quick_streak_.load(std::memory_order_relaxed) >= kQuickRunsToTrust; }
 
-  void record(std::chrono::steady_clock::duration took) {
+  // `waited`: the run waited on the network or a timer (util/blocking.h); such a worker is
+  // never trusted, since what it waits for may need the I/O thread it would block.
+  void record(std::chrono::steady_clock::duration took, bool waited = false) {
     uint32_t streak = quick_streak_.load(std::memory_order_relaxed);
-    if (took > kSlow || (took > kQuick && streak < kQuickRunsToTrust)) {
+    if (waited || took > kSlow || (took > kQuick && streak < kQuickRunsToTrust)) {
       quick_streak_.store(0, std::memory_order_relaxed);
     } else if (took <= kQuick && streak < kQuickRunsToTrust) {
       quick_streak_.fetch_add(1, std::memory_order_relaxed);

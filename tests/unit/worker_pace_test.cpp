@@ -40,5 +40,14 @@ TEST(Pace, ATrustedWorkerStaysInlineThroughMediumRunsAndLeavesAfterASlowOne) {
   EXPECT_TRUE(p.run_inline());
 }
 
+TEST(Pace, WorkersThatWaitOnTheNetworkOrTimersAreNeverTrusted) {
+  Pace p;
+  trust(p);
+  p.record(100us, /*waited=*/true);
+  EXPECT_FALSE(p.run_inline());
+  for (uint32_t i = 0; i < 2 * Pace::kQuickRunsToTrust; ++i) p.record(100us, true);
+  EXPECT_FALSE(p.run_inline());
+}
+
 }  // namespace
 }  // namespace wws::worker
