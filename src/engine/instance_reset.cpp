@@ -234,24 +234,6 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
   });
 }
 
-void put_section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-  out.push_back(id);
-  write_leb(out, body.size());
-  out.insert(out.end(), body.begin(), body.end());
-}
-
-// The section's vector with one more entry: count + 1, the old entries, then `entry`.
-std::vector<uint8_t> append_entry(std::span<const uint8_t> wasm, size_t begin, size_t end,
-                                  const std::vector<uint8_t>& entry) {
-  Reader r(wasm, begin, end);
-  uint64_t n = r.leb(32);
-  std::vector<uint8_t> body;
-  write_leb(body, n + 1);
-  body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + end);
-  body.insert(body.end(), entry.begin(), entry.end());
-  return body;
-}
-
 // Adds `func wws.reset () -> ()` that sets every mutable global to its initial value.
 std::vector<uint8_t> add_reset_function(std::span<const uint8_t> wasm, const Layout& l) {
   std::vector<uint8_t> type_entry = {0x60, 0x00, 0x00};

@@ -233,11 +233,6 @@ std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm,
   entry.push_back(1);
   write_leb(entry, memory->min);
   write_leb(entry, cap);
-  auto emit_section = [](std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
-    out.push_back(id);
-    write_leb(out, body.size());
-    out.insert(out.end(), body.begin(), body.end());
-  };
 
   std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
   out.reserve(wasm.size() + 32);
@@ -248,19 +243,13 @@ std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm,
       std::vector<uint8_t> body;
       write_leb(body, 1);
       body.insert(body.end(), entry.begin(), entry.end());
-      emit_section(out, kImportSection, body);
+      put_section(out, kImportSection, body);
       import_written = true;
     }
     if (id == kImportSection) {
-      Reader r(wasm, begin, end);
-      uint64_t n = r.leb(32);
-      std::vector<uint8_t> body;
-      write_leb(body, n + 1);
-      body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + end);
-      body.insert(body.end(), entry.begin(), entry.end());
-      emit_section(out, kImportSection, body);
+      put_section(out, kImportSection, append_entry(wasm, begin, end, entry));
       import_written = true;
-      return r.ok();
+      return true;
     }
     if (id == kMemorySection) return true;  // now imported
     out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);

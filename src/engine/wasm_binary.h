@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -99,6 +100,26 @@ bool for_each_section(std::span<const uint8_t> wasm, std::string* error, Fn&& fn
     r.skip(len);
   }
   return true;
+}
+
+// Appends a section: id, size, body.
+inline void put_section(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& body) {
+  out.push_back(id);
+  write_leb(out, body.size());
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+// The body of a vector section [begin, end) with one more entry: count + 1, the old entries,
+// then `entry`.
+inline std::vector<uint8_t> append_entry(std::span<const uint8_t> wasm, size_t begin, size_t end,
+                                         const std::vector<uint8_t>& entry) {
+  Reader r(wasm, begin, end);
+  uint64_t n = r.leb(32);
+  std::vector<uint8_t> body;
+  write_leb(body, n + 1);
+  body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + end);
+  body.insert(body.end(), entry.begin(), entry.end());
+  return body;
 }
 
 }  // namespace wws::engine::wasm
