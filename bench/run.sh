@@ -153,7 +153,7 @@ for round in 1 2; do
 done
 stop_wws
 
-echo "thread scaling: wws --threads 1 vs 2 on hello and on primes (~1 ms of guest CPU per request),"
+echo "thread scaling: wws --threads 1 vs 2 on hello and on primes (~0.6 ms of guest CPU per request),"
 echo "and nginx 1 vs 2 workers as the control for what a second core gives with wrk on the same cores"
 for round in 1 2; do
   run_wrk "nginx-workers-1#$round" "http://127.0.0.1:$NGINX1_PORT/"
