@@ -1,9 +1,10 @@
 // The HTTP/1.1 server. Each thread owns an io_context, an SO_REUSEPORT acceptor (the kernel
 // spreads connections), a Handler created on that thread and the connections it accepted, so
 // nothing on the request path is shared or locked, except for requests a handler defers to the
-// run pool (run_pool.h): their answer is posted back to the connection's thread. Requests are parsed by Beast; responses are
-// built by hand (response_head.h) and sent with one write. Timeouts are a once-a-second sweep,
-// not per-read timers (see engines.md "The HTTP layer" for the measurements behind both).
+// run pool (run_pool.h), whose answers are posted back to the connection's thread. Requests
+// are parsed by Beast; responses are built by hand (response_head.h) and sent with one write.
+// Timeouts are a once-a-second sweep, not per-read timers (see engines.md "The HTTP layer" for
+// the measurements behind both).
 #include "http/server.h"
 
 #include <sys/socket.h>
