@@ -286,14 +286,14 @@ std::optional<ResettableModule> make_resettable(std::span<const uint8_t> wasm, s
   if (l.imported_globals) return fail("it imports globals");
   if (l.reset_name_taken) return fail(fmt::format("it already exports {}", kResetExport));
   ResettableModule out;
-  out.data = std::move(l.data);
+  out.plan.data = std::move(l.data);
   if (l.mutable_globals.empty()) {
     out.wasm.assign(wasm.begin(), wasm.end());
     return out;
   }
   if (!l.types || !l.defined_functions || !l.has_exports) return fail("it has no exported functions");
   out.wasm = add_reset_function(wasm, l);
-  out.has_reset_function = true;
+  out.plan.has_reset_function = true;
   return out;
 }
 

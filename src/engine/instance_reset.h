@@ -25,10 +25,15 @@ struct DataSegment {
   std::vector<uint8_t> bytes;
 };
 
-struct ResettableModule {
-  std::vector<uint8_t> wasm;          // the module, with the reset export added if needed
+// What an engine needs to reset an instance of the module.
+struct ResetPlan {
   std::vector<DataSegment> data;      // active segments to write over the zeroed memory
   bool has_reset_function = false;    // false when the module has no mutable globals
+};
+
+struct ResettableModule {
+  std::vector<uint8_t> wasm;  // the module, with the reset export added if needed
+  ResetPlan plan;
 };
 
 // `wasm` must import its memory (see import_memory). Returns nullopt and why when an instance

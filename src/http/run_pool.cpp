@@ -29,11 +29,6 @@ void RunPool::submit(Job job) {
   cv_.notify_one();
 }
 
-unsigned RunPool::threads() const {
-  std::lock_guard lock(mu_);
-  return static_cast<unsigned>(threads_.size());
-}
-
 void RunPool::loop() {
   std::unique_ptr<Handler> handler;
   try {

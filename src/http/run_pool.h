@@ -27,7 +27,6 @@ class RunPool {
   ~RunPool();  // finishes queued jobs, then joins
 
   void submit(Job job);
-  unsigned threads() const;
 
  private:
   void loop();
@@ -35,7 +34,7 @@ class RunPool {
   Factory factory_;
   const unsigned max_threads_;
   std::function<void(std::exception_ptr)> on_failure_;
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   std::vector<std::thread> threads_;

@@ -34,11 +34,11 @@ TEST(InstanceReset, ModulesWithMutableGlobalsGetAResetFunction) {
   std::string why;
   auto r = plan("fresh_state", &why);
   ASSERT_TRUE(r) << why;
-  EXPECT_TRUE(r->has_reset_function);
-  ASSERT_EQ(r->data.size(), 2u);
-  EXPECT_EQ(r->data[0].offset, 100u);
-  EXPECT_EQ(std::string(r->data[0].bytes.begin(), r->data[0].bytes.end()), "fresh");
-  EXPECT_EQ(r->data[1].offset, 200u);
+  EXPECT_TRUE(r->plan.has_reset_function);
+  ASSERT_EQ(r->plan.data.size(), 2u);
+  EXPECT_EQ(r->plan.data[0].offset, 100u);
+  EXPECT_EQ(std::string(r->plan.data[0].bytes.begin(), r->plan.data[0].bytes.end()), "fresh");
+  EXPECT_EQ(r->plan.data[1].offset, 200u);
   std::string error;
   auto info = inspect_module(r->wasm, &error);
   ASSERT_TRUE(info) << error;
@@ -52,8 +52,8 @@ TEST(InstanceReset, ModulesWithoutMutableGlobalsNeedOnlyTheirData) {
   std::string why;
   auto r = plan("leftover", &why);
   ASSERT_TRUE(r) << why;
-  EXPECT_FALSE(r->has_reset_function);
-  ASSERT_EQ(r->data.size(), 1u);
+  EXPECT_FALSE(r->plan.has_reset_function);
+  ASSERT_EQ(r->plan.data.size(), 1u);
 }
 
 TEST(InstanceReset, StateAResetCannotRestoreMakesAModuleNotResettable) {

@@ -1,8 +1,9 @@
 #include "engine/v8/v8_engine.h"
 
+#include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <deque>
+#include <span>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -20,7 +21,7 @@ using v8e::ThreadIsolate;
 class V8CompiledModule final : public CompiledModule {
  public:
   V8CompiledModule(v8::CompiledWasmModule compiled, ModuleInfo info, uint64_t max_pages, bool memory_imported,
-                   std::optional<ResettableModule> reset)
+                   std::optional<ResetPlan> reset)
       : compiled(std::move(compiled)),
         info(std::move(info)),
         max_pages(max_pages),
@@ -37,8 +38,8 @@ class V8CompiledModule final : public CompiledModule {
   bool memory_imported;
   // Set when an instance can be returned to its initial state (engine/instance_reset): each
   // thread then keeps one instance and resets it after every run instead of instantiating
-  // per request. `reset->wasm` is emptied once compiled.
-  std::optional<ResettableModule> reset;
+  // per request.
+  std::optional<ResetPlan> reset;
 };
 
 std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
@@ -203,6 +204,21 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     cached.reset.Reset();
   }
 
+  // Writes the data segments over the zeroed memory and runs wws.reset. False if either fails
+  // (neither can for a module that instantiated: this is a guard, not a path).
+  bool reset_instance(const ResetPlan& plan, CachedModule& cached, v8::Local<v8::Context> context,
+                      std::span<uint8_t> memory) {
+    for (const auto& seg : plan.data) {
+      if (seg.offset > memory.size() || seg.bytes.size() > memory.size() - seg.offset) return false;
+      std::copy(seg.bytes.begin(), seg.bytes.end(), memory.begin() + seg.offset);
+    }
+    if (cached.reset.IsEmpty()) return true;
+    v8::TryCatch tc(isolate_);
+    if (!cached.reset.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty()) return true;
+    if (tc.HasTerminated()) isolate_->CancelTerminateExecution();
+    return false;
+  }
+
   // Makes the memory (and a kept instance) ready for the next run. Memory that kept its
   // initial size is zeroed, and a kept instance gets its data segments and mutable globals
   // back, so the next guest starts exactly as in a fresh instance. Memory the run grew is
@@ -211,24 +227,12 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Local<v8::WasmMemoryObject> memory = cached.memory.Get(isolate_);
     v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
     if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
-      auto* bytes = static_cast<uint8_t*>(buffer->Data());
-      std::memset(bytes, 0, buffer->ByteLength());
-      if (cached.start.IsEmpty()) return;  // a new instance writes its own data segments
-      for (const auto& seg : mod.reset->data) {
-        if (seg.offset > buffer->ByteLength() || seg.bytes.size() > buffer->ByteLength() - seg.offset) {
-          drop_instance(cached);  // cannot happen for a module that instantiated; be safe
-          std::memset(bytes, 0, buffer->ByteLength());
-          return;
-        }
-        std::memcpy(bytes + seg.offset, seg.bytes.data(), seg.bytes.size());
-      }
-      if (!cached.reset.IsEmpty()) {
-        v8::TryCatch tc(isolate_);
-        if (cached.reset.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty()) {
-          if (tc.HasTerminated()) isolate_->CancelTerminateExecution();
-          drop_instance(cached);
-          std::memset(bytes, 0, buffer->ByteLength());
-        }
+      std::span<uint8_t> bytes(static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength());
+      std::fill(bytes.begin(), bytes.end(), 0);
+      // A new instance writes its own data segments; a kept one that cannot be reset is dropped.
+      if (!cached.start.IsEmpty() && !reset_instance(*mod.reset, cached, context, bytes)) {
+        drop_instance(cached);
+        std::fill(bytes.begin(), bytes.end(), 0);
       }
       return;
     }
@@ -400,7 +404,7 @@ class V8Engine final : public Engine {
     std::vector<uint8_t> rewritten;
     uint64_t max_pages = 0;
     bool memory_imported = false;
-    std::optional<ResettableModule> reset;
+    std::optional<ResetPlan> reset;
     if (info->memory.defined) {
       constexpr uint64_t kMaxPages = 65536;  // 4 GiB, wasm32's ceiling
       max_pages = options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize) : kMaxPages;
@@ -409,8 +413,10 @@ class V8Engine final : public Engine {
       if (auto imported = import_memory(wasm, max_pages, &why)) {
         rewritten = std::move(*imported);
         memory_imported = true;
-        reset = make_resettable(rewritten, &why);
-        if (reset) rewritten = std::move(reset->wasm);
+        if (auto resettable = make_resettable(rewritten, &why)) {
+          rewritten = std::move(resettable->wasm);
+          reset = std::move(resettable->plan);
+        }
       } else if (auto capped = cap_memory(wasm, max_pages, error)) {
         rewritten = std::move(*capped);  // e.g. a shared memory: V8 maps one per instance
       } else {
@@ -430,7 +436,6 @@ class V8Engine final : public Engine {
       *error = "invalid WebAssembly: " + exception_text(isolate, tc);
       return nullptr;
     }
-    if (reset) reset->wasm = {};
     return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages, memory_imported,
                                               std::move(reset));
   }
