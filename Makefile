@@ -3,6 +3,9 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 HOST  ?= 127.0.0.1
 PORT  ?= 8080
+# Lets ccache share objects between clones and build folders (paths are made relative to here).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
 
 .PHONY: all setup configure build run test unit e2e bench clean
 

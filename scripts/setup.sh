@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(build-essential cmake pkg-config
+PKGS=(build-essential cmake pkg-config ccache
       libboost1.81-dev libtomlplusplus-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
       libcurl4-openssl-dev libssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
