@@ -24,6 +24,7 @@ struct CompileOptions {
 
 struct RunLimits {
   std::chrono::milliseconds timeout{30'000};  // wall-clock time for one run
+  uint64_t fuel = 0;                          // CPU budget in fuel units; 0 = none (engines without fuel ignore it)
 };
 
 enum class Outcome {

@@ -113,7 +113,7 @@ std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::str
         uint64_t n = r.leb(32);
         for (uint64_t i = 0; i < n && r.ok(); ++i) {
           info.exports.push_back(r.name());
-          r.byte();
+          if (r.byte() == 0 && info.exports.back() == "_start") info.exports_start = true;
           r.leb(32);
         }
         return r.ok();

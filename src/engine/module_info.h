@@ -35,6 +35,7 @@ struct MemoryInfo {
 struct ModuleInfo {
   std::vector<ImportInfo> imports;
   std::vector<std::string> exports;
+  bool exports_start = false;  // exports a function named _start (a WASI command)
   MemoryInfo memory;
 };
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/module_checks.h"
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
 #include "wasi/context.h"
@@ -152,10 +153,21 @@ TEST(V8Engine, StackOverflowTrapsWithoutCrashing) {
   EXPECT_EQ(run("hello").result.outcome, Outcome::Ok);
 }
 
-TEST(V8Engine, MissingStartFails) {
-  RunOutput r = run("nostart");
-  EXPECT_EQ(r.result.outcome, Outcome::Failed);
-  EXPECT_NE(r.result.message.find("_start"), std::string::npos);
+TEST(ModuleChecks, ACommandWithoutStartIsRefusedAtCompileTime) {
+  std::string error;
+  EXPECT_FALSE(check_module(fixture("nostart"), {}, &error));
+  EXPECT_NE(error.find("exports no _start function"), std::string::npos) << error;
+  EXPECT_FALSE(v8().compile(fixture("nostart"), {}, &error));
+  EXPECT_NE(error.find("_start"), std::string::npos) << error;
+}
+
+TEST(ModuleChecks, MemoryCapIsTheLimitOrTheModulesOwnMaximum) {
+  std::string error;
+  auto hello = check_module(fixture("hello"), CompileOptions{8ull << 20}, &error);
+  ASSERT_TRUE(hello) << error;
+  EXPECT_EQ(hello->max_pages, 128u);
+  EXPECT_FALSE(check_module(fixture("bigmem"), CompileOptions{128ull << 20}, &error));
+  EXPECT_NE(error.find("over its limit of 128 MiB"), std::string::npos) << error;
 }
 
 TEST(V8Engine, InvalidModuleIsACompileError) {

@@ -9,7 +9,8 @@
 #include <fmt/format.h>
 
 #include "engine/instance_reset.h"
-#include "engine/module_info.h"
+#include "engine/module_checks.h"
+#include "engine/run_outcome.h"
 #include "engine/v8/thread_isolate.h"
 #include "wasi/host.h"
 
@@ -159,32 +160,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     ctx_ = nullptr;
 
     if (!result.message.empty()) return result;  // no _start
-    if (ctx.exit_code()) {
-      uint32_t code = *ctx.exit_code();
-      result.exit_code = code;
-      result.outcome = code == 0 ? Outcome::Ok : (at_memory_cap ? Outcome::OutOfMemory : Outcome::Exited);
-      if (code != 0) result.message = fmt::format("exited with code {}", code);
-      return result;
-    }
-    if (ctx.trap()) {
-      result.outcome = Outcome::Trapped;
-      result.message = *ctx.trap();
-    } else if (timed_out) {
-      result.outcome = Outcome::TimedOut;
-      result.message = fmt::format("ran longer than its time limit of {} ms", limits.timeout.count());
-    } else if (completed) {
-      result.outcome = Outcome::Ok;
-    } else if (!instantiated) {
-      result.outcome = Outcome::Failed;
-      result.message = "could not instantiate: " + error;
-    } else {
-      result.outcome = at_memory_cap ? Outcome::OutOfMemory : Outcome::Trapped;
-      result.message = at_memory_cap ? fmt::format("trapped at its memory limit of {} MiB ({})",
-                                                   mod.max_pages * kWasmPageSize >> 20, error)
-                                     : "trapped: " + error;
-    }
-    if (result.outcome == Outcome::Trapped && at_memory_cap) result.outcome = Outcome::OutOfMemory;
-    return result;
+    RunEnd end{instantiated, completed, timed_out, false, at_memory_cap, mod.max_pages, error};
+    return decide_outcome(end, ctx, limits);
   }
 
   void keep_instance(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context,
@@ -394,21 +371,14 @@ class V8Engine final : public Engine {
 
   std::shared_ptr<CompiledModule> compile(std::span<const uint8_t> wasm, const CompileOptions& options,
                                           std::string* error) override {
-    auto info = inspect_module(wasm, error);
-    if (!info) return nullptr;
-    std::string problems = check_imports(*info);
-    if (!problems.empty()) {
-      *error = problems;
-      return nullptr;
-    }
+    auto checked = check_module(wasm, options, error);
+    if (!checked) return nullptr;
     std::vector<uint8_t> rewritten;
     uint64_t max_pages = 0;
     bool memory_imported = false;
     std::optional<ResetPlan> reset;
-    if (info->memory.defined) {
-      constexpr uint64_t kMaxPages = 65536;  // 4 GiB, wasm32's ceiling
-      max_pages = options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize) : kMaxPages;
-      if (info->memory.max_pages) max_pages = std::min(max_pages, *info->memory.max_pages);
+    if (checked->info.memory.defined) {
+      max_pages = checked->max_pages;
       std::string why;
       if (auto imported = import_memory(wasm, max_pages, &why)) {
         rewritten = std::move(*imported);
@@ -436,7 +406,7 @@ class V8Engine final : public Engine {
       *error = "invalid WebAssembly: " + exception_text(isolate, tc);
       return nullptr;
     }
-    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(*info), max_pages, memory_imported,
+    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(checked->info), max_pages, memory_imported,
                                               std::move(reset));
   }
 
