@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "http/client.h"
+#include "js/limited_allocator.h"
 #include "js/v8_util.h"
 
 namespace wws::js {
@@ -63,14 +64,12 @@ bool read_body(v8::Local<v8::Value> value, std::string& out) {
   return false;
 }
 
-// The body's bytes move into the ArrayBuffer without a copy, and outside the isolate's capped
-// allocator: a response near the heap limit must not be a fatal V8 error.
-v8::Local<v8::Uint8Array> take_bytes(v8::Isolate* isolate, std::string&& bytes) {
-  auto* owned = new std::string(std::move(bytes));
-  size_t size = owned->size();
-  auto store = v8::ArrayBuffer::NewBackingStore(
-      owned->data(), size, [](void*, size_t, void* data) { delete static_cast<std::string*>(data); }, owned);
-  return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, std::move(store)), 0, size);
+// The body counts against the worker's memory limit like any ArrayBuffer: a response past it
+// is a RangeError in the worker.
+v8::MaybeLocal<v8::Uint8Array> body_bytes(v8::Isolate* isolate, std::string_view bytes) {
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!copy_to_array_buffer(isolate, bytes).ToLocal(&buffer)) return {};
+  return v8::Uint8Array::New(buffer, 0, bytes.size());
 }
 
 void native_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -101,12 +100,15 @@ void native_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
     v8::Local<v8::Value> pair[] = {v8_str(isolate, response.headers[i].first), v8_str(isolate, response.headers[i].second)};
     if (headers->Set(context, static_cast<uint32_t>(i), v8::Array::New(isolate, pair, 2)).IsNothing()) return;
   }
+  v8::Local<v8::Uint8Array> body;
+  if (!body_bytes(isolate, response.body).ToLocal(&body)) return;
+  std::string().swap(response.body);
   v8::Local<v8::Object> out = v8::Object::New(isolate);
   if (out->Set(context, v8_str(isolate, "status"), v8::Integer::New(isolate, response.status)).IsNothing() ||
       out->Set(context, v8_str(isolate, "headers"), headers).IsNothing() ||
       out->Set(context, v8_str(isolate, "url"), v8_str(isolate, response.url)).IsNothing() ||
       out->Set(context, v8_str(isolate, "redirected"), v8::Boolean::New(isolate, response.redirected)).IsNothing() ||
-      out->Set(context, v8_str(isolate, "body"), take_bytes(isolate, std::move(response.body))).IsNothing())
+      out->Set(context, v8_str(isolate, "body"), body).IsNothing())
     return;
   info.GetReturnValue().Set(out);
 }

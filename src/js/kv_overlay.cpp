@@ -22,6 +22,11 @@ bool key_of(const v8::FunctionCallbackInfo<v8::Value>& info, std::string* key) {
   return true;
 }
 
+void throw_over_limit(v8::Isolate* isolate, std::string_view what) {
+  isolate->ThrowException(v8::Exception::RangeError(
+      v8_str(isolate, std::string(what) + ": this request's K/V writes would go past the worker's memory limit")));
+}
+
 void cache_get(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string key;
   if (!key_of(info, &key)) return;
@@ -41,13 +46,13 @@ void cache_set(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return throw_type_error(isolate, "Cache.set: value must be a string, got " + type +
                                          " (store objects with JSON.stringify)");
   }
-  overlay_of(info).set(std::move(key), to_std(isolate, info[1]));
+  if (!overlay_of(info).set(std::move(key), to_std(isolate, info[1]))) throw_over_limit(isolate, "Cache.set");
 }
 
 void cache_delete(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string key;
   if (!key_of(info, &key)) return;
-  overlay_of(info).erase(std::move(key));
+  if (!overlay_of(info).erase(std::move(key))) throw_over_limit(info.GetIsolate(), "Cache.delete");
 }
 
 }  // namespace
@@ -60,6 +65,19 @@ std::optional<std::string> KvOverlay::get(const std::string& key) const {
     if (found != snapshot_->data->end()) return found->second;
   }
   return std::nullopt;
+}
+
+bool KvOverlay::set(std::string key, std::optional<std::string> value) {
+  auto it = writes_.find(key);
+  const uint64_t old_bytes = it == writes_.end() ? 0 : key.size() + (it->second ? it->second->size() : 0);
+  const uint64_t new_bytes = key.size() + (value ? value->size() : 0);
+  if (bytes_ - old_bytes + new_bytes > byte_limit_ && new_bytes > old_bytes) return false;
+  bytes_ = bytes_ - old_bytes + new_bytes;
+  if (it == writes_.end())
+    writes_.emplace(std::move(key), std::move(value));
+  else
+    it->second = std::move(value);
+  return true;
 }
 
 std::vector<kv::Change> KvOverlay::changes() const {

@@ -2,6 +2,7 @@
 // run's own writes; the writes become Result::kv_changes. Without a K/V namespace the snapshot
 // is empty and the writes are dropped after the run.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,18 +16,25 @@ namespace wws::js {
 
 class KvOverlay {
  public:
-  void begin(const kv::Snapshot* snapshot) {
+  // `byte_limit` bounds the keys and values a run may write: they live outside the V8 heap, so
+  // its limit does not count them.
+  void begin(const kv::Snapshot* snapshot, uint64_t byte_limit) {
     snapshot_ = snapshot;
     writes_.clear();
+    bytes_ = 0;
+    byte_limit_ = byte_limit;
   }
   std::optional<std::string> get(const std::string& key) const;
-  void set(std::string key, std::string value) { writes_[std::move(key)] = std::move(value); }
-  void erase(std::string key) { writes_[std::move(key)] = std::nullopt; }
+  // False (and no change) when the run's writes would go past the byte limit.
+  bool set(std::string key, std::optional<std::string> value);
+  bool erase(std::string key) { return set(std::move(key), std::nullopt); }
   std::vector<kv::Change> changes() const;
 
  private:
   const kv::Snapshot* snapshot_ = nullptr;
   std::map<std::string, std::optional<std::string>> writes_;  // nullopt: deleted
+  uint64_t bytes_ = 0;
+  uint64_t byte_limit_ = 0;
 };
 
 // The template of the `Cache` object (get, set, delete) bound to `overlay`, which must outlive

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include "js/limited_allocator.h"
 #include "js/v8_util.h"
 
 namespace wws::js {
@@ -35,12 +36,6 @@ bool view_bytes(v8::Local<v8::Value> value, unsigned char** data, size_t* size) 
   return false;
 }
 
-v8::Local<v8::Uint8Array> new_uint8array(v8::Isolate* isolate, const void* data, size_t size) {
-  auto store = v8::ArrayBuffer::NewBackingStore(isolate, size);
-  if (size) std::memcpy(store->Data(), data, size);
-  auto buffer = v8::ArrayBuffer::New(isolate, std::move(store));
-  return v8::Uint8Array::New(buffer, 0, size);
-}
 
 void native_log(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
@@ -89,7 +84,10 @@ void native_digest(const v8::FunctionCallbackInfo<v8::Value>& info) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int out_size = 0;
   if (!EVP_Digest(data, size, out, &out_size, md, nullptr)) return throw_type_error(isolate, "digest: failed");
-  info.GetReturnValue().Set(new_uint8array(isolate, out, out_size)->Buffer());
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!copy_to_array_buffer(isolate, std::string_view(reinterpret_cast<const char*>(out), out_size)).ToLocal(&buffer))
+    return;
+  info.GetReturnValue().Set(buffer);
 }
 
 void native_utf8_encode(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -97,10 +95,10 @@ void native_utf8_encode(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::String> text;
   if (!info[0]->ToString(isolate->GetCurrentContext()).ToLocal(&text)) return;
   int length = text->Utf8Length(isolate);
-  auto store = v8::ArrayBuffer::NewBackingStore(isolate, static_cast<size_t>(length));
-  text->WriteUtf8(isolate, static_cast<char*>(store->Data()), length, nullptr,
+  v8::Local<v8::ArrayBuffer> buffer;
+  if (!new_array_buffer(isolate, static_cast<size_t>(length)).ToLocal(&buffer)) return;  // a RangeError
+  text->WriteUtf8(isolate, static_cast<char*>(buffer->Data()), length, nullptr,
                   v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
-  auto buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   info.GetReturnValue().Set(v8::Uint8Array::New(buffer, 0, static_cast<size_t>(length)));
 }
 

@@ -27,7 +27,13 @@ void schedule(const v8::FunctionCallbackInfo<v8::Value>& info, bool repeat) {
   timer.repeat = repeat;
   timer.callback.Reset(isolate, info[0].As<v8::Function>());
   for (int i = 2; i < info.Length(); ++i) timer.args.emplace_back(isolate, info[i]);
-  info.GetReturnValue().Set(timers_of(info).add(std::move(timer)));
+  uint32_t id = timers_of(info).add(std::move(timer));
+  if (id == 0) {
+    isolate->ThrowException(v8::Exception::RangeError(
+        v8_str(isolate, "setTimeout: " + std::to_string(Timers::kMaxPending) + " timers are already pending")));
+    return;
+  }
+  info.GetReturnValue().Set(id);
 }
 
 void set_timeout(const v8::FunctionCallbackInfo<v8::Value>& info) { schedule(info, false); }
@@ -48,6 +54,7 @@ void queue_microtask(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 
 uint32_t Timers::add(Timer timer) {
+  if (pending_.size() >= kMaxPending) return 0;
   uint32_t id = next_id_++;
   if (next_id_ == 0) next_id_ = 1;
   pending_[id] = std::move(timer);

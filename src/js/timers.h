@@ -23,6 +23,9 @@ class Timers {
     std::vector<v8::Global<v8::Value>> args;
   };
 
+  // Pending timers live outside the V8 heap, so their number is capped.
+  static constexpr size_t kMaxPending = 100'000;
+  // 0 when kMaxPending timers are already pending.
   uint32_t add(Timer timer);
   void remove(uint32_t id) { pending_.erase(id); }
   void clear() { pending_.clear(); }

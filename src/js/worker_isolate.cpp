@@ -27,17 +27,6 @@ v8::Local<v8::String> name(v8::Isolate* isolate, const char* literal) {
   return v8::String::NewFromUtf8(isolate, literal, v8::NewStringType::kInternalized).ToLocalChecked();
 }
 
-// An ArrayBuffer over a copy of `bytes`, allocated outside the isolate's capped allocator so a
-// request body near the cap gives the worker a normal heap, not a fatal V8 error.
-v8::Local<v8::ArrayBuffer> buffer_copy(v8::Isolate* isolate, std::string_view bytes) {
-  void* data = std::malloc(bytes.size() ? bytes.size() : 1);
-  if (!data) return v8::ArrayBuffer::New(isolate, 0);
-  std::memcpy(data, bytes.data(), bytes.size());
-  auto store = v8::ArrayBuffer::NewBackingStore(
-      data, bytes.size(), [](void* p, size_t, void*) { std::free(p); }, nullptr);
-  return v8::ArrayBuffer::New(isolate, std::move(store));
-}
-
 bool append_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value, std::string* out) {
   if (value->IsArrayBufferView()) {
     auto view = value.As<v8::ArrayBufferView>();
@@ -79,6 +68,7 @@ WorkerIsolate::WorkerIsolate(const Script& script, const Environment& env) : scr
   isolate_->SetData(0, this);
   isolate_->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   isolate_->AddNearHeapLimitCallback(near_heap_limit, this);
+  isolate_->AddGCEpilogueCallback(after_gc, this);
 
   // Templates are made once per isolate; every context (one, or one per request) reuses them.
   v8::Isolate::Scope isolate_scope(isolate_);
@@ -102,14 +92,47 @@ WorkerIsolate::~WorkerIsolate() {
     classic_worker_.Reset();
     global_template_.Reset();
   }
+  isolate_->RemoveGCEpilogueCallback(after_gc, this);
+  isolate_->RemoveNearHeapLimitCallback(near_heap_limit, 0);
   isolate_->Dispose();
 }
 
+// Out of memory: the run is stopped through an interrupt (see stop_requested()), never by a
+// termination requested from inside the GC, which could land between V8 setup steps.
+void WorkerIsolate::stop_for_memory() {
+  if (out_of_memory_.exchange(true)) return;
+  isolate_->RequestInterrupt(
+      [](v8::Isolate* isolate, void*) { isolate->TerminateExecution(); }, nullptr);
+}
+
+// V8 calls this when the heap is about to reach its limit. Returning the same limit makes V8
+// abort the process ("Reached heap limit"), so it always grants room to unwind: what the heap
+// already holds (it can be past the limit, see after_gc) plus headroom, again on each call.
 size_t WorkerIsolate::near_heap_limit(void* data, size_t current_limit, size_t) {
   auto* self = static_cast<WorkerIsolate*>(data);
-  self->out_of_memory_ = true;
-  self->isolate_->TerminateExecution();
-  return current_limit + std::max(current_limit / 2, kUnwindHeadroom);
+  self->stop_for_memory();
+  v8::HeapStatistics stats;
+  self->isolate_->GetHeapStatistics(&stats);
+  return std::max(current_limit, stats.total_heap_size()) + kUnwindHeadroom;
+}
+
+// V8's heap limit does not bound one large allocation: the first large object of the young
+// generation is allocated whatever its size (so flattening a 400 MiB rope succeeds under a
+// 128 MiB limit), and an allocation that fits nowhere is made anyway after a last-resort
+// collection. So the limit is also checked after every collection and at the end of the run.
+void WorkerIsolate::after_gc(v8::Isolate*, v8::GCType, v8::GCCallbackFlags flags, void* data) {
+  auto* self = static_cast<WorkerIsolate*>(data);
+  if ((flags & v8::kGCCallbackFlagCollectAllAvailableGarbage) || self->heap_over_limit()) self->stop_for_memory();
+}
+
+bool WorkerIsolate::heap_over_limit() const {
+  v8::HeapStatistics stats;
+  isolate_->GetHeapStatistics(&stats);
+  return stats.used_heap_size() > heap_limit_;
+}
+
+bool WorkerIsolate::stop_requested() const {
+  return out_of_memory_ || isolate_->IsExecutionTerminating() || (watchdog_ && watchdog_->termination_requested());
 }
 
 void WorkerIsolate::fail(engine::Outcome outcome, std::string message) {
@@ -124,7 +147,7 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   v8::HandleScope scope(isolate_);
   Result result;
   log_.worker_name.assign(env.worker_name);
-  kv_.begin(env.kv);
+  kv_.begin(env.kv, heap_limit_);
   failed_ = false;
   failure_ = engine::Outcome::Ok;
   failure_message_.clear();
@@ -133,9 +156,13 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   fetch_.permissions = env.http_requests;
   fetch_.deadline = deadline_;
 
-  uint64_t token = watchdog.arm(env.timeout, isolate_);
+  // Interrupt: the deadline stops the run from inside JS code (watchdog.h says why).
+  uint64_t token = watchdog.arm(env.timeout, isolate_, engine::v8e::Watchdog::Stop::Interrupt);
+  watchdog_ = &watchdog;
   run_request(env, request, result);
+  if (!out_of_memory_ && heap_over_limit()) stop_for_memory();  // one allocation can overshoot (after_gc)
   bool fired = watchdog.disarm(token);
+  watchdog_ = nullptr;
   bool terminated = fired || out_of_memory_ || wait_until_cut_off_ || (failed_ && failure_ == engine::Outcome::TimedOut);
   if (isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
   timers_.clear();  // pending timers die with the request
@@ -223,8 +250,11 @@ v8::Local<v8::Value> WorkerIsolate::make_request_value(v8::Local<v8::Context> co
     if (headers->Set(context, static_cast<uint32_t>(i), v8::Array::New(isolate_, pair, 2)).IsNothing()) return {};
   }
   v8::Local<v8::Value> body = v8::Null(isolate_);
-  if (!request.body.empty() && request.method != "GET" && request.method != "HEAD")
-    body = buffer_copy(isolate_, request.body);
+  if (!request.body.empty() && request.method != "GET" && request.method != "HEAD") {
+    v8::Local<v8::ArrayBuffer> bytes;
+    if (!copy_to_array_buffer(isolate_, request.body).ToLocal(&bytes)) return {};  // over the memory limit
+    body = bytes;
+  }
   v8::Local<v8::Object> params = v8::Object::New(isolate_);
   if (request.params)
     for (const auto& [key, value] : *request.params)
@@ -276,6 +306,10 @@ bool WorkerIsolate::read_response(v8::Local<v8::Context> context, v8::Local<v8::
         return false;
       result.headers.emplace_back(to_std(isolate_, key), to_std(isolate_, val));
     }
+  }
+  if (heap_over_limit()) {  // do not copy out what the worker should not have been able to make
+    stop_for_memory();
+    return false;
   }
   if (!append_bytes(isolate_, body, &result.body)) {
     fail(engine::Outcome::Trapped, "the response body is not bytes");
@@ -365,6 +399,11 @@ void WorkerIsolate::finish_wait_until(v8::Local<v8::Context> context) {
 
 bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   v8::Local<v8::Context> context = v8::Context::New(isolate_, nullptr, global_template_.Get(isolate_));
+  if (context.IsEmpty()) {  // stopped (time or memory) while V8 set the context up
+    *error = "terminated";
+    fail(engine::Outcome::TimedOut, "");
+    return false;
+  }
   v8::Context::Scope context_scope(context);
   v8::TryCatch tc(isolate_);
   auto exception = [&](std::string_view where) {
@@ -527,6 +566,13 @@ bool WorkerIsolate::evaluate_worker(v8::Local<v8::Context> context, std::string*
   if (!compile_modules(error)) return false;
   v8::Local<v8::Module> module = modules_[0].Get(isolate_);
   if (module->InstantiateModule(context, resolve_module).IsNothing()) return exception();
+  // V8 aborts the process if Evaluate starts with a termination already requested (watchdog.h):
+  // a stop requested by now must end the run here.
+  if (stop_requested() || module->GetStatus() != v8::Module::kInstantiated) {
+    fail(engine::Outcome::TimedOut, "");
+    *error = "terminated";
+    return false;
+  }
   v8::Local<v8::Value> evaluated;
   if (!module->Evaluate(context).ToLocal(&evaluated)) return exception();
   if (evaluated->IsPromise()) {  // top-level await may wait on timers
@@ -540,6 +586,11 @@ bool WorkerIsolate::evaluate_worker(v8::Local<v8::Context> context, std::string*
       *error = describe_exception(isolate_, context, promise->Result());
       return false;
     }
+  }
+  if (module->GetStatus() != v8::Module::kEvaluated) {
+    if (module->GetStatus() == v8::Module::kErrored) *error = describe_exception(isolate_, context, module->GetException());
+    else *error = "the module did not finish evaluating";
+    return false;
   }
   v8::Local<v8::Value> handler;
   auto ns = module->GetModuleNamespace().As<v8::Object>();

@@ -52,6 +52,11 @@ class WorkerIsolate {
   bool read_response(v8::Local<v8::Context> context, v8::Local<v8::Value> value, Result& result);
 
   static size_t near_heap_limit(void* data, size_t current_limit, size_t initial_limit);
+  static void after_gc(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
+  void stop_for_memory();
+  bool heap_over_limit() const;
+  // The run has been told to stop (time or memory), whether or not V8 acted on it yet.
+  bool stop_requested() const;
   static v8::MaybeLocal<v8::Module> resolve_module(v8::Local<v8::Context> context, v8::Local<v8::String> specifier,
                                                    v8::Local<v8::FixedArray> assertions,
                                                    v8::Local<v8::Module> referrer);
@@ -73,6 +78,7 @@ class WorkerIsolate {
   std::unique_ptr<Context> context_;
 
   // Per request.
+  engine::v8e::Watchdog* watchdog_ = nullptr;  // the run's, while it runs
   std::chrono::steady_clock::time_point deadline_;
   bool wait_until_cut_off_ = false;  // the time limit stopped waitUntil work after the response
   bool failed_ = false;

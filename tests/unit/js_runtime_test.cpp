@@ -11,53 +11,11 @@
 #include <spdlog/spdlog.h>
 
 #include "js/prelude.h"
-#include "js/runtime.h"
 #include "js/script.h"
+#include "js_test_support.h"
 
 namespace wws::js {
 namespace {
-
-namespace fs = std::filesystem;
-using engine::Outcome;
-
-// Runs workers with the real, embedded prelude.
-class JsRuntime : public ::testing::Test {
- protected:
-  JsRuntime() {
-    root_ = fs::temp_directory_path() / ("wws-js-test-" + std::to_string(std::random_device{}()));
-    fs::create_directories(root_);
-  }
-  ~JsRuntime() override { fs::remove_all(root_); }
-
-  fs::path write(const std::string& relative, const std::string& text) {
-    fs::path path = root_ / relative;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  std::shared_ptr<const Script> load(const std::string& relative, const std::string& text) {
-    std::string error;
-    auto script = load_script(write(relative, text), root_, &error);
-    EXPECT_TRUE(script) << error;
-    return script;
-  }
-  Result run(const Script& script, std::string method = "GET", std::string body = "") {
-    request_.method = method;
-    request_.body = body;
-    request_.url = url_;
-    request_.headers = &headers_;
-    request_.params = &params_;
-    return runtime_.run(script, env_, request_);
-  }
-
-  fs::path root_;
-  Runtime runtime_;
-  Environment env_{.worker_name = "test"};
-  Request request_;
-  std::string url_ = "http://localhost/hello?x=1";
-  http::HeaderList headers_{{"user-agent", "gtest"}};
-  std::map<std::string, std::string> params_;
-};
 
 TEST_F(JsRuntime, ServiceWorkerStyleEchoesTheRequest) {
   auto script = load("index.js", R"(

@@ -17,27 +17,47 @@ Watchdog::~Watchdog() {
   thread_.join();
 }
 
-uint64_t Watchdog::arm(std::chrono::milliseconds timeout, v8::Isolate* target) {
+uint64_t Watchdog::arm(std::chrono::milliseconds timeout, v8::Isolate* target, Stop stop) {
   std::lock_guard lock(mu_);
   target_ = target ? target : isolate_;
   armed_ = next_token_++;
+  stop_ = stop;
   fired_ = false;
+  requested_ = false;
   deadline_ = std::chrono::steady_clock::now() + timeout;
   return armed_;
 }
 
 bool Watchdog::disarm(uint64_t token) {
   bool fired;
+  bool requested;
   v8::Isolate* target;
   {
     std::lock_guard lock(mu_);
     target = target_;
     fired = fired_ && armed_ == token;
+    requested = requested_;
     armed_ = 0;
     fired_ = false;
+    requested_ = false;
   }
-  if (target && (fired || target->IsExecutionTerminating())) target->CancelTerminateExecution();
+  // An interrupt requested for this run that never got to run stays queued on the isolate; its
+  // callback finds the run disarmed (or another run armed that has not fired) and does nothing.
+  if (target && (requested || target->IsExecutionTerminating())) target->CancelTerminateExecution();
   return fired;
+}
+
+bool Watchdog::termination_requested() {
+  std::lock_guard lock(mu_);
+  return requested_;
+}
+
+void Watchdog::on_interrupt(v8::Isolate* isolate, void* data) {
+  auto* self = static_cast<Watchdog*>(data);
+  std::lock_guard lock(self->mu_);
+  if (!self->armed_ || !self->fired_ || self->requested_ || self->target_ != isolate) return;
+  self->requested_ = true;
+  isolate->TerminateExecution();
 }
 
 void Watchdog::loop() {
@@ -46,7 +66,12 @@ void Watchdog::loop() {
     cv_.wait_for(lock, kPollInterval);
     if (armed_ && !fired_ && std::chrono::steady_clock::now() >= deadline_) {
       fired_ = true;
-      target_->TerminateExecution();  // thread-safe by V8's contract
+      if (stop_ == Stop::Interrupt) {
+        target_->RequestInterrupt(&Watchdog::on_interrupt, this);  // thread-safe by V8's contract
+      } else {
+        requested_ = true;
+        target_->TerminateExecution();  // thread-safe by V8's contract
+      }
     }
   }
 }
