@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/admin_setup.h"
 #include "cli/loader.h"
 #include "cli/options.h"
 #include "engine/v8/v8_engine.h"
@@ -91,9 +92,19 @@ int run_app(int argc, char** argv) {
 
   worker::RunnerSettings settings;
   settings.cors_origins = join(options->cors, ",");
+  http::Server* main_server = nullptr;
+  api::AdminSources admin_sources;
+  admin_sources.site = [&] { return std::shared_ptr<const worker::Site>(std::shared_ptr<void>(), site.get()); };
+  admin_sources.server_stats = [&] { return main_server ? main_server->stats() : http::ServerStats{}; };
+  admin_sources.wasm_engine = engine->name();
+  admin_sources.version = WWS_VERSION;
+  auto admin = AdminSetup::create(*options, std::move(admin_sources));
+  if (admin) admin->add_observers(settings);
   http::Server server(server_options, [&]() -> std::unique_ptr<http::Handler> {
-    return std::make_unique<worker::Dispatcher>(*site, *engine, *kv, settings);
+    auto dispatcher = std::make_unique<worker::Dispatcher>(*site, *engine, *kv, settings);
+    return admin ? admin->wrap(std::move(dispatcher)) : std::move(dispatcher);
   });
+  main_server = &server;
   try {
     server.listen();
   } catch (const std::exception& e) {
@@ -104,6 +115,16 @@ int run_app(int argc, char** argv) {
   settings.listen_authority = authority;
   std::string base_url = "http://" + authority;
   print_routes(*site, base_url);
+  if (admin) {
+    try {
+      admin->listen(base_url);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "❌ Cannot listen on {}:{} for the admin listener: {}\n", options->admin_host,
+                 *options->admin_port, e.what());
+      return 1;
+    }
+    admin->start();
+  }
   fmt::print("🚀 Start serving requests at {}\n\n", base_url);
   std::fflush(stdout);
 
@@ -117,6 +138,7 @@ int run_app(int argc, char** argv) {
   // run() also returns if the server stopped for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
+  if (admin) admin->stop();
   spdlog::info("Stopped");
   return 0;
 }

@@ -8,16 +8,11 @@
 
 #include "js/runtime.h"
 #include "project/discovery.h"
+#include "util/sha256.h"
+#include "worker/slots.h"
 
 namespace wws::cli {
 namespace {
-
-std::string stable_id(const std::filesystem::path& file) {
-  // FNV-1a: a stable, dependency-free id for the management API.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : file.string()) h = (h ^ c) * 1099511628211ull;
-  return fmt::format("{:016x}", h);
-}
 
 std::optional<std::vector<uint8_t>> read_file(const std::filesystem::path& path, std::string* error) {
   std::ifstream in(path, std::ios::binary);
@@ -69,7 +64,8 @@ std::unique_ptr<worker::Site> load_site(engine::Engine& engine, const LoadOption
     worker::Worker& w = site->workers[i];
     w.relative = files[i];
     w.file = root / files[i];
-    w.id = stable_id(w.file);
+    w.id = util::sha256_hex(w.file.string());  // the original's id: sha256 of root.join(path)
+    w.slot = worker::slot_for(w.id);
     w.kind = w.file.extension() == ".js" ? worker::WorkerKind::JavaScript : worker::WorkerKind::Wasm;
     auto loaded = config::load_worker_config(w.file);
     w.config = std::move(loaded.config);

@@ -72,6 +72,24 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
       ->capture_default_str()
       ->transform(whole_number(1, kMaxMemoryMb));
 
+  app.add_flag("--enable-panel", options.enable_panel,
+               "Serve the admin panel at /_panel/ and the management API, metrics and health under /_api/v0/");
+  app.add_option("--admin-port", options.admin_port,
+                 "Serve the panel, API, metrics and health on this port too (0 picks a free one), apart from the workers")
+      ->transform(whole_number(0, std::numeric_limits<uint16_t>::max()));
+  app.add_option("--admin-host", options.admin_host, "Address of the --admin-port listener")
+      ->capture_default_str()
+      ->check(kNotEmpty);
+  app.add_option("--admin-token", options.admin_token,
+                 "Token the admin API requires (Authorization: Bearer TOKEN); default $WWS_ADMIN_TOKEN; without one "
+                 "the API answers loopback clients only")
+      ->envname("WWS_ADMIN_TOKEN")
+      ->check(kNotEmpty);
+  app.add_option("--git-commit", options.git_commit, "For a git PATH: the commit to serve (wins over --git-tag and --git-branch)");
+  app.add_option("--git-tag", options.git_tag, "For a git PATH: the tag to serve (wins over --git-branch)");
+  app.add_option("--git-branch", options.git_branch, "For a git PATH: the branch to serve (default: the remote's default branch)");
+  app.add_option("--git-folder", options.git_folder, "For a git PATH: the folder of the repository to serve");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,6 +19,13 @@ struct Options {
   std::chrono::milliseconds timeout{30'000};  // --timeout <ms>: default per-request limit
   uint64_t memory_limit_mb = 128;         // --memory-limit <MiB>: default per-instance limit
   uint64_t max_body_mb = 16;              // --max-body-size <MiB>: larger request bodies get 413
+  // Admin panel, management API, metrics and health (src/api).
+  bool enable_panel = false;              // --enable-panel: /_panel/ and /_api/v0/* on the main port
+  std::optional<uint16_t> admin_port;     // --admin-port: the same on a listener of their own
+  std::string admin_host = "127.0.0.1";   // --admin-host
+  std::string admin_token;                // --admin-token, else $WWS_ADMIN_TOKEN; empty: loopback clients only
+  // A PATH that is a git URL (project/git_source.h).
+  std::string git_commit, git_tag, git_branch, git_folder;
 };
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage

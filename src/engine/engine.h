@@ -40,6 +40,10 @@ struct RunResult {
   Outcome outcome = Outcome::Failed;
   uint32_t exit_code = 0;
   std::string message;  // why, for anything but Ok
+  // What the run cost, for the per-worker figures of the admin API (src/api/metrics).
+  bool instantiated = false;   // this run made a new instance (not a reset one)
+  bool instance_kept = false;  // an instance of the module stays on this thread after the run
+  uint64_t memory_bytes = 0;   // linear memory of that instance (or of this run's) at the end
 };
 
 struct ExecutorStats {

@@ -1,6 +1,7 @@
 // http/: the HTTP/1.1 server (Boost.Beast parsing, hand-built responses) and static files.
 // Request/Response are the plain data the rest of wws sees; nothing outside http/ touches Beast.
 #pragma once
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,7 @@ struct Request {
   std::string body;
   std::string remote_address;
   bool keep_alive = true;
+  std::chrono::steady_clock::time_point received;  // when the server had read the head
 
   // First value of a header (name must be lower-case), or empty.
   std::string_view header(std::string_view lower_name) const {

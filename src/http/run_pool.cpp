@@ -29,6 +29,16 @@ void RunPool::submit(Job job) {
   cv_.notify_one();
 }
 
+RunPool::Stats RunPool::stats() {
+  std::lock_guard lock(mu_);
+  Stats s;
+  s.threads = static_cast<unsigned>(threads_.size());
+  s.queued = jobs_.size();
+  // idle_ counts threads waiting (or still starting) and is lowered as each takes a job.
+  s.busy = s.threads > idle_ ? s.threads - idle_ : 0;
+  return s;
+}
+
 void RunPool::loop() {
   std::unique_ptr<Handler> handler;
   try {

@@ -27,6 +27,11 @@ class RunPool {
   ~RunPool();  // finishes queued jobs, then joins
 
   void submit(Job job);
+  struct Stats {
+    unsigned threads = 0, busy = 0;
+    size_t queued = 0;
+  };
+  Stats stats();
 
  private:
   void loop();

@@ -105,13 +105,21 @@ struct Connection {
   std::list<Connection>::iterator self;
 };
 
+// Shared by every I/O thread; touched once per connection (or per rejected request), not per request.
+struct Counters {
+  std::atomic<int64_t> open{0};
+  std::atomic<uint64_t> accepted{0}, rejected_400{0}, rejected_413{0}, rejected_431{0};
+};
+
 struct Worker {
-  Worker(const ServerOptions& o, const std::atomic<bool>& stop) : options(o), stop_requested(stop) {}
+  Worker(const ServerOptions& o, const std::atomic<bool>& stop, Counters& c)
+      : options(o), stop_requested(stop), counters(c) {}
 
   const ServerOptions& options;
   // Set by stop() on any thread before the posted begin_stop() runs here; a handler busy on this
   // thread delays that post, so its response checks the flag to announce the close.
   const std::atomic<bool>& stop_requested;
+  Counters& counters;
   asio::io_context io{1};  // one thread runs it: lets Asio skip its internal locking
   tcp::acceptor acceptor{io};
   asio::steady_timer sweep_timer{io};
@@ -201,6 +209,8 @@ struct Worker {
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto& c = connections.emplace_back(*this, std::move(socket));
+      counters.open.fetch_add(1, std::memory_order_relaxed);
+      counters.accepted.fetch_add(1, std::memory_order_relaxed);
       c.self = std::prev(connections.end());
       c.last_activity = tick;
       const auto remote = c.socket.remote_endpoint(ignored);
@@ -214,6 +224,7 @@ struct Worker {
     error_code ignored;
     c.socket.close(ignored);
     connections.erase(c.self);
+    counters.open.fetch_sub(1, std::memory_order_relaxed);
     finish_stop_if_drained();
   }
 
@@ -226,6 +237,7 @@ struct Worker {
     bhttp::async_read_header(c.socket, c.buffer, *c.parser, [this, &c](error_code ec, size_t) {
       if (ec) return on_read_error(c, ec);
       c.last_activity = tick;
+      c.request.received = std::chrono::steady_clock::now();
       if (c.parser->is_done()) return handle(c);
       auto& message = c.parser->get();
       if (message.version() == 11 && iequals(message[bhttp::field::expect], "100-continue")) {
@@ -326,6 +338,8 @@ struct Worker {
   }
 
   void respond_error(Connection& c, int status) {
+    auto& counter = status == 413 ? counters.rejected_413 : status == 431 ? counters.rejected_431 : counters.rejected_400;
+    counter.fetch_add(1, std::memory_order_relaxed);
     reset_to_error(c.response, status);
     write_response(c, false, true, false);
   }
@@ -386,8 +400,10 @@ struct Server::Impl {
   HandlerFactory factory;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<RunPool> pool;
+  mutable std::mutex pool_mutex;  // guards `pool` being made and dropped against stats()
   uint16_t bound_port = 0;
   std::atomic<bool> stop_requested{false};
+  Counters counters;
   std::mutex failure_mutex;
   std::exception_ptr failure;
 
@@ -462,7 +478,7 @@ void Server::listen() {
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < o.threads; ++i) {
-    auto w = std::make_unique<Worker>(impl.options, impl.stop_requested);
+    auto w = std::make_unique<Worker>(impl.options, impl.stop_requested, impl.counters);
     error_code ec;
     w->acceptor.open(endpoint.protocol(), ec);
     if (!ec) w->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -485,10 +501,12 @@ void Server::run() {
   auto& impl = *impl_;
   if (impl.workers.empty()) throw std::runtime_error("Server::run() needs a successful listen() first");
   if (impl.options.max_pool_threads) {
-    impl.pool = std::make_unique<RunPool>(impl.factory, impl.options.max_pool_threads, [this](std::exception_ptr e) {
+    auto pool = std::make_unique<RunPool>(impl.factory, impl.options.max_pool_threads, [this](std::exception_ptr e) {
       impl_->record_failure(e);
       stop();
     });
+    std::lock_guard lock(impl.pool_mutex);
+    impl.pool = std::move(pool);
     for (auto& w : impl.workers) w->pool = impl.pool.get();
   }
   std::vector<std::thread> threads;
@@ -497,8 +515,31 @@ void Server::run() {
     threads.emplace_back([this, i] { impl_->run_worker(*this, *impl_->workers[i]); });
   impl.run_worker(*this, *impl.workers[0]);
   for (auto& t : threads) t.join();
-  impl.pool.reset();  // no job is left: every I/O thread waited for its connections to finish
+  {
+    std::unique_ptr<RunPool> pool;  // destroyed (joined) outside the lock
+    std::lock_guard lock(impl.pool_mutex);
+    pool = std::move(impl.pool);    // no job is left: every I/O thread waited for its connections to finish
+  }
   if (impl.failure) std::rethrow_exception(impl.failure);
+}
+
+ServerStats Server::stats() const {
+  const auto& impl = *impl_;
+  ServerStats s;
+  s.open_connections = impl.counters.open.load(std::memory_order_relaxed);
+  s.connections_total = impl.counters.accepted.load(std::memory_order_relaxed);
+  s.rejected_400 = impl.counters.rejected_400.load(std::memory_order_relaxed);
+  s.rejected_413 = impl.counters.rejected_413.load(std::memory_order_relaxed);
+  s.rejected_431 = impl.counters.rejected_431.load(std::memory_order_relaxed);
+  s.stopping = impl.stop_requested.load(std::memory_order_relaxed);
+  std::lock_guard lock(impl.pool_mutex);
+  if (impl.pool) {
+    const RunPool::Stats pool = impl.pool->stats();
+    s.pool_threads = pool.threads;
+    s.pool_busy = pool.busy;
+    s.pool_queued = pool.queued;
+  }
+  return s;
 }
 
 void Server::stop() {

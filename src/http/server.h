@@ -24,6 +24,19 @@ struct ServerOptions {
 
 using HandlerFactory = std::function<std::unique_ptr<Handler>()>;
 
+// Figures for metrics (src/api/metrics); reading them takes the run pool's lock briefly.
+struct ServerStats {
+  int64_t open_connections = 0;
+  uint64_t connections_total = 0;   // accepted since start
+  uint64_t rejected_400 = 0;        // malformed requests answered by the server itself
+  uint64_t rejected_413 = 0;        // bodies over --max-body-size
+  uint64_t rejected_431 = 0;        // heads over the header limit
+  unsigned pool_threads = 0;        // run-pool threads started
+  unsigned pool_busy = 0;           // of which running a request
+  size_t pool_queued = 0;           // requests waiting for a run-pool thread
+  bool stopping = false;            // stop() was called: draining
+};
+
 class Server {
  public:
   Server(ServerOptions options, HandlerFactory factory);
@@ -40,6 +53,7 @@ class Server {
   // Graceful: stop accepting, finish in-flight requests, close idle connections. Thread-safe,
   // async-signal-unsafe (call it from an asio signal_set handler, not a raw signal handler).
   void stop();
+  ServerStats stats() const;  // thread-safe
 
  private:
   struct Impl;

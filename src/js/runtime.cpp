@@ -21,9 +21,13 @@ Runtime::~Runtime() = default;
 
 Result Runtime::run(const Script& script, const Environment& env, const Request& request) {
   auto& slot = impl_->isolates[script.id];
-  if (!slot) slot = std::make_unique<WorkerIsolate>(script, env);
+  const bool created = !slot;
+  if (created) slot = std::make_unique<WorkerIsolate>(script, env);
   Result result = slot->run(env, request, impl_->watchdog);
+  result.isolate_created = created;
   if (slot->spent()) slot.reset();  // it hit its heap limit: the next request gets a new isolate
+  result.isolate_kept = slot != nullptr;
+  result.heap_bytes = slot ? slot->heap_bytes() : 0;
   return result;
 }
 

@@ -63,6 +63,10 @@ struct Result {
   http::HeaderList headers;
   std::string body;           // bytes
   std::vector<kv::Change> kv_changes;  // only what Cache.set/delete did during this run
+  // For the per-worker figures of the admin API.
+  bool isolate_created = false;  // this run made the worker's isolate on this thread
+  bool isolate_kept = false;     // the isolate stays for the next request on this thread
+  uint64_t heap_bytes = 0;       // the isolate's heap (sampled every few runs; 0 when not kept)
 };
 
 // Runs JS workers on the calling server thread; one per thread.

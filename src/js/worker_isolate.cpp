@@ -190,6 +190,11 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   while (v8::platform::PumpMessageLoop(&engine::v8e::platform(), isolate_,
                                        v8::platform::MessageLoopBehavior::kDoNotWait)) {
   }
+  if (runs_++ % kHeapSampleRuns == 0) {
+    v8::HeapStatistics heap;
+    isolate_->GetHeapStatistics(&heap);
+    heap_bytes_ = heap.total_heap_size() + heap.external_memory();
+  }
   return result;
 }
 

@@ -30,6 +30,9 @@ class WorkerIsolate {
   Result run(const Environment& env, const Request& request, engine::v8e::Watchdog& watchdog);
   // True once the isolate hit its heap limit: it must be disposed and made anew.
   bool spent() const { return out_of_memory_; }
+  // The isolate's heap size as of a recent run (measured every kHeapSampleRuns runs: reading
+  // V8's heap statistics on every request would cost more than a hello request's JSON).
+  uint64_t heap_bytes() const { return heap_bytes_; }
 
   // The worker's context (functions the prelude handed over and the worker's handler).
   struct Context;
@@ -66,6 +69,9 @@ class WorkerIsolate {
   v8::Isolate* isolate_ = nullptr;
   uint64_t heap_limit_ = 0;
   std::atomic<bool> out_of_memory_{false};
+  static constexpr uint32_t kHeapSampleRuns = 64;
+  uint32_t runs_ = 0;
+  uint64_t heap_bytes_ = 0;
 
   LogTarget log_;
   FetchTarget fetch_;

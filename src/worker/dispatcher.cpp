@@ -9,10 +9,21 @@ http::Handled Dispatcher::handle(const http::Request& request, http::Response& r
   auto match = site_.router.match(path);
   if (match && match->route->kind == router::RouteKind::Static)
     return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
-  if (try_static(request, response)) return http::Handled::Done;
+  if (try_static(request, response)) {
+    notify(request, response, path, nullptr, nullptr);
+    return http::Handled::Done;
+  }
   if (match) return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
   site_.statics.not_found(request, response);
+  notify(request, response, path, nullptr, nullptr);
   return http::Handled::Done;
+}
+
+void Dispatcher::notify(const http::Request& request, const http::Response& response, std::string_view path,
+                        const Worker* worker, const RunReport* run) const {
+  if (observers_.empty()) return;
+  const Served served{request, response, path, worker, run, std::chrono::steady_clock::now() - request.received};
+  for (RequestObserver* observer : observers_) observer->served(served);
 }
 
 http::Handled Dispatcher::run(const Worker& worker, const http::Request& request, const std::string& path,
@@ -20,8 +31,9 @@ http::Handled Dispatcher::run(const Worker& worker, const http::Request& request
   if (may_defer && !worker.pace->run_inline()) return http::Handled::Deferred;
   auto started = std::chrono::steady_clock::now();
   const uint64_t waits = util::blocking_waits;
-  runner_.run(worker, request, path, params, response);
+  const RunReport report = runner_.run(worker, request, path, params, response);
   worker.pace->record(std::chrono::steady_clock::now() - started, util::blocking_waits != waits);
+  notify(request, response, path, &worker, &report);
   return http::Handled::Done;
 }
 

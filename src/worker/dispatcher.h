@@ -23,7 +23,7 @@ struct Site {
 class Dispatcher final : public http::Handler {
  public:
   Dispatcher(const Site& site, engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
-      : site_(site), runner_(engine, kv, settings) {}
+      : site_(site), runner_(engine, kv, settings), observers_(settings.observers) {}
   http::Handled handle(const http::Request& request, http::Response& response, bool may_defer) override;
 
  private:
@@ -31,8 +31,11 @@ class Dispatcher final : public http::Handler {
   // Runs the worker here, or defers it to the run pool until its pace says it is quick.
   http::Handled run(const Worker& worker, const http::Request& request, const std::string& path,
                     const std::map<std::string, std::string>& params, http::Response& response, bool may_defer);
+  void notify(const http::Request& request, const http::Response& response, std::string_view path,
+              const Worker* worker, const RunReport* run) const;
   const Site& site_;
   Runner runner_;
+  const Observers& observers_;
 };
 
 }  // namespace wws::worker

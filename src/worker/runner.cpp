@@ -55,30 +55,42 @@ std::string request_url(const http::Request& request, std::string_view path, std
 Runner::Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
     : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
 
-void Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
-                 const std::map<std::string, std::string>& params, http::Response& response) {
+RunReport Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
+                      const std::map<std::string, std::string>& params, http::Response& response) {
+  RunReport report;
   if (!worker.unavailable.empty()) {
     response.status = 503;
     response.set_header("Content-Type", "text/plain; charset=utf-8");
     response.body = "This worker is not available: " + worker.unavailable + "\n";
     add_cors(response);
-    return;
+    report.outcome = engine::Outcome::Failed;
+    report.unavailable = true;
+    report.message = worker.unavailable;
+    return report;
   }
   Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}};
-  if (worker.config.kv_namespace) call.snapshot = kv_.snapshot(*worker.config.kv_namespace);
+  if (worker.config.kv_namespace) {
+    call.snapshot = kv_.snapshot(*worker.config.kv_namespace);
+    report.kv_reads = 1;
+  }
 
   Answer answer = worker.kind == WorkerKind::JavaScript ? run_js(call) : run_wasm(call);
-  switch (answer.outcome) {
-    case engine::Outcome::Ok: break;
-    case engine::Outcome::TimedOut: return fail(worker, 504, answer.message, response);
-    default: return fail(worker, 500, answer.message, response);
+  report.outcome = answer.outcome;
+  report.instantiated = answer.instantiated;
+  report.instance_kept = answer.instance_kept;
+  report.memory_bytes = answer.memory_bytes;
+  if (answer.outcome != engine::Outcome::Ok) {
+    fail(worker, answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, response);
+    report.message = std::move(answer.message);
+    return report;
   }
-  commit_kv(worker, answer.status, answer.kv_changes);
+  report.kv_writes = commit_kv(worker, answer.status, answer.kv_changes);
   response.status = answer.status;
   response.headers = std::move(answer.headers);
   response.body = std::move(answer.body);
   if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
   add_cors(response);
+  return report;
 }
 
 Runner::Answer Runner::run_wasm(const Call& call) {
@@ -110,6 +122,9 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   Answer answer;
   answer.outcome = result.outcome;
   answer.message = std::move(result.message);
+  answer.instantiated = result.instantiated;
+  answer.instance_kept = result.instance_kept;
+  answer.memory_bytes = result.memory_bytes;
   if (answer.outcome != engine::Outcome::Ok) return answer;
 
   std::string error;
@@ -139,15 +154,17 @@ Runner::Answer Runner::run_js(const Call& call) {
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
-  return Answer{result.outcome, std::move(result.message), result.status, std::move(result.headers),
-                std::move(result.body), std::move(result.kv_changes)};
+  return Answer{result.outcome,        std::move(result.message),    result.status,
+                std::move(result.headers), std::move(result.body),     std::move(result.kv_changes),
+                result.isolate_created, result.isolate_kept,         result.heap_bytes};
 }
 
 // A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
 // the original Rust kit's error output ("kv":{}) from wiping the namespace.
-void Runner::commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes) {
-  if (!worker.config.kv_namespace || status >= 500 || changes.empty()) return;
+uint32_t Runner::commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes) {
+  if (!worker.config.kv_namespace || status >= 500 || changes.empty()) return 0;
   kv_.apply(*worker.config.kv_namespace, changes);
+  return static_cast<uint32_t>(changes.size());
 }
 
 void Runner::fail(const Worker& worker, int status, std::string_view cause, http::Response& response) {

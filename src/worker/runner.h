@@ -9,6 +9,7 @@
 #include "http/message.h"
 #include "js/runtime.h"
 #include "kv/store.h"
+#include "worker/observer.h"
 #include "worker/worker.h"
 
 namespace wws::worker {
@@ -16,13 +17,14 @@ namespace wws::worker {
 struct RunnerSettings {
   std::string cors_origins;  // joined --cors values; empty = no CORS header
   std::string listen_authority;  // "127.0.0.1:8080", used when a request has no Host header
+  Observers observers;       // told about every request the Dispatcher answers (observer.h)
 };
 
 class Runner {
  public:
   Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings);
   // `path` is the normalised request path the router matched.
-  void run(const Worker& worker, const http::Request& request, std::string_view path,
+  RunReport run(const Worker& worker, const http::Request& request, std::string_view path,
            const std::map<std::string, std::string>& params, http::Response& response);
 
  private:
@@ -42,10 +44,13 @@ class Runner {
     http::HeaderList headers;
     std::string body;
     std::vector<kv::Change> kv_changes;  // relative to the call's snapshot
+    bool instantiated = false;
+    bool instance_kept = false;
+    uint64_t memory_bytes = 0;
   };
   Answer run_wasm(const Call& call);
   Answer run_js(const Call& call);
-  void commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
+  uint32_t commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
   void fail(const Worker& worker, int status, std::string_view cause, http::Response& response);
   void add_cors(http::Response& response) const;
 

@@ -15,7 +15,8 @@ namespace wws::worker {
 enum class WorkerKind { Wasm, JavaScript };
 
 struct Worker {
-  std::string id;                    // stable hash of the absolute file path
+  std::string id;                    // SHA-256 (hex) of the absolute file path, as the original's API
+  uint32_t slot = 0;                 // worker::slot_for(id): index in per-worker tables (metrics)
   std::string name;                  // config name, or the route
   std::filesystem::path file;        // absolute
   std::filesystem::path relative;    // to the project root

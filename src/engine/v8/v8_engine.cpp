@@ -127,6 +127,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       v8::Local<v8::Value> args[] = {cached->module.Get(isolate_), cached->imports.Get(isolate_)};
       v8::Local<v8::Object> instance;
       stats_.instantiations++;
+      result.instantiated = true;
       if (instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) {
         instantiated = true;
         v8::Local<v8::Value> exports_v, memory_v, start_v;
@@ -152,9 +153,10 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     // A termination requested inside a host call may still be pending if the guest trapped
     // before V8 acted on it (wasi-libc puts `unreachable` right after proc_exit).
     if (ctx.unwinding()) isolate_->CancelTerminateExecution();
-    bool at_memory_cap = mod.max_pages && !memory_.IsEmpty() &&
-                         memory_->Buffer()->ByteLength() / kWasmPageSize >= mod.max_pages;
+    result.memory_bytes = memory_.IsEmpty() ? 0 : memory_->Buffer()->ByteLength();
+    bool at_memory_cap = mod.max_pages && result.memory_bytes / kWasmPageSize >= mod.max_pages;
     if (mod.memory_imported) recycle_memory(mod, *cached, context);
+    result.instance_kept = !cached->start.IsEmpty();
     memory_.Clear();
     exports_.Clear();
     ctx_ = nullptr;
