@@ -163,7 +163,11 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
 
     if (!result.message.empty()) return result;  // no _start
     RunEnd end{instantiated, completed, timed_out, false, at_memory_cap, mod.max_pages, error};
-    return decide_outcome(end, ctx, limits);
+    RunResult decided = decide_outcome(end, ctx, limits);
+    decided.instantiated = result.instantiated;
+    decided.instance_kept = result.instance_kept;
+    decided.memory_bytes = result.memory_bytes;
+    return decided;
   }
 
   void keep_instance(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context,
