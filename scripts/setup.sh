@@ -10,7 +10,7 @@ PKGS=(build-essential cmake pkg-config ccache
       libcurl4-openssl-dev libssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
-      wrk nginx-light curl)
+      wrk nginx-light curl git python3)
 
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()

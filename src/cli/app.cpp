@@ -10,6 +10,7 @@
 #include "cli/admin_setup.h"
 #include "cli/loader.h"
 #include "cli/options.h"
+#include "cli/project_source.h"
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
 #include "kv/store.h"
@@ -60,13 +61,19 @@ int run_app(int argc, char** argv) {
   fmt::print("⚙️  Preparing the project from: {}\n", options->path);
   worker::register_http_binding();
   auto engine = engine::make_v8_engine();
+  std::string source_error;
+  auto root = prepare_project_root(*options, &source_error);
+  if (!root) {
+    fmt::print(stderr, "❌ {}\n", source_error);
+    return 1;
+  }
   LoadOptions load;
-  load.root = options->path;
+  load.root = *root;
   load.prefix = options->prefix;
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;
   load.default_memory_bytes = options->memory_limit_mb << 20;
-  fmt::print("⚙️  Loading routes from: {}\n", options->path);
+  fmt::print("⚙️  Loading routes from: {}\n", root->string());
   std::fflush(stdout);
   auto started = std::chrono::steady_clock::now();
   std::string fatal;

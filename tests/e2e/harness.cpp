@@ -190,7 +190,7 @@ bool Server::start_once(const Project& project, const std::vector<std::string>& 
   join_all(readers_);
   output_ = std::make_shared<Output>();
   port_ = free_port();
-  std::vector<std::string> full{project.root().string(), "--host", "127.0.0.1", "--port", std::to_string(port_)};
+  std::vector<std::string> full{project.serve_path(), "--host", "127.0.0.1", "--port", std::to_string(port_)};
   full.insert(full.end(), args.begin(), args.end());
   pid_ = spawn(full, env, output_, readers_);
 
@@ -251,10 +251,10 @@ int Server::stop() {
   return code;
 }
 
-RunResult run_wws(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+RunResult run_wws(std::vector<std::string> args, std::chrono::milliseconds timeout, std::vector<std::string> env) {
   auto output = std::make_shared<Server::Output>();
   std::vector<std::thread> readers;
-  pid_t pid = spawn(args, {}, output, readers);
+  pid_t pid = spawn(args, env, output, readers);
   RunResult result;
   result.exit_code = wait_child(pid, timeout);
   if (result.exit_code == -2) result.exit_code = kill_and_reap(pid);

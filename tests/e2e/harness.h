@@ -39,9 +39,16 @@ class Project {
   Project& symlink(const std::string& relative, const fs::path& target);
   // Copies tests/e2e/projects/<name>/ into the project root.
   Project& fixture(const std::string& name);
+  // The PATH wws is started with: the root, unless set to something else (a git URL).
+  Project& serve_path(std::string path) {
+    serve_path_ = std::move(path);
+    return *this;
+  }
+  std::string serve_path() const { return serve_path_.empty() ? root_.string() : serve_path_; }
 
  private:
   fs::path root_;
+  std::string serve_path_;
 };
 
 struct Response {
@@ -114,7 +121,8 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-RunResult run_wws(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+RunResult run_wws(std::vector<std::string> args, std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                  std::vector<std::string> env = {});
 
 // A TCP port that was free a moment ago on 127.0.0.1.
 int free_port();
