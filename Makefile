@@ -23,7 +23,9 @@ build: configure
 run: build
 	$(BUILD)/wws examples --host $(HOST) --port $(PORT)
 
+# The tests also need Debian's chromium (the admin panel's browser test); `make run` does not.
 test: build
+	@bash scripts/setup.sh --browser
 	@cd $(BUILD) && ctest --output-on-failure
 
 unit: build

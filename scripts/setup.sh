@@ -12,6 +12,9 @@ PKGS=(build-essential cmake pkg-config ccache
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
       wrk nginx-light curl git python3)
 
+# --browser: also Debian's chromium, for the admin panel's browser test (make test asks for it).
+if [ "${1:-}" = "--browser" ]; then PKGS+=(chromium); fi
+
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
 for p in "${PKGS[@]}"; do
