@@ -5,6 +5,7 @@
 # usage: bench/run.sh <build-dir> [seconds-per-run]      (default 10)
 #   BENCH_LONG=1   long RSS run of 1,000,000 requests instead of 200,000
 #   BENCH_CONNECTIONS / BENCH_THREADS   wrk -c / -t (default 64 / 2)
+#   BENCH_ONLY=peers|threads|metrics|memory   run one section only
 set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh <build-dir> [seconds-per-run]}
@@ -139,6 +140,9 @@ echo "wws: $WWS ($("$WWS" -V 2>/dev/null | head -1))"
 echo "nginx: $(nginx -v 2>&1)"
 echo
 
+section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
+
+if section peers; then
 start_wws
 echo "warm-up (3 s each)"
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
@@ -152,7 +156,24 @@ for round in 1 2; do
   run_wrk "wws-js#$round" "http://127.0.0.1:$WWS_PORT/hello-js"
 done
 stop_wws
+fi
 
+if section metrics; then
+echo "metrics cost: the wasm hello worker with --enable-panel (every request counted) vs without, alternating"
+for round in 1 2; do
+  for mode in plain panel; do
+    if [ "$mode" = panel ]; then start_wws --enable-panel; else start_wws; fi
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+    run_wrk "metrics-$mode#$round" "http://127.0.0.1:$WWS_PORT/hello"
+    if [ "$mode" = panel ]; then  # the counters saw the run (and scraping works under load)
+      curl -fs "http://127.0.0.1:$WWS_PORT/_api/v0/metrics" | grep '^wws_requests_total{route="/hello",status="200"}' | sed 's/^/    /'
+    fi
+    stop_wws
+  done
+done
+fi
+
+if section threads; then
 echo "thread scaling: wws --threads 1 vs 2 on hello and on primes (~0.6 ms of guest CPU per request),"
 echo "and nginx 1 vs 2 workers as the control for what a second core gives with wrk on the same cores"
 for round in 1 2; do
@@ -167,6 +188,9 @@ for round in 1 2; do
   done
 done
 
+fi
+
+if section memory; then
 echo "memory: RSS before/after $LONG_REQUESTS requests"
 start_wws
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$WWS_PID/status"; }
@@ -202,6 +226,7 @@ LONG_END=$(date +%s.%N)
 RSS_AFTER=$(rss)
 LONG_DONE=$(awk '/requests in/ { print $1 }' "$WORK/long.txt")
 stop_wws
+fi
 
 NGINX_RPS=$(mean_rps "nginx#")
 WWS_RPS=$(mean_rps "wws#")
@@ -212,6 +237,8 @@ P1=$(mean_rps "primes-threads-1#")
 P2=$(mean_rps "primes-threads-2#")
 N1=$(mean_rps "nginx-workers-1#")
 N2=$(mean_rps "nginx-workers-2#")
+M0=$(mean_rps "metrics-plain#")
+M1=$(mean_rps "metrics-panel#")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 echo
 echo "summary"
@@ -223,5 +250,8 @@ printf '  %-34s %s\n' "ratio wws JS/nginx" "$(ratio "$JS_RPS" "$NGINX_RPS")"
 printf '  %-34s %s\n' "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
 printf '  %-34s %s\n' "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
 printf '  %-34s %s\n' "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
-printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
-  "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"
+printf '  %-34s %s\n' "metrics on/off (hello req/s)" "$(ratio "$M1" "$M0")"
+if [ -n "${RSS_BEFORE:-}" ]; then
+  printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
+    "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"
+fi
