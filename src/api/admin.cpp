@@ -78,7 +78,7 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
 
 const worker::Worker* find_worker(const worker::Site& site, std::string_view id) {
   for (const auto& w : site.workers)
-    if (w.id == id) return &w;
+    if (w->id == id) return w.get();
   return nullptr;
 }
 
@@ -227,7 +227,7 @@ std::string Admin::workers_json(const worker::Site& site) const {
   w.StartArray();
   // In route order (the router's priority order), as the original listed them.
   for (const auto& route : site.router.routes()) {
-    const worker::Worker& worker = site.workers[route.target];
+    const worker::Worker& worker = *site.workers[route.target];
     w.StartObject();
     field(w, "id", worker.id);
     field(w, "name", api_name(worker));
@@ -306,7 +306,7 @@ std::string Admin::stats_json(const worker::Site& site) {
   Window::Sample sample{now, {}};
   std::vector<std::pair<const worker::Worker*, metrics::Totals>> rows;
   for (const auto& route : site.router.routes()) {
-    const worker::Worker& worker = site.workers[route.target];
+    const worker::Worker& worker = *site.workers[route.target];
     metrics::Totals t = registry_.totals(worker.slot + metrics::kFirstWorkerCell);
     sample.cells[worker.slot] = {t.requests, t.errors, t.fine};
     rows.emplace_back(&worker, std::move(t));
@@ -427,7 +427,7 @@ std::string Admin::health_json(const worker::Site* site, bool& ready) const {
     key(w, "unavailable");
     w.StartArray();
     for (const auto& worker : site->workers)
-      if (!worker.unavailable.empty()) string(w, worker.route);
+      if (!worker->unavailable.empty()) string(w, worker->route);
     w.EndArray();
   }
   w.EndObject();
@@ -437,7 +437,7 @@ std::string Admin::health_json(const worker::Site* site, bool& ready) const {
 std::string Admin::metrics_text(const worker::Site& site) {
   std::vector<metrics::WorkerSeries> series;
   for (const auto& route : site.router.routes()) {
-    const worker::Worker& worker = site.workers[route.target];
+    const worker::Worker& worker = *site.workers[route.target];
     series.push_back({worker.slot + metrics::kFirstWorkerCell, worker.route, worker.id, api_name(worker),
                       engine_of(worker, sources_.wasm_engine), worker.unavailable.empty()});
   }

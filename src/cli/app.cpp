@@ -2,18 +2,21 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/admin_setup.h"
-#include "cli/loader.h"
 #include "cli/options.h"
 #include "cli/project_source.h"
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
 #include "kv/store.h"
+#include "site/reloader.h"
+#include "site/watcher.h"
 #include "worker/dispatcher.h"
 #include "worker/http_binding.h"
 
@@ -31,20 +34,47 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 void print_routes(const worker::Site& site, const std::string& base_url) {
   for (const auto& route : site.router.routes()) {
-    const worker::Worker& w = site.workers[route.target];
+    const worker::Worker& w = *site.workers[route.target];
     fmt::print("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string());
     if (!w.unavailable.empty()) fmt::print("      ❌ not available: {}\n", w.unavailable);
   }
 }
 
-// SIGINT/SIGTERM are blocked in every thread and taken by one thread with sigwait, so stopping
-// runs as ordinary code rather than inside a signal handler.
-sigset_t stop_signals() {
+// SIGINT/SIGTERM (stop), SIGHUP (reload) and SIGUSR2 (wws's own wake-up call) are blocked in
+// every thread and taken by one thread with sigwait, so they run as ordinary code rather than
+// inside a signal handler.
+sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR2);
   return set;
+}
+
+// The first free port after `busy`, to suggest one that works now.
+std::optional<uint16_t> free_port_after(const std::string& host, uint16_t busy) {
+  for (uint32_t port = uint32_t(busy) + 1; port <= 65535 && port < uint32_t(busy) + 100; ++port) {
+    http::ServerOptions probe;
+    probe.host = host;
+    probe.port = static_cast<uint16_t>(port);
+    try {
+      http::Server(probe, [] { return std::unique_ptr<http::Handler>(); }).listen();
+      return static_cast<uint16_t>(port);
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+void explain_listen_failure(const Options& options, const std::string& what) {
+  fmt::print(stderr, "❌ Cannot listen on {}:{}: {}\n", options.host, options.port, what);
+  if (what.find("in use") == std::string::npos) return;
+  auto free = free_port_after(options.host, options.port);
+  fmt::print(stderr, "   Another program (perhaps another wws) is using port {}. Stop it, or serve on another port: {}\n",
+             options.port, free ? fmt::format("--port {} (free now), or --port 0 for any free one", *free)
+                                : std::string("--port 0 picks a free one"));
 }
 
 }  // namespace
@@ -55,7 +85,7 @@ int run_app(int argc, char** argv) {
   if (!options) return exit_code;
 
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  sigset_t signals = stop_signals();
+  sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
 
   fmt::print("⚙️  Preparing the project from: {}\n", options->path);
@@ -67,7 +97,7 @@ int run_app(int argc, char** argv) {
     fmt::print(stderr, "❌ {}\n", source_error);
     return 1;
   }
-  LoadOptions load;
+  site::LoadOptions load;
   load.root = *root;
   load.prefix = options->prefix;
   load.ignore = options->ignore;
@@ -76,17 +106,17 @@ int run_app(int argc, char** argv) {
   fmt::print("⚙️  Loading routes from: {}\n", root->string());
   std::fflush(stdout);
   auto started = std::chrono::steady_clock::now();
-  std::string fatal;
-  auto site = load_site(*engine, load, &fatal);
-  if (!site) {
-    fmt::print(stderr, "❌ {}\n", fatal);
+  site::ReloadReport loaded;
+  auto reloader = site::Reloader::start(*engine, load, &loaded);
+  if (!reloader) {
+    fmt::print(stderr, "❌ {}\n", loaded.fatal);
     return 1;
   }
   auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-  fmt::print("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", site->workers.size(),
+  fmt::print("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
              elapsed.count());
-  for (const auto& w : site->workers)
-    if (!w.unavailable.empty()) spdlog::error("Worker {} ({}) will answer 503: {}", w.route, w.relative.string(), w.unavailable);
+  for (const auto& problem : loaded.problems)
+    spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
 
   auto kv = kv::make_memory_store();
   http::ServerOptions server_options;
@@ -101,27 +131,31 @@ int run_app(int argc, char** argv) {
   settings.cors_origins = join(options->cors, ",");
   http::Server* main_server = nullptr;
   api::AdminSources admin_sources;
-  admin_sources.site = [&] { return std::shared_ptr<const worker::Site>(std::shared_ptr<void>(), site.get()); };
+  admin_sources.site = [&] { return reloader->current(); };
   admin_sources.server_stats = [&] { return main_server ? main_server->stats() : http::ServerStats{}; };
   admin_sources.wasm_engine = engine->name();
   admin_sources.version = WWS_VERSION;
   auto admin = AdminSetup::create(*options, std::move(admin_sources));
   if (admin) admin->add_observers(settings);
   http::Server server(server_options, [&]() -> std::unique_ptr<http::Handler> {
-    auto dispatcher = std::make_unique<worker::Dispatcher>(*site, *engine, *kv, settings);
+    auto dispatcher = std::make_unique<worker::Dispatcher>(reloader->live(), *engine, *kv, settings);
     return admin ? admin->wrap(std::move(dispatcher)) : std::move(dispatcher);
   });
   main_server = &server;
   try {
     server.listen();
   } catch (const std::exception& e) {
-    fmt::print(stderr, "❌ Cannot listen on {}:{}: {}\n", options->host, options->port, e.what());
+    explain_listen_failure(*options, e.what());
     return 1;
   }
   std::string authority = fmt::format("{}:{}", options->host, server.port());
   settings.listen_authority = authority;
   std::string base_url = "http://" + authority;
-  print_routes(*site, base_url);
+  print_routes(*reloader->current(), base_url);
+  site::WatchOptions watch;
+  watch.watch_files = options->watch;
+  site::Watcher watcher(*reloader, watch);
+  if (options->watch) fmt::print("👀 Watching {} for changes (SIGHUP also reloads)\n", options->path);
   if (admin) {
     try {
       admin->listen(base_url);
@@ -136,14 +170,30 @@ int run_app(int argc, char** argv) {
   std::fflush(stdout);
 
   std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig != 0 && sig != SIGUSR2) spdlog::info("Received {}, finishing in-flight requests", strsignal(sig));
-    server.stop();
+    bool stopping = false;
+    for (;;) {
+      int sig = 0;
+      if (sigwait(&signals, &sig) != 0 || sig == SIGUSR2) return;  // SIGUSR2: the server has stopped
+      if (sig == SIGHUP) {
+        watcher.request_reload();
+        continue;
+      }
+      if (stopping && sig == SIGINT) {
+        // A second Ctrl-C: the user does not want to wait for the requests still running.
+        // (A repeated SIGTERM, as process managers send, keeps the graceful stop going.)
+        fmt::print(stderr, "\nReceived {} again, stopping now (in-flight requests are cut)\n", strsignal(sig));
+        std::fflush(stdout);
+        std::_Exit(128 + sig);
+      }
+      if (stopping) continue;
+      stopping = true;
+      spdlog::info("Received {}, finishing in-flight requests (press Ctrl-C again to stop at once)", strsignal(sig));
+      server.stop();
+    }
   });
   server.run();
   // run() also returns if the server stopped for another reason: wake the signal thread.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  pthread_kill(signal_thread.native_handle(), SIGUSR2);
   signal_thread.join();
   if (admin) admin->stop();
   spdlog::info("Stopped");

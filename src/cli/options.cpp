@@ -89,6 +89,8 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   app.add_option("--git-tag", options.git_tag, "For a git PATH: the tag to serve (wins over --git-branch)");
   app.add_option("--git-branch", options.git_branch, "For a git PATH: the branch to serve (default: the remote's default branch)");
   app.add_option("--git-folder", options.git_folder, "For a git PATH: the folder of the repository to serve");
+  app.add_flag("--watch", options.watch,
+               "Reload workers, their TOML files and public/ when they change (SIGHUP reloads at any time)");
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ struct Options {
   std::string admin_token;                // --admin-token, else $WWS_ADMIN_TOKEN; empty: loopback clients only
   // A PATH that is a git URL (project/git_source.h).
   std::string git_commit, git_tag, git_branch, git_folder;
+  bool watch = false;                     // --watch: reload when the project's files change
 };
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage

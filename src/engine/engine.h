@@ -58,6 +58,10 @@ class Executor {
   virtual ~Executor() = default;
   virtual RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) = 0;
   virtual ExecutorStats stats() const = 0;
+  // Drops whatever this executor keeps for `module` (a reusable instance, its memory). Called on
+  // the executor's thread when a hot reload replaced or removed the worker; the module may be
+  // run again afterwards (then it is set up anew).
+  virtual void forget(const CompiledModule& module) = 0;
 };
 
 class Engine {

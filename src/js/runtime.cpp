@@ -31,4 +31,6 @@ Result Runtime::run(const Script& script, const Environment& env, const Request&
   return result;
 }
 
+void Runtime::forget(const Script& script) { impl_->isolates.erase(script.id); }
+
 }  // namespace wws::js

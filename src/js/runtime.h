@@ -77,6 +77,8 @@ class Runtime {
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
   Result run(const Script& script, const Environment& env, const Request& request);
+  // Disposes of this thread's isolate for `script`, if any (the worker was reloaded or removed).
+  void forget(const Script& script);
 
  private:
   struct Impl;

@@ -7,6 +7,8 @@
 //   and editor state, never workers meant to be served. The original did not special-case them
 //   (wax globs), but serving `.git/hooks/x.js` as a route is never what a user wants;
 // - any file or folder whose name starts with `_`: the original's convention for private helpers;
+// - folders named `node_modules` at any depth: npm packages are bundled into a worker, never
+//   served file by file (the original served every `.js` file in them as a route);
 // - paths matching an --ignore glob. A glob that matches a folder's path skips the whole folder,
 //   so `--ignore examples` works as well as `--ignore "examples/**"`;
 // - symlinked folders are not entered, so a link pointing up the tree cannot loop forever.
@@ -56,7 +58,7 @@ void walk_folder(Walk& walk, const fs::path& folder, const std::string& relative
     bool is_link = entry.is_symlink(status_ec);
     bool is_folder = entry.is_directory(status_ec);  // follows links
     if (is_folder) {
-      if (is_link || name == "public" || ignored(walk, relative)) continue;
+      if (is_link || name == "public" || name == "node_modules" || ignored(walk, relative)) continue;
       walk_folder(walk, entry.path(), relative);
       continue;
     }

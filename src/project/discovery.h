@@ -13,7 +13,8 @@ namespace wws::project {
 bool glob_match(std::string_view pattern, std::string_view path);
 
 // Worker files under `root`, as paths relative to it, sorted. Skips `public/` folders at any
-// depth, `.wws/`, anything whose name starts with `_`, and paths matching `ignore` globs.
+// depth, `node_modules/`, hidden files and folders, anything whose name starts with `_`, and
+// paths matching `ignore` globs.
 std::vector<std::filesystem::path> discover_workers(const std::filesystem::path& root,
                                                     const std::vector<std::string>& ignore,
                                                     const std::vector<std::string>& extensions = {"wasm", "js"});

@@ -1,20 +1,24 @@
 #include "worker/dispatcher.h"
 
+#include <unordered_set>
+
 #include "util/blocking.h"
 
 namespace wws::worker {
 
 http::Handled Dispatcher::handle(const http::Request& request, http::Response& response, bool may_defer) {
+  if (live_.generation() != generation_) move_to_current_site();
+  const Site& site = *site_;
   std::string path = router::normalize_request_path(request.path);
-  auto match = site_.router.match(path);
+  auto match = site.router.match(path);
   if (match && match->route->kind == router::RouteKind::Static)
-    return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
-  if (try_static(request, response)) {
+    return run(*site.workers[match->route->target], request, path, match->params, response, may_defer);
+  if (try_static(site, request, response)) {
     notify(request, response, path, nullptr, nullptr);
     return http::Handled::Done;
   }
-  if (match) return run(site_.workers[match->route->target], request, path, match->params, response, may_defer);
-  site_.statics.not_found(request, response);
+  if (match) return run(*site.workers[match->route->target], request, path, match->params, response, may_defer);
+  site.statics.not_found(request, response);
   notify(request, response, path, nullptr, nullptr);
   return http::Handled::Done;
 }
@@ -24,6 +28,18 @@ void Dispatcher::notify(const http::Request& request, const http::Response& resp
   if (observers_.empty()) return;
   const Served served{request, response, path, worker, run, std::chrono::steady_clock::now() - request.received};
   for (RequestObserver* observer : observers_) observer->served(served);
+}
+
+// Compiled code is compared, not Worker objects: a worker kept at its last good version after
+// a failed reload is a new Worker sharing the old module.
+void Dispatcher::move_to_current_site() {
+  std::shared_ptr<const Site> next = live_.current();
+  std::unordered_set<const void*> kept;
+  for (const auto& w : next->workers) kept.insert(w->code());
+  for (const auto& w : site_->workers)
+    if (w->code() && !kept.count(w->code())) runner_.forget(*w);
+  site_ = std::move(next);
+  generation_ = site_->generation;
 }
 
 http::Handled Dispatcher::run(const Worker& worker, const http::Request& request, const std::string& path,
@@ -37,16 +53,16 @@ http::Handled Dispatcher::run(const Worker& worker, const http::Request& request
   return http::Handled::Done;
 }
 
-bool Dispatcher::try_static(const http::Request& request, http::Response& response) {
-  if (!site_.statics.enabled()) return false;
-  auto file = site_.statics.resolve(request.path);
+bool Dispatcher::try_static(const Site& site, const http::Request& request, http::Response& response) {
+  if (!site.statics.enabled()) return false;
+  auto file = site.statics.resolve(request.path);
   if (!file) return false;
   if (request.method != "GET" && request.method != "HEAD") {
     response.status = 405;
     response.set_header("Allow", "GET, HEAD");
     return true;
   }
-  site_.statics.serve(request, *file, response);
+  site.statics.serve(request, *file, response);
   return true;
 }
 

@@ -93,6 +93,11 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   return report;
 }
 
+void Runner::forget(const Worker& worker) {
+  if (worker.module) executor_->forget(*worker.module);
+  if (worker.script && js_) js_->forget(*static_cast<const js::Script*>(worker.script.get()));
+}
+
 Runner::Answer Runner::run_wasm(const Call& call) {
   const Worker& worker = call.worker;
   InputFields in;

@@ -26,6 +26,9 @@ class Runner {
   // `path` is the normalised request path the router matched.
   RunReport run(const Worker& worker, const http::Request& request, std::string_view path,
            const std::map<std::string, std::string>& params, http::Response& response);
+  // Drops this thread's cached state for the worker's code (kept instances, isolates): called
+  // once no Site being served uses that code any more.
+  void forget(const Worker& worker);
 
  private:
   // One request to one worker, as both kinds of worker see it.

@@ -1,5 +1,7 @@
 // A loaded worker: its file, route, configuration and compiled code, shared read-only by all
-// server threads. A worker that failed to load keeps its reason and answers 503 with it.
+// server threads. A worker that failed to load keeps its reason and answers 503 with it; one
+// whose files changed into something that does not load keeps serving its last good version,
+// and `reload_error` says why the new one was refused.
 #pragma once
 #include <chrono>
 #include <filesystem>
@@ -26,9 +28,13 @@ struct Worker {
   std::shared_ptr<engine::CompiledModule> module;  // wasm workers
   std::shared_ptr<const void> script;              // JS workers (owned by src/js)
   std::string unavailable;                         // non-empty: why this worker cannot serve
+  std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;
   std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
+
+  // The compiled code, whichever kind: what per-thread caches are kept for.
+  const void* code() const { return module ? static_cast<const void*>(module.get()) : script.get(); }
 };
 
 }  // namespace wws::worker

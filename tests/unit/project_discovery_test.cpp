@@ -103,6 +103,14 @@ TEST_F(TempProject, UnderscoreAndPublicAtAnyDepth) {
   EXPECT_EQ(as_set(discover_workers(root_, {})), (Set{"a/b/c.wasm", "a/b/public.js"}));
 }
 
+TEST_F(TempProject, NodeModulesAtAnyDepthIsNotSearched) {
+  touch("index.js");
+  touch("node_modules/hono/dist/index.js");
+  touch("app/node_modules/x/y.js");
+  touch("app/node_modules.js");  // a file of that name is still a worker
+  EXPECT_EQ(as_set(discover_workers(root_, {})), (Set{"index.js", "app/node_modules.js"}));
+}
+
 TEST_F(TempProject, SymlinkedFilesAreWorkersButSymlinkedFoldersAreNotEntered) {
   touch("real/a.js");
   fs::create_symlink(root_ / "real" / "a.js", root_ / "link.js");

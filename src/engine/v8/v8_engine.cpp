@@ -82,6 +82,10 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
 
   ExecutorStats stats() const override { return stats_; }
 
+  void forget(const CompiledModule& module) override {
+    modules_.erase(static_cast<const V8CompiledModule&>(module).id);
+  }
+
  private:
   struct Binding {
     const wasi::HostFunction* fn;

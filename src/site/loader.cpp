@@ -1,0 +1,235 @@
+#include "site/loader.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "js/runtime.h"
+#include "js/script.h"
+#include "project/discovery.h"
+#include "util/sha256.h"
+#include "worker/slots.h"
+
+namespace wws::site {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A file whose mtime is this close to when it was read may be written again within the same
+// timestamp tick of the file system (coarse clocks tick every few ms): its stat alone then
+// cannot prove it unchanged, so its content is hashed again.
+constexpr int64_t kTrustStatAfterNs = 100'000'000;
+
+uint64_t hash_bytes(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Stats `path` (before its content is read, so a write racing with the read shows up as a
+// changed stat next time).
+FileStamp stat_file(const fs::path& path) {
+  FileStamp s;
+  s.path = path;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return s;
+  s.exists = true;
+  s.size = static_cast<uint64_t>(st.st_size);
+  s.inode = st.st_ino;
+  s.device = st.st_dev;
+  s.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  s.ctime_ns = int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+  return s;
+}
+
+std::optional<std::string> read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes(std::istreambuf_iterator<char>(in), {});
+  if (in.bad()) return std::nullopt;
+  return bytes;
+}
+
+void set_content(FileStamp& s, std::string_view bytes) {
+  s.hash = hash_bytes(bytes);
+  s.read_at_ns = now_ns();
+}
+
+FileStamp stamp_file(const fs::path& path) {
+  FileStamp s = stat_file(path);
+  if (!s.exists) return s;
+  auto bytes = read_bytes(path);
+  if (!bytes) return s;  // hash 0: compares unequal to any file that could be read
+  set_content(s, *bytes);
+  return s;
+}
+
+// Whether `before` still describes the file: by its stat when that is conclusive, else by content.
+bool unchanged(const FileStamp& before) {
+  FileStamp now = stat_file(before.path);
+  if (now.exists != before.exists) return false;
+  if (!now.exists) return true;
+  const bool same_stat = now.size == before.size && now.inode == before.inode && now.device == before.device &&
+                         now.mtime_ns == before.mtime_ns && now.ctime_ns == before.ctime_ns;
+  if (same_stat && before.read_at_ns - before.mtime_ns > kTrustStatAfterNs) return true;
+  if (now.size != before.size) return false;
+  auto bytes = read_bytes(before.path);
+  return bytes && hash_bytes(*bytes) == before.hash;
+}
+
+bool all_unchanged(const std::vector<FileStamp>& inputs) {
+  for (const auto& input : inputs)
+    if (!unchanged(input)) return false;
+  return true;
+}
+
+// Compiles the worker's code; on failure sets `unavailable`. Records the files it read.
+void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, std::vector<FileStamp>& inputs) {
+  std::string error;
+  if (w.kind == worker::WorkerKind::JavaScript) {
+    FileStamp main = stat_file(w.file);
+    auto script = js::load_script(w.file, root, &error);
+    if (!script) {
+      w.unavailable = error;
+      inputs.push_back(stamp_file(w.file));
+      return;
+    }
+    // The content load_script compiled, hashed exactly; the worker file first.
+    for (size_t i = 0; i < script->files.size(); ++i) {
+      const js::ScriptFile& f = script->files[i];
+      FileStamp s = i == 0 ? main : stat_file(f.path);
+      s.path = i == 0 ? w.file : f.path;
+      set_content(s, f.source);
+      inputs.push_back(std::move(s));
+    }
+    w.script = std::move(script);
+    return;
+  }
+  FileStamp stamp = stat_file(w.file);
+  auto bytes = read_bytes(w.file);
+  if (!bytes) {
+    w.unavailable = fmt::format("{}: cannot read the file", w.file.string());
+    inputs.push_back(stamp);
+    return;
+  }
+  set_content(stamp, *bytes);
+  inputs.push_back(std::move(stamp));
+  engine::CompileOptions options{w.memory_limit_bytes};
+  auto view = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
+  w.module = engine.compile(view, options, &error);
+  if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
+}
+
+Built build_worker(engine::Engine& engine, const LoadOptions& options, const fs::path& root, const fs::path& relative,
+                   const std::string& route) {
+  auto w = std::make_shared<worker::Worker>();
+  Built built;
+  w->relative = relative;
+  w->file = root / relative;
+  w->route = route;
+  w->id = util::sha256_hex(w->file.string());  // the original's id: sha256 of root.join(path)
+  w->slot = worker::slot_for(w->id);
+  w->kind = w->file.extension() == ".js" ? worker::WorkerKind::JavaScript : worker::WorkerKind::Wasm;
+  const fs::path toml = config::config_path_for(w->file);
+  built.inputs.push_back(stamp_file(toml));
+  auto loaded = config::load_worker_config(w->file);
+  w->config = std::move(loaded.config);
+  w->name = w->config.name.value_or(w->route);
+  w->timeout = w->config.limits.timeout.value_or(options.default_timeout);
+  w->memory_limit_bytes = w->config.limits.memory_bytes.value_or(options.default_memory_bytes);
+  if (!loaded.error.empty()) {
+    w->unavailable = loaded.error;
+    built.inputs.push_back(stamp_file(w->file));
+  } else {
+    load_code(engine, root, *w, built.inputs);
+  }
+  built.worker = std::move(w);
+  return built;
+}
+
+}  // namespace
+
+LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const BuiltWorkers& previous,
+                     uint64_t generation) {
+  auto started = std::chrono::steady_clock::now();
+  LoadResult result;
+  ReloadReport& report = result.report;
+  auto finish = [&]() -> LoadResult {
+    report.took = std::chrono::steady_clock::now() - started;
+    report.finished = std::chrono::system_clock::now();
+    return std::move(result);
+  };
+
+  std::error_code ec;
+  auto root = fs::canonical(options.root, ec);
+  if (ec || !fs::is_directory(root)) {
+    report.fatal = fmt::format("{}: not a folder; give wws the path of a project folder", options.root.string());
+    return finish();
+  }
+  auto files = project::discover_workers(root, options.ignore);
+
+  std::vector<router::Router::Input> inputs;
+  for (size_t i = 0; i < files.size(); ++i) inputs.push_back({files[i], i});
+  auto router = router::Router::build(inputs, options.prefix, &report.fatal);
+  if (!router) return finish();
+
+  std::string prefix = router->prefix();
+  auto site = std::make_shared<worker::Site>(
+      worker::Site{{}, std::move(*router), http::StaticFiles(root / "public", prefix), generation});
+  std::vector<std::string> routes(files.size());
+  for (const auto& route : site->router.routes()) routes[route.target] = route.path;
+
+  site->workers.resize(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string relative = files[i].generic_string();
+    WorkerRef ref{routes[i], relative};
+    auto old = previous.find(relative);
+    const Built* before = old != previous.end() && old->second.worker->route == routes[i] ? &old->second : nullptr;
+    Built built;
+    if (before && before->worker->unavailable.empty() && all_unchanged(before->inputs)) {
+      built = *before;
+      ++report.unchanged;
+    } else {
+      // A worker whose last load failed is retried even when its files look the same: what it
+      // lacked (an imported module, a readable file) may have appeared.
+      built = build_worker(engine, options, root, files[i], routes[i]);
+      const std::string& failure = built.worker->unavailable;
+      const worker::Worker* last_good = before && before->worker->code() ? before->worker.get() : nullptr;
+      if (before && !before->worker->unavailable.empty() && failure == before->worker->unavailable) {
+        built = *before;  // still failing, for the same reason
+        ++report.unchanged;
+      } else {
+        if (!failure.empty() && last_good) {
+          // Keep serving what worked; note why the new files were refused.
+          auto kept = std::make_shared<worker::Worker>(*last_good);
+          kept->reload_error = failure;
+          built.worker = std::move(kept);
+        }
+        (old != previous.end() ? report.changed : report.added).push_back(ref);
+      }
+    }
+    const worker::Worker& w = *built.worker;
+    if (!w.unavailable.empty()) report.problems.push_back({ref.route, ref.file, w.unavailable, false});
+    if (!w.reload_error.empty()) report.problems.push_back({ref.route, ref.file, w.reload_error, true});
+    site->workers[i] = built.worker;
+    result.built.emplace(relative, std::move(built));
+  }
+  for (const auto& [relative, built] : previous)
+    if (!result.built.count(relative)) report.removed.push_back({built.worker->route, relative});
+
+  report.generation = generation;
+  report.applied = true;
+  result.site = std::move(site);
+  return finish();
+}
+
+}  // namespace wws::site
