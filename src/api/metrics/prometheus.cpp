@@ -14,6 +14,13 @@ void header(std::string& out, std::string_view name, std::string_view type, std:
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
+// A metric with one unlabelled sample.
+template <class Value>
+void single(std::string& out, std::string_view name, std::string_view type, std::string_view help, const Value& value) {
+  header(out, name, type, help);
+  fmt::format_to(std::back_inserter(out), "{} {}\n", name, value);
+}
+
 // One line per series of a per-route figure.
 template <class Get>
 void per_route(std::string& out, const std::vector<Series>& all, std::string_view name, std::string_view type,
@@ -103,22 +110,17 @@ std::string render_prometheus(const Registry& registry, const std::vector<Worker
                    escape_label(w.route), w.id, escape_label(w.name), escape_label(w.engine), w.available);
 
   const http::ServerStats& srv = process.server;
-  header(out, "wws_open_connections", "gauge", "HTTP connections open now.");
-  fmt::format_to(std::back_inserter(out), "wws_open_connections {}\n", srv.open_connections);
-  header(out, "wws_connections_total", "counter", "HTTP connections accepted.");
-  fmt::format_to(std::back_inserter(out), "wws_connections_total {}\n", srv.connections_total);
-  header(out, "wws_http_rejected_total", "counter", "Requests the server refused before any handler: malformed (400), body too large (413), head too large (431).");
-  fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"400\"}} {}\n", srv.rejected_400);
-  fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"413\"}} {}\n", srv.rejected_413);
-  fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"431\"}} {}\n", srv.rejected_431);
-  header(out, "wws_run_pool_queue_depth", "gauge", "Requests waiting for a run-pool thread.");
-  fmt::format_to(std::back_inserter(out), "wws_run_pool_queue_depth {}\n", srv.pool_queued);
-  header(out, "wws_run_pool_threads", "gauge", "Run-pool threads started.");
-  fmt::format_to(std::back_inserter(out), "wws_run_pool_threads {}\n", srv.pool_threads);
-  header(out, "wws_run_pool_busy_threads", "gauge", "Run-pool threads running a request now.");
-  fmt::format_to(std::back_inserter(out), "wws_run_pool_busy_threads {}\n", srv.pool_busy);
-  header(out, "wws_start_time_seconds", "gauge", "Start time of the process, in seconds since the Unix epoch.");
-  fmt::format_to(std::back_inserter(out), "wws_start_time_seconds {:.3f}\n", process.start_time_seconds);
+  single(out, "wws_open_connections", "gauge", "HTTP connections open now.", srv.open_connections);
+  single(out, "wws_connections_total", "counter", "HTTP connections accepted.", srv.connections_total);
+  header(out, "wws_http_rejected_total", "counter",
+         "Requests the server refused before any handler: malformed (400), body too large (413), head too large (431).");
+  for (const auto& [status, count] : {std::pair{400, srv.rejected_400}, {413, srv.rejected_413}, {431, srv.rejected_431}})
+    fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"{}\"}} {}\n", status, count);
+  single(out, "wws_run_pool_queue_depth", "gauge", "Requests waiting for a run-pool thread.", srv.pool_queued);
+  single(out, "wws_run_pool_threads", "gauge", "Run-pool threads started.", srv.pool_threads);
+  single(out, "wws_run_pool_busy_threads", "gauge", "Run-pool threads running a request now.", srv.pool_busy);
+  single(out, "wws_start_time_seconds", "gauge", "Start time of the process, in seconds since the Unix epoch.",
+         fmt::format("{:.3f}", process.start_time_seconds));
   header(out, "wws_build_info", "gauge", "The wws version.");
   fmt::format_to(std::back_inserter(out), "wws_build_info{{version=\"{}\"}} 1\n", escape_label(process.version));
   return out;
