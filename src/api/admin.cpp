@@ -279,6 +279,7 @@ bool Admin::worker_json(const worker::Site& site, std::string_view id, bool reve
   field(w, "kind", kind_of(worker));
   field(w, "available", worker.unavailable.empty());
   null_or(w, "error", worker.unavailable.empty() ? nullptr : &worker.unavailable);
+  null_or(w, "reload_error", worker.reload_error.empty() ? nullptr : &worker.reload_error);
   key(w, "limits");
   w.StartObject();
   field(w, "timeout_ms", static_cast<uint64_t>(worker.timeout.count()));
@@ -361,6 +362,7 @@ std::string Admin::stats_json(const worker::Site& site) {
     field(w, "engine", engine_of(*worker, sources_.wasm_engine));
     field(w, "kind", kind_of(*worker));
     field(w, "available", worker->unavailable.empty());
+    null_or(w, "reload_error", worker->reload_error.empty() ? nullptr : &worker->reload_error);
     field(w, "requests", t.requests);
     field(w, "errors", t.errors);
     field(w, "failed_runs", t.failed_runs);
@@ -454,6 +456,7 @@ std::string Admin::reload_json() {
   JsonWriter w(buffer);
   w.StartObject();
   field(w, "ok", outcome.ok);
+  field(w, "generation", outcome.generation);
   field(w, "summary", outcome.summary);
   key(w, "errors");
   w.StartArray();
@@ -465,6 +468,8 @@ std::string Admin::reload_json() {
 
 http::Handled AdminHandler::handle(const http::Request& request, http::Response& response, bool may_defer) {
   if (Admin::is_admin_path(request.path)) {
+    // A reload compiles what changed: never on an I/O thread, where it would hold up other requests.
+    if (may_defer && request.path == "/_api/v0/reload") return http::Handled::Deferred;
     admin_.handle(request, response);
     return http::Handled::Done;
   }

@@ -22,7 +22,8 @@ namespace wws::api {
 
 // What a reload did, as the reload entry point reports it.
 struct ReloadOutcome {
-  bool ok = true;
+  bool ok = true;                   // false: nothing could be loaded; the previous version serves
+  uint64_t generation = 0;          // of the project served afterwards
   std::string summary;              // one line: what changed
   std::vector<std::string> errors;  // workers that kept their last good version, and why
 };

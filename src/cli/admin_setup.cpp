@@ -5,6 +5,25 @@
 
 namespace wws::cli {
 
+api::ReloadOutcome reload_outcome(const site::ReloadReport& report) {
+  api::ReloadOutcome out;
+  out.generation = report.generation;
+  if (!report.fatal.empty()) {
+    out.ok = false;
+    out.summary = "the previous version keeps serving: " + report.fatal;
+    return out;
+  }
+  const double ms = std::chrono::duration<double, std::milli>(report.took).count();
+  out.summary = report.changed_anything()
+                    ? fmt::format("{} added, {} changed, {} removed, {} unchanged in {:.0f} ms", report.added.size(),
+                                  report.changed.size(), report.removed.size(), report.unchanged, ms)
+                    : fmt::format("nothing changed ({} workers, {:.0f} ms)", report.unchanged, ms);
+  for (const auto& p : report.problems)
+    out.errors.push_back(fmt::format("{} ({}): {}{}", p.route, p.file, p.message,
+                                     p.kept_previous ? " (its previous version keeps serving)" : ""));
+  return out;
+}
+
 std::unique_ptr<AdminSetup> AdminSetup::create(const Options& options, api::AdminSources sources) {
   if (!options.enable_panel && !options.admin_port) return nullptr;
   return std::unique_ptr<AdminSetup>(new AdminSetup(options, std::move(sources)));

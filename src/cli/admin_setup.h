@@ -9,9 +9,13 @@
 #include "api/admin.h"
 #include "cli/options.h"
 #include "http/server.h"
+#include "site/loader.h"
 #include "worker/runner.h"
 
 namespace wws::cli {
+
+// A reload's report as the management API answers it (POST /_api/v0/reload).
+api::ReloadOutcome reload_outcome(const site::ReloadReport& report);
 
 class AdminSetup {
  public:

@@ -133,6 +133,7 @@ int run_app(int argc, char** argv) {
   api::AdminSources admin_sources;
   admin_sources.site = [&] { return reloader->current(); };
   admin_sources.server_stats = [&] { return main_server ? main_server->stats() : http::ServerStats{}; };
+  admin_sources.reload = [&] { return reload_outcome(reloader->reload()); };
   admin_sources.wasm_engine = engine->name();
   admin_sources.version = WWS_VERSION;
   auto admin = AdminSetup::create(*options, std::move(admin_sources));

@@ -291,3 +291,53 @@ TEST(AdminPort, WithoutAdminFlagsTheApiDoesNotExist) {
 
 }  // namespace
 }  // namespace e2e
+
+namespace e2e {
+namespace {
+
+Response post_reload(const Server& server) {
+  Request r;
+  r.method = "POST";
+  r.target = "/_api/v0/reload";
+  r.body = "{}";
+  r.send_body = true;
+  r.headers = {"Content-Type: application/json"};
+  return server.request(r);
+}
+
+TEST(AdminReload, PostReloadsTheProjectAndReportsWhatDidNotLoad) {
+  Project p;
+  p.worker("hello.wasm", "hello");
+  Server server(p, {"--enable-panel"});
+  EXPECT_EQ(server.get("/fresh").status, 404);
+  EXPECT_EQ(server.get("/_api/v0/reload").status, 405);
+
+  p.file("fresh.js", "export default { fetch() { return new Response('fresh v1'); } };\n");
+  auto r = post_reload(server);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto doc = parse_json(r.body);
+  EXPECT_TRUE(flag(doc, "ok")) << r.body;
+  EXPECT_NE(str(doc, "summary").find("1 added"), std::string::npos) << r.body;
+  EXPECT_GE(integer(doc, "generation"), 2);
+  EXPECT_EQ(doc["errors"].Size(), 0u);
+  EXPECT_EQ(server.get("/fresh").body, "fresh v1");
+
+  // A change that does not compile: reported, and the previous version keeps serving.
+  p.file("fresh.js", "export default { fetch() { return new Response('fresh v2' ; } };\n");
+  auto bad = parse_json(post_reload(server).body);
+  ASSERT_TRUE(bad["errors"].IsArray());
+  ASSERT_EQ(bad["errors"].Size(), 1u);
+  EXPECT_NE(std::string(bad["errors"][0].GetString()).find("fresh.js"), std::string::npos);
+  EXPECT_EQ(server.get("/fresh").body, "fresh v1");
+  auto list = parse_json(server.get("/_api/v0/stats").body);
+  const auto* fresh = find_by(list["workers"], "path", "/fresh");
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(str(*fresh, "reload_error"), "<missing>");
+  auto detail = parse_json(server.get("/_api/v0/workers/" + str(*fresh, "id")).body);
+  EXPECT_NE(str(detail, "reload_error").find("fresh.js"), std::string::npos);
+  // Nothing changed since: the reload says so.
+  EXPECT_NE(str(parse_json(post_reload(server).body), "summary").find("nothing changed"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace e2e

@@ -104,7 +104,6 @@ test("the workers list shows every route with live figures", async () => {
   assert.deepEqual(routes.sort(), ["/api/[id]", "/hello", "/trap"]);
   const trap = list.find((w) => w.path === "/trap");
   await page.locator(`tr[data-worker="${trap.id}"] [data-figure=errors]`, { hasText: "3" }).waitFor();
-  assert.equal(await page.locator("#reload").isHidden(), true, "no reload action is wired in this server");
   await page.waitForFunction(() => document.querySelector("#error-count")?.textContent === "3");
   if (process.env.PANEL_SCREENSHOT) await page.screenshot({ path: process.env.PANEL_SCREENSHOT + "/panel.png" });
 });
@@ -146,6 +145,17 @@ test("the errors page lists the failed runs with their cause", async () => {
   await page.waitForURL(/_panel\/workers\//);
 });
 
+test("the reload button picks up a new worker", async () => {
+  await page.click("nav a[data-nav=workers]");
+  await page.waitForSelector("table#workers tbody tr[data-worker]");
+  assert.equal(await page.locator("#reload").isVisible(), true);
+  writeFileSync(join(project, "added.js"), "export default { fetch() { return new Response('added'); } };\n");
+  await page.click("#reload");
+  await page.locator("#notice", { hasText: "Reloaded: 1 added" }).waitFor();
+  await page.locator("table#workers tbody td:first-child", { hasText: "/added" }).waitFor();
+  assert.equal(await (await fetch(base + "/added")).text(), "added");
+});
+
 test("the API's answers match its OpenAPI document", async () => {
   const spec = (await get("/_api/v0/openapi.json", null)).body;
   // OpenAPI 3.0's `nullable` is not JSON Schema: turn it into a union type for ajv.
@@ -181,6 +191,10 @@ test("the API's answers match its OpenAPI document", async () => {
   check(schemaOf("/_api/v0/stats"), (await get("/_api/v0/stats")).body, "stats");
   check(schemaOf("/_api/v0/errors"), (await get("/_api/v0/errors")).body, "errors");
   check(schemaOf("/_api/v0/health"), (await get("/_api/v0/health", null)).body, "health");
+  const reloaded = await fetch(base + "/_api/v0/reload",
+    { method: "POST", headers: { Authorization: "Bearer " + TOKEN, "Content-Type": "application/json" }, body: "{}" });
+  assert.equal(reloaded.status, 200);
+  check(schemaOf("/_api/v0/reload", "post"), await reloaded.json(), "reload");
   const refused = await get("/_api/v0/workers", null);
   assert.equal(refused.status, 401);
   check(schemaOf("/_api/v0/workers", "get", "401"), refused.body, "401");
