@@ -306,19 +306,26 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
 
   // Find each known field once; a repeated one is ambiguous, so it is an error rather than a guess.
   const JsonValue* data = nullptr;
+  const JsonValue* legacy_body = nullptr;  // the 2022 kits (wws 0.5) named the body "body"
   const JsonValue* status = nullptr;
   const JsonValue* headers = nullptr;
   const JsonValue* kv = nullptr;
   const JsonValue* base64 = nullptr;
+  bool legacy_body_repeated = false;
   for (const auto& member : document.GetObject()) {
     const std::string_view name = view(member.name);
     const JsonValue** slot = name == "data"      ? &data
+                             : name == "body"    ? &legacy_body
                              : name == "status"  ? &status
                              : name == "headers" ? &headers
                              : name == "kv"      ? &kv
                              : name == "base64"  ? &base64
                                                  : nullptr;
     if (!slot) continue;  // unknown fields are ignored, as in the original
+    if (slot == &legacy_body && *slot) {
+      legacy_body_repeated = true;  // only an error when "body" is the one that counts
+      continue;
+    }
     if (*slot) {
       fail(error, "the \"" + std::string(name) + "\" field appears twice");
       return std::nullopt;
@@ -326,12 +333,23 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
     *slot = &member.value;
   }
 
+  // "data" wins when both are present: a current kit never writes "body", and a worker that
+  // writes both most likely means the newer name.
+  const char* data_name = "data";
+  if (!data && legacy_body) {
+    if (legacy_body_repeated) {
+      fail(error, "the \"body\" field appears twice");
+      return std::nullopt;
+    }
+    data = legacy_body;
+    data_name = "body";
+  }
   if (!data) {
     fail(error, "missing \"data\" (the response body, a string)");
     return std::nullopt;
   }
   if (!data->IsString()) {
-    fail(error, "\"data\" must be a string, got " + describe(*data));
+    fail(error, "\"" + std::string(data_name) + "\" must be a string, got " + describe(*data));
     return std::nullopt;
   }
   Output out;
@@ -346,7 +364,8 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
   if (data_is_base64) {
     auto decoded = base64_decode(view(*data));
     if (!decoded) {
-      fail(error, "\"data\" is not valid base64 (standard alphabet, with padding) but \"base64\" is true");
+      fail(error, "\"" + std::string(data_name) +
+                      "\" is not valid base64 (standard alphabet, with padding) but \"base64\" is true");
       return std::nullopt;
     }
     out.body = std::move(*decoded);

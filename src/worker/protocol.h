@@ -34,7 +34,8 @@ struct InputFields {
 };
 std::string build_input_json(const InputFields& in);
 
-// The stdout JSON. Required: "data" (string). Optional, absent or null meaning the default:
+// The stdout JSON. Required: "data" (string); when it is absent, "body" (the name the 2022 kits
+// of wws 0.5 used) is taken instead, so workers built with them still run. Optional, absent or null meaning the default:
 // "status" (200; must be an integer 100..999, the original silently used 200 instead),
 // "headers" ({}; a value is a string or an array of strings, one header line each, e.g. for
 // several Set-Cookie; names are kept as written, NOT '_' -> '-' as in the original; names must be

@@ -236,6 +236,25 @@ TEST(WorkerOutput, TheOriginalsFullShape) {
   EXPECT_EQ(*out.kv, (kv::Map{{"k", "v"}}));
 }
 
+TEST(WorkerOutput, The2022KitsBodyFieldStandsInForData) {
+  // wws 0.5 kits: {"body", "headers", "status", "kv"}, no "data" and no "base64".
+  auto out = parse_ok(R"({"body":"Hello Wasm!","headers":{"x-generated-by":"wasm-workers-server"},"status":200,"kv":{}})");
+  EXPECT_EQ(out.body, "Hello Wasm!");
+  ASSERT_EQ(out.headers.size(), 1u);
+  EXPECT_EQ(out.headers[0].second, "wasm-workers-server");
+  ASSERT_TRUE(out.kv);
+  EXPECT_EQ(parse_ok(R"({"body":"aGk=","base64":true})").body, "hi");
+  EXPECT_EQ(parse_error(R"({"body":7})"), "\"body\" must be a string, got 7");
+  EXPECT_EQ(parse_error(R"({"body":"a","body":"b"})"), "the \"body\" field appears twice");
+  EXPECT_THAT(parse_error(R"({"body":"!","base64":true})"), StartsWith("\"body\" is not valid base64"));
+}
+
+TEST(WorkerOutput, DataWinsOverBodyWhateverBodyHolds) {
+  // Accepted before "body" meant anything: a current worker with an unrelated "body" field.
+  EXPECT_EQ(parse_ok(R"({"body":{"x":1},"data":"new","body":null})").body, "new");
+  EXPECT_EQ(parse_ok(R"({"data":"new","body":"old"})").body, "new");
+}
+
 TEST(WorkerOutput, FieldOrderDoesNotMatterAndUnknownFieldsAreIgnored) {
   auto out = parse_ok(R"({"extra":{"deep":[1,2]},"status":404,"future":true,"data":"nope"})");
   EXPECT_EQ(out.status, 404);
