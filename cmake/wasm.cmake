@@ -8,10 +8,24 @@ function(wws_wasm_from_c name src out)
   get_filename_component(out_dir ${out} DIRECTORY)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
-    COMMAND ${WASI_CLANG} --target=wasm32-wasi --sysroot=/usr -O2 -s -I${WWS_C_KIT_DIR}
+    COMMAND ${WASI_CLANG} --target=wasm32-wasi --sysroot=/usr -O2 -s -Wall -Wextra -I${WWS_C_KIT_DIR}
             -o ${out} ${src}
     DEPENDS ${src} ${WWS_C_KIT_DIR}/wws.h
     COMMENT "wasm32-wasi: ${src}" VERBATIM)
+  add_custom_target(${name} ALL DEPENDS ${out})
+endfunction()
+
+# wws_wasm_from_cpp(<target-name> <source.cpp> <output.wasm>): C++17 with Debian's libc++ for WASI,
+# no exceptions (clang 14 has no wasm exception handling).
+find_program(WASI_CLANGXX NAMES clang++-14 clang++ REQUIRED)
+function(wws_wasm_from_cpp name src out)
+  get_filename_component(out_dir ${out} DIRECTORY)
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
+    COMMAND ${WASI_CLANGXX} --target=wasm32-wasi --sysroot=/usr -std=c++17 -O2 -s -fno-exceptions -Wall -Wextra
+            -I${WWS_C_KIT_DIR} -o ${out} ${src}
+    DEPENDS ${src} ${WWS_C_KIT_DIR}/wws.h ${WWS_C_KIT_DIR}/wws.hpp
+    COMMENT "wasm32-wasi (C++): ${src}" VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out})
 endfunction()
 

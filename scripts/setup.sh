@@ -9,6 +9,8 @@ PKGS=(build-essential cmake pkg-config ccache
       libboost1.81-dev libtomlplusplus-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
       libcurl4-openssl-dev libssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt
+      libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
+      rustc cargo libstd-rust-dev-wasm32
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
       wrk nginx-light curl git python3)
 
@@ -45,5 +47,13 @@ if ! dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok 
     # libnode-dev's libnode.so symlink is what the linker wants.
     ( cd "$NODE_PREFIX/usr/lib/x86_64-linux-gnu" && [ -e libnode.so ] || ln -sf libnode.so.108 libnode.so )
   fi
+fi
+# Go workers (kits/go) need Go >= 1.21 for GOOS=wasip1 (Debian bookworm's golang is 1.19): the
+# machine's Go, usually /usr/local/go. The Rust kit also needs rustup's cargo to vendor crates
+# once (scripts/rust-workers.sh); Debian's rustc/cargo build them.
+go_bin=$(command -v go || echo /usr/local/go/bin/go)
+if ! "$go_bin" version 2>/dev/null | grep -qE 'go1\.(2[1-9]|[3-9][0-9])'; then
+  echo "setup: Go >= 1.21 is needed for the Go kit's workers (GOOS=wasip1); found: $("$go_bin" version 2>&1 || true)" >&2
+  exit 1
 fi
 echo "setup: ok"

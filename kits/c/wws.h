@@ -37,11 +37,18 @@
  *   wws_kv_set(key, value) / wws_kv_delete(key)   K/V changes; the kit sends the full resulting map,
  *                                                 and only when something changed
  *   wws_respond()                             writes the JSON to stdout; returns 0 (use as main's result)
+ *   wws_fail(fmt, ...)                        ends the run as a 500 with the message in the server log
+ *
+ * Outbound HTTP (allowed by the worker's [features.http_requests]):
+ *   wws_http_send(method, url, headers, header_count, body, body_len, &res)   1 when a response came
+ *   wws_http_response_header(&res, name) / wws_http_response_free(&res)
+ * Environment ([vars] of the worker's TOML): getenv(name).
  *
  * Helpers worker authors often want: wws_buf (a growable byte buffer), wws_buf_json_string()
  * (appends a JSON-escaped string), wws_base64_encode/decode().
  *
- * Everything is static, so the header can be included in exactly one translation unit per worker.
+ * Everything is static inline (quiet under -Wall -Wextra), so the header is meant for one
+ * translation unit per worker; only canonical_abi_realloc/free are real (weak) symbols.
  * Allocation failures abort the worker (the server then answers 500), since a worker cannot
  * produce a meaningful response without memory.
  */
@@ -64,7 +71,7 @@ typedef struct {
   size_t cap;
 } wws_buf;
 
-static void wws_buf_reserve(wws_buf *b, size_t extra) {
+static inline void wws_buf_reserve(wws_buf *b, size_t extra) {
   if (b->len + extra + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < b->len + extra + 1) cap *= 2;
@@ -74,18 +81,18 @@ static void wws_buf_reserve(wws_buf *b, size_t extra) {
   b->cap = cap;
 }
 
-static void wws_buf_append(wws_buf *b, const void *bytes, size_t n) {
+static inline void wws_buf_append(wws_buf *b, const void *bytes, size_t n) {
   wws_buf_reserve(b, n);
   if (n) memcpy(b->data + b->len, bytes, n);
   b->len += n;
   b->data[b->len] = '\0';
 }
 
-static void wws_buf_puts(wws_buf *b, const char *s) { wws_buf_append(b, s, strlen(s)); }
+static inline void wws_buf_puts(wws_buf *b, const char *s) { wws_buf_append(b, s, strlen(s)); }
 
-static void wws_buf_putc(wws_buf *b, char c) { wws_buf_append(b, &c, 1); }
+static inline void wws_buf_putc(wws_buf *b, char c) { wws_buf_append(b, &c, 1); }
 
-static void wws_buf_vprintf(wws_buf *b, const char *fmt, va_list ap) {
+static inline void wws_buf_vprintf(wws_buf *b, const char *fmt, va_list ap) {
   va_list copy;
   va_copy(copy, ap);
   int n = vsnprintf(NULL, 0, fmt, copy);
@@ -96,14 +103,14 @@ static void wws_buf_vprintf(wws_buf *b, const char *fmt, va_list ap) {
   b->len += (size_t)n;
 }
 
-static void wws_buf_printf(wws_buf *b, const char *fmt, ...) {
+static inline void wws_buf_printf(wws_buf *b, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   wws_buf_vprintf(b, fmt, ap);
   va_end(ap);
 }
 
-static void wws_buf_free(wws_buf *b) {
+static inline void wws_buf_free(wws_buf *b) {
   free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
@@ -111,7 +118,7 @@ static void wws_buf_free(wws_buf *b) {
 
 /* Appends `s` (n bytes) as a quoted JSON string. Bytes >= 0x80 are copied as is, so the result is
  * valid JSON only when `s` is valid UTF-8 (see wws_is_utf8). */
-static void wws_buf_json_string_n(wws_buf *b, const char *s, size_t n) {
+static inline void wws_buf_json_string_n(wws_buf *b, const char *s, size_t n) {
   static const char hex[] = "0123456789abcdef";
   wws_buf_putc(b, '"');
   for (size_t i = 0; i < n; i++) {
@@ -136,7 +143,7 @@ static void wws_buf_json_string_n(wws_buf *b, const char *s, size_t n) {
   wws_buf_putc(b, '"');
 }
 
-static void wws_buf_json_string(wws_buf *b, const char *s) {
+static inline void wws_buf_json_string(wws_buf *b, const char *s) {
   if (!s) {
     wws_buf_puts(b, "null");
     return;
@@ -147,7 +154,7 @@ static void wws_buf_json_string(wws_buf *b, const char *s) {
 /* ---------------------------------------------------------------- UTF-8 and base64 */
 
 /* 1 when bytes are well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
-static int wws_is_utf8(const unsigned char *s, size_t n) {
+static inline int wws_is_utf8(const unsigned char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     unsigned char c = s[i];
@@ -171,7 +178,7 @@ static int wws_is_utf8(const unsigned char *s, size_t n) {
   return 1;
 }
 
-static void wws_base64_encode(wws_buf *out, const unsigned char *s, size_t n) {
+static inline void wws_base64_encode(wws_buf *out, const unsigned char *s, size_t n) {
   static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   wws_buf_reserve(out, (n + 2) / 3 * 4);
   size_t i = 0;
@@ -188,7 +195,7 @@ static void wws_base64_encode(wws_buf *out, const unsigned char *s, size_t n) {
   }
 }
 
-static int wws__b64_value(unsigned char c) {
+static inline int wws__b64_value(unsigned char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -198,7 +205,7 @@ static int wws__b64_value(unsigned char c) {
 }
 
 /* Standard base64 with optional padding. Returns 0 on success, -1 on malformed input. */
-static int wws_base64_decode(wws_buf *out, const char *s, size_t n) {
+static inline int wws_base64_decode(wws_buf *out, const char *s, size_t n) {
   while (n > 0 && s[n - 1] == '=') n--;
   if (n % 4 == 1) return -1;
   uint32_t acc = 0;
@@ -226,14 +233,14 @@ typedef struct {
 } wws_map;
 
 /* Exact-match lookup (or case-insensitive when `nocase`); returns the index or -1. */
-static long wws__map_find(const wws_map *m, const char *key, int nocase) {
+static inline long wws__map_find(const wws_map *m, const char *key, int nocase) {
   for (size_t i = 0; i < m->count; i++) {
     if (nocase ? strcasecmp(m->keys[i], key) == 0 : strcmp(m->keys[i], key) == 0) return (long)i;
   }
   return -1;
 }
 
-static void wws__map_put(wws_map *m, char *key, char *value, size_t value_len) {
+static inline void wws__map_put(wws_map *m, char *key, char *value, size_t value_len) {
   long at = wws__map_find(m, key, 0);
   if (at >= 0) { /* JSON allows duplicate keys; the last one wins, as in most parsers */
     free(m->keys[at]);
@@ -253,7 +260,7 @@ static void wws__map_put(wws_map *m, char *key, char *value, size_t value_len) {
   m->count++;
 }
 
-static void wws__map_remove(wws_map *m, const char *key) {
+static inline void wws__map_remove(wws_map *m, const char *key) {
   long at = wws__map_find(m, key, 0);
   if (at < 0) return;
   free(m->keys[at]);
@@ -266,7 +273,7 @@ static void wws__map_remove(wws_map *m, const char *key) {
   m->count--;
 }
 
-static char *wws__strdup(const char *s) {
+static inline char *wws__strdup(const char *s) {
   size_t n = strlen(s);
   char *copy = (char *)malloc(n + 1);
   if (!copy) abort();
@@ -284,16 +291,16 @@ typedef struct {
   const char *error;
 } wws__json;
 
-static void wws__skip_ws(wws__json *j) {
+static inline void wws__skip_ws(wws__json *j) {
   while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
 }
 
-static int wws__fail(wws__json *j, const char *why) {
+static inline int wws__fail(wws__json *j, const char *why) {
   if (!j->error) j->error = why;
   return -1;
 }
 
-static int wws__hex4(wws__json *j, uint32_t *out) {
+static inline int wws__hex4(wws__json *j, uint32_t *out) {
   if (j->end - j->p < 4) return wws__fail(j, "truncated \\u escape");
   uint32_t v = 0;
   for (int i = 0; i < 4; i++) {
@@ -309,7 +316,7 @@ static int wws__hex4(wws__json *j, uint32_t *out) {
   return 0;
 }
 
-static void wws__put_utf8(wws_buf *b, uint32_t cp) {
+static inline void wws__put_utf8(wws_buf *b, uint32_t cp) {
   char u[4];
   if (cp < 0x80) { u[0] = (char)cp; wws_buf_append(b, u, 1); }
   else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); wws_buf_append(b, u, 2); }
@@ -324,7 +331,7 @@ static void wws__put_utf8(wws_buf *b, uint32_t cp) {
 }
 
 /* Parses a JSON string at j->p into `out` (unescaped, NUL-terminated). */
-static int wws__string(wws__json *j, wws_buf *out) {
+static inline int wws__string(wws__json *j, wws_buf *out) {
   wws__skip_ws(j);
   if (j->p >= j->end || *j->p != '"') return wws__fail(j, "expected a string");
   j->p++;
@@ -370,22 +377,22 @@ static int wws__string(wws__json *j, wws_buf *out) {
   }
 }
 
-static int wws__skip_value(wws__json *j, int depth);
+static inline int wws__skip_value(wws__json *j, int depth);
 
-static int wws__literal(wws__json *j, const char *word) {
+static inline int wws__literal(wws__json *j, const char *word) {
   size_t n = strlen(word);
   if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0) return wws__fail(j, "unexpected token");
   j->p += n;
   return 0;
 }
 
-static int wws__skip_value(wws__json *j, int depth) {
+static inline int wws__skip_value(wws__json *j, int depth) {
   if (depth > 64) return wws__fail(j, "JSON nested too deeply");
   wws__skip_ws(j);
   if (j->p >= j->end) return wws__fail(j, "unexpected end of JSON");
   char c = *j->p;
   if (c == '"') {
-    wws_buf tmp = {0};
+    wws_buf tmp = {NULL, 0, 0};
     int r = wws__string(j, &tmp);
     wws_buf_free(&tmp);
     return r;
@@ -397,7 +404,7 @@ static int wws__skip_value(wws__json *j, int depth) {
     if (j->p < j->end && *j->p == close) { j->p++; return 0; }
     for (;;) {
       if (c == '{') {
-        wws_buf key = {0};
+        wws_buf key = {NULL, 0, 0};
         int r = wws__string(j, &key);
         wws_buf_free(&key);
         if (r) return -1;
@@ -425,7 +432,7 @@ static int wws__skip_value(wws__json *j, int depth) {
 }
 
 /* Parses {"k":"v",...} into `m`; non-string values are skipped. */
-static int wws__string_map(wws__json *j, wws_map *m) {
+static inline int wws__string_map(wws__json *j, wws_map *m) {
   wws__skip_ws(j);
   if (j->p < j->end && *j->p == 'n') return wws__literal(j, "null");
   if (j->p >= j->end || *j->p != '{') return wws__fail(j, "expected an object");
@@ -433,7 +440,7 @@ static int wws__string_map(wws__json *j, wws_map *m) {
   wws__skip_ws(j);
   if (j->p < j->end && *j->p == '}') { j->p++; return 0; }
   for (;;) {
-    wws_buf key = {0}, value = {0};
+    wws_buf key = {NULL, 0, 0}, value = {NULL, 0, 0};
     if (wws__string(j, &key)) { wws_buf_free(&key); return -1; }
     wws__skip_ws(j);
     if (j->p >= j->end || *j->p != ':') { wws_buf_free(&key); return wws__fail(j, "expected ':'"); }
@@ -469,7 +476,7 @@ typedef struct {
 
 static wws__request_state wws__req;
 
-static int wws__read_all(FILE *f, wws_buf *out) {
+static inline int wws__read_all(FILE *f, wws_buf *out) {
   char chunk[16384];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) wws_buf_append(out, chunk, n);
@@ -477,9 +484,9 @@ static int wws__read_all(FILE *f, wws_buf *out) {
   return ferror(f) ? -1 : 0;
 }
 
-static int wws__parse_input(const char *text, size_t len) {
+static inline int wws__parse_input(const char *text, size_t len) {
   wws__json j = {text, text + len, NULL};
-  wws_buf raw_body = {0};
+  wws_buf raw_body = {NULL, 0, 0};
   int body_is_base64 = 0, have_body = 0;
   wws__skip_ws(&j);
   if (j.p >= j.end || *j.p != '{') { wws__req.error = "stdin is not a JSON object"; return -1; }
@@ -487,7 +494,7 @@ static int wws__parse_input(const char *text, size_t len) {
   wws__skip_ws(&j);
   if (j.p < j.end && *j.p == '}') j.p++;
   else for (;;) {
-    wws_buf key = {0};
+    wws_buf key = {NULL, 0, 0};
     if (wws__string(&j, &key)) { wws_buf_free(&key); break; }
     wws__skip_ws(&j);
     if (j.p >= j.end || *j.p != ':') { wws_buf_free(&key); wws__fail(&j, "expected ':'"); break; }
@@ -495,7 +502,7 @@ static int wws__parse_input(const char *text, size_t len) {
     wws__skip_ws(&j);
     int r;
     if (!strcmp(key.data, "url") || !strcmp(key.data, "method")) {
-      wws_buf value = {0};
+      wws_buf value = {NULL, 0, 0};
       r = wws__string(&j, &value);
       char **slot = key.data[0] == 'u' ? &wws__req.url : &wws__req.method;
       free(*slot);
@@ -545,10 +552,10 @@ static int wws__parse_input(const char *text, size_t len) {
 }
 
 /* Reads and parses stdin once. Returns 0, or -1 with wws_request_error() set. Accessors call it. */
-static int wws_request_load(void) {
+static inline int wws_request_load(void) {
   if (wws__req.loaded) return wws__req.error ? -1 : 0;
   wws__req.loaded = 1;
-  wws_buf input = {0};
+  wws_buf input = {NULL, 0, 0};
   int r;
   if (wws__read_all(stdin, &input)) {
     wws__req.error = "cannot read stdin";
@@ -563,28 +570,28 @@ static int wws_request_load(void) {
   return r;
 }
 
-static const char *wws_request_error(void) { wws_request_load(); return wws__req.error; }
-static const char *wws_request_url(void) { wws_request_load(); return wws__req.url; }
-static const char *wws_request_method(void) { wws_request_load(); return wws__req.method; }
-static const char *wws_request_body(void) { wws_request_load(); return wws__req.body.data; }
-static size_t wws_request_body_length(void) { wws_request_load(); return wws__req.body.len; }
-static int wws_request_body_was_base64(void) { wws_request_load(); return wws__req.body_was_base64; }
-static const wws_map *wws_request_headers(void) { wws_request_load(); return &wws__req.headers; }
-static const wws_map *wws_request_params(void) { wws_request_load(); return &wws__req.params; }
+static inline const char *wws_request_error(void) { wws_request_load(); return wws__req.error; }
+static inline const char *wws_request_url(void) { wws_request_load(); return wws__req.url; }
+static inline const char *wws_request_method(void) { wws_request_load(); return wws__req.method; }
+static inline const char *wws_request_body(void) { wws_request_load(); return wws__req.body.data; }
+static inline size_t wws_request_body_length(void) { wws_request_load(); return wws__req.body.len; }
+static inline int wws_request_body_was_base64(void) { wws_request_load(); return wws__req.body_was_base64; }
+static inline const wws_map *wws_request_headers(void) { wws_request_load(); return &wws__req.headers; }
+static inline const wws_map *wws_request_params(void) { wws_request_load(); return &wws__req.params; }
 
-static const char *wws_request_header(const char *name) {
+static inline const char *wws_request_header(const char *name) {
   wws_request_load();
   long at = wws__map_find(&wws__req.headers, name, 1);
   return at < 0 ? NULL : wws__req.headers.values[at];
 }
 
-static const char *wws_request_param(const char *name) {
+static inline const char *wws_request_param(const char *name) {
   wws_request_load();
   long at = wws__map_find(&wws__req.params, name, 0);
   return at < 0 ? NULL : wws__req.params.values[at];
 }
 
-static int wws__hexval(char c) {
+static inline int wws__hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -592,8 +599,8 @@ static int wws__hexval(char c) {
 }
 
 /* Percent-decodes n bytes of a query component ('+' is a space) into a new string. */
-static char *wws__url_decode(const char *s, size_t n) {
-  wws_buf out = {0};
+static inline char *wws__url_decode(const char *s, size_t n) {
+  wws_buf out = {NULL, 0, 0};
   wws_buf_reserve(&out, n);
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '+') {
@@ -612,7 +619,7 @@ static wws_map wws__query;
 static int wws__query_parsed;
 
 /* Query-string parameter of the request URL, percent-decoded; NULL when absent. */
-static const char *wws_request_query(const char *name) {
+static inline const char *wws_request_query(const char *name) {
   wws_request_load();
   if (!wws__query_parsed) {
     wws__query_parsed = 1;
@@ -640,21 +647,21 @@ static const char *wws_request_query(const char *name) {
 static int wws__kv_changed;
 
 /* The K/V map as it is now: the snapshot the server sent plus this run's wws_kv_set/delete. */
-static const wws_map *wws_request_kv(void) { wws_request_load(); return &wws__req.kv; }
+static inline const wws_map *wws_request_kv(void) { wws_request_load(); return &wws__req.kv; }
 
-static const char *wws_kv_get(const char *key) {
+static inline const char *wws_kv_get(const char *key) {
   wws_request_load();
   long at = wws__map_find(&wws__req.kv, key, 0);
   return at < 0 ? NULL : wws__req.kv.values[at];
 }
 
-static void wws_kv_set(const char *key, const char *value) {
+static inline void wws_kv_set(const char *key, const char *value) {
   wws_request_load();
   wws__map_put(&wws__req.kv, wws__strdup(key), wws__strdup(value), strlen(value));
   wws__kv_changed = 1;
 }
 
-static void wws_kv_delete(const char *key) {
+static inline void wws_kv_delete(const char *key) {
   wws_request_load();
   wws__map_remove(&wws__req.kv, key);
   wws__kv_changed = 1;
@@ -668,11 +675,11 @@ static struct {
   char **header_names;
   char **header_values;
   wws_buf body;
-} wws__res = {200};
+} wws__res = {200, 0, NULL, NULL, {NULL, 0, 0}};
 
-static void wws_response_status(int code) { wws__res.status = code; }
+static inline void wws_response_status(int code) { wws__res.status = code; }
 
-static void wws_response_header(const char *name, const char *value) {
+static inline void wws_response_header(const char *name, const char *value) {
   size_t n = wws__res.header_count + 1;
   wws__res.header_names = (char **)realloc(wws__res.header_names, n * sizeof(char *));
   wws__res.header_values = (char **)realloc(wws__res.header_values, n * sizeof(char *));
@@ -682,16 +689,16 @@ static void wws_response_header(const char *name, const char *value) {
   wws__res.header_count = n;
 }
 
-static void wws_response_body_bytes(const void *bytes, size_t length) {
+static inline void wws_response_body_bytes(const void *bytes, size_t length) {
   wws__res.body.len = 0;
   wws_buf_append(&wws__res.body, bytes, length);
 }
 
-static void wws_response_body(const char *text) { wws_response_body_bytes(text, strlen(text)); }
+static inline void wws_response_body(const char *text) { wws_response_body_bytes(text, strlen(text)); }
 
-static void wws_response_append(const void *bytes, size_t length) { wws_buf_append(&wws__res.body, bytes, length); }
+static inline void wws_response_append(const void *bytes, size_t length) { wws_buf_append(&wws__res.body, bytes, length); }
 
-static void wws_response_printf(const char *fmt, ...) {
+static inline void wws_response_printf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   wws_buf_vprintf(&wws__res.body, fmt, ap);
@@ -700,7 +707,7 @@ static void wws_response_printf(const char *fmt, ...) {
 
 /* Serialises the response to the protocol's JSON (exposed for tests and for workers that want to
  * post-process it). The caller frees `out`. */
-static void wws_response_json(wws_buf *out) {
+static inline void wws_response_json(wws_buf *out) {
   const unsigned char *body = (const unsigned char *)wws__res.body.data;
   size_t body_len = wws__res.body.len;
   int as_base64 = !wws_is_utf8(body, body_len) || (body_len && memchr(body, 0, body_len));
@@ -757,13 +764,166 @@ static void wws_response_json(wws_buf *out) {
 
 /* Writes the response JSON to stdout. Returns 0 on success, 1 when stdout failed (return it from
  * main: a non-zero exit makes the server answer 500). */
-static int wws_respond(void) {
-  wws_buf out = {0};
+static inline int wws_respond(void) {
+  wws_buf out = {NULL, 0, 0};
   wws_response_json(&out);
   size_t written = fwrite(out.data, 1, out.len, stdout);
   int ok = written == out.len && fflush(stdout) == 0;
   wws_buf_free(&out);
   return ok ? 0 : 1;
+}
+
+/* Ends the run as a failure: the message goes to the server log (stderr), the server answers
+ * 500 and stores none of this run's K/V changes. */
+__attribute__((noreturn, format(printf, 1, 2))) static inline void wws_fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  exit(1);
+}
+
+/* ---------------------------------------------------------------- outbound HTTP */
+
+/* The host's `http.send-http-request` import (the wit-bindgen 0.2 canonical ABI of the original
+ * wws kits). The host checks the worker's [features.http_requests] and places its results in
+ * memory it gets from canonical_abi_realloc, which the kit exports (define
+ * WWS_NO_CANONICAL_ABI_EXPORTS before including this header to export your own instead). */
+#ifdef __wasm__
+__attribute__((import_module("http"), import_name("send-http-request"))) void wws__host_send_http_request(
+    int32_t body_is_some, const void *body, size_t body_len, const void *headers, size_t headers_len, int32_t method,
+    const void *params, size_t params_len, const char *uri, size_t uri_len, void *ret);
+
+#ifndef WWS_NO_CANONICAL_ABI_EXPORTS
+__attribute__((weak, export_name("canonical_abi_realloc"))) void *canonical_abi_realloc(void *ptr, size_t old_size,
+                                                                                        size_t align, size_t new_size) {
+  (void)old_size;
+  (void)align; /* malloc's 16-byte alignment covers every request of the ABI */
+  void *grown = realloc(ptr, new_size ? new_size : 1);
+  if (!grown) abort();
+  return grown;
+}
+
+__attribute__((weak, export_name("canonical_abi_free"))) void canonical_abi_free(void *ptr, size_t size, size_t align) {
+  (void)size;
+  (void)align;
+  free(ptr);
+}
+#endif /* WWS_NO_CANONICAL_ABI_EXPORTS */
+#endif /* __wasm__ */
+
+/* Why a request got no response (the host interface's http-error enum). */
+enum {
+  WWS_HTTP_INVALID_REQUEST = 0,
+  WWS_HTTP_INVALID_REQUEST_BODY = 1,
+  WWS_HTTP_INVALID_RESPONSE_BODY = 2,
+  WWS_HTTP_NOT_ALLOWED = 3,
+  WWS_HTTP_INTERNAL_ERROR = 4,
+  WWS_HTTP_TIMEOUT = 5,
+  WWS_HTTP_REDIRECT_LOOP = 6
+};
+
+typedef struct {
+  int ok;                /* 1: a response arrived; 0: see error and message */
+  int status;
+  size_t header_count;   /* response headers in order; a name may repeat */
+  char **header_names;
+  char **header_values;
+  wws_buf body;          /* the exact bytes (may contain NUL) */
+  int error;             /* WWS_HTTP_* when !ok */
+  char *message;         /* the host's reason when !ok, e.g. "The host 'x' is not allowed ..." */
+} wws_http_response;
+
+/* Sends a request; `headers` holds header_count (name, value) pairs as a flat array
+ * {"name1", "value1", "name2", "value2", ...}. Methods: GET, POST, PUT, PATCH, DELETE, OPTIONS,
+ * HEAD (anything else is refused). Returns res->ok. Free the result with wws_http_response_free. */
+static inline int wws_http_send(const char *method, const char *url, const char *const *headers, size_t header_count,
+                                const void *body, size_t body_len, wws_http_response *res) {
+  static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"};
+  memset(res, 0, sizeof *res);
+  int32_t code = -1;
+  for (int32_t i = 0; i < 7; i++)
+    if (!strcasecmp(method, methods[i])) code = i;
+  if (code < 0) {
+    res->error = WWS_HTTP_INVALID_REQUEST;
+    res->message = wws__strdup("the host supports only GET, POST, PUT, PATCH, DELETE, OPTIONS and HEAD");
+    return 0;
+  }
+  uint32_t *words = (uint32_t *)calloc(header_count * 4 + 1, sizeof(uint32_t));
+  if (!words) abort();
+  for (size_t i = 0; i < header_count; i++) {
+    words[i * 4] = (uint32_t)(uintptr_t)headers[i * 2];
+    words[i * 4 + 1] = (uint32_t)strlen(headers[i * 2]);
+    words[i * 4 + 2] = (uint32_t)(uintptr_t)headers[i * 2 + 1];
+    words[i * 4 + 3] = (uint32_t)strlen(headers[i * 2 + 1]);
+  }
+  uint32_t ret[7] = {0}; /* the 28-byte return area */
+#ifdef __wasm__
+  wws__host_send_http_request(1, body, body_len, words, header_count, code, NULL, 0, url, strlen(url), ret);
+#else
+  (void)body;
+  (void)body_len;
+  (void)url;
+  free(words);
+  res->error = WWS_HTTP_INTERNAL_ERROR;
+  res->message = wws__strdup("wws_http_send needs the wws host: build for wasm32-wasi");
+  return 0;
+#endif
+  free(words);
+  const unsigned char *tag = (const unsigned char *)ret;
+  if (tag[0] != 0) {
+    res->error = tag[4];
+    res->message = (char *)malloc(ret[3] + 1);
+    if (!res->message) abort();
+    memcpy(res->message, (const void *)(uintptr_t)ret[2], ret[3]);
+    res->message[ret[3]] = '\0';
+    free((void *)(uintptr_t)ret[2]);
+    return 0;
+  }
+  res->ok = 1;
+  res->status = (int)(ret[6] & 0xFFFF);
+  if (tag[4]) {
+    wws_buf_append(&res->body, (const void *)(uintptr_t)ret[2], ret[3]);
+    free((void *)(uintptr_t)ret[2]);
+  }
+  wws_buf_reserve(&res->body, 0);
+  const uint32_t *list = (const uint32_t *)(uintptr_t)ret[4];
+  res->header_count = ret[5];
+  res->header_names = (char **)calloc(ret[5] + 1, sizeof(char *));
+  res->header_values = (char **)calloc(ret[5] + 1, sizeof(char *));
+  if (!res->header_names || !res->header_values) abort();
+  for (size_t i = 0; i < res->header_count; i++) {
+    for (int k = 0; k < 2; k++) {
+      char *text = (char *)malloc(list[i * 4 + k * 2 + 1] + 1);
+      if (!text) abort();
+      memcpy(text, (const void *)(uintptr_t)list[i * 4 + k * 2], list[i * 4 + k * 2 + 1]);
+      text[list[i * 4 + k * 2 + 1]] = '\0';
+      free((void *)(uintptr_t)list[i * 4 + k * 2]);
+      (k ? res->header_values : res->header_names)[i] = text;
+    }
+  }
+  free((void *)(uintptr_t)ret[4]);
+  return 1;
+}
+
+/* The first value of a response header (case-insensitive), or NULL. */
+static inline const char *wws_http_response_header(const wws_http_response *res, const char *name) {
+  for (size_t i = 0; i < res->header_count; i++)
+    if (!strcasecmp(res->header_names[i], name)) return res->header_values[i];
+  return NULL;
+}
+
+static inline void wws_http_response_free(wws_http_response *res) {
+  for (size_t i = 0; i < res->header_count; i++) {
+    free(res->header_names[i]);
+    free(res->header_values[i]);
+  }
+  free(res->header_names);
+  free(res->header_values);
+  wws_buf_free(&res->body);
+  free(res->message);
+  memset(res, 0, sizeof *res);
 }
 
 #endif /* WWS_H */

@@ -194,7 +194,8 @@ bool Server::start_once(const Project& project, const std::vector<std::string>& 
   full.insert(full.end(), args.begin(), args.end());
   pid_ = spawn(full, env, output_, readers_);
 
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  // Generous: start-up compiles every module, and Go's are several megabytes (on a busy machine).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
     if (wait_for("Start serving requests", std::chrono::milliseconds(50))) return true;
     int code = wait_child(pid_, std::chrono::milliseconds(0));

@@ -80,7 +80,7 @@ Response http(const std::string& base_url, const Request& request);
 class Server {
  public:
   struct Output;  // captured stdout/stderr, shared with the reader threads
-  // Starts `wws <root> --host 127.0.0.1 --port P <args...>` and waits (30 s) for
+  // Starts `wws <root> --host 127.0.0.1 --port P <args...>` and waits (120 s) for
   // "Start serving requests". Throws std::runtime_error with the output when it does not come.
   // `env` entries ("NAME=value") are added to the server's environment.
   Server(const Project& project, std::vector<std::string> args = {}, std::vector<std::string> env = {});

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define WWS_NO_CANONICAL_ABI_EXPORTS  // this worker exports its own, as the kits' bindings do
 #include "wws.h"
 
 __attribute__((import_module("http"), import_name("send-http-request"))) void send_http_request(

@@ -1,0 +1,249 @@
+//! The worker protocol: the request document wws writes to stdin and the response document the
+//! worker writes to stdout, and the `main` that `#[worker]` generates.
+use crate::{base64, json, Cache, Content, Error};
+use http::{HeaderMap, Request, Response};
+use std::collections::HashMap;
+use std::fmt::Display;
+use std::io::{Read, Stdin, Write};
+
+/// The request as wws sends it.
+pub struct Input {
+    url: String,
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    kv: HashMap<String, String>,
+    params: HashMap<String, String>,
+}
+
+fn string_map(value: Option<&json::Value>, field: &str) -> Result<Vec<(String, String)>, Error> {
+    match value {
+        None | Some(json::Value::Null) => Ok(Vec::new()),
+        Some(json::Value::Object(members)) => Ok(members
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect()),
+        Some(_) => Err(Error::new(format!("the request's \"{}\" is not an object", field))),
+    }
+}
+
+impl Input {
+    /// Reads and parses the whole request from stdin.
+    pub fn new(mut reader: Stdin) -> Result<Self, Error> {
+        let mut text = Vec::new();
+        reader
+            .read_to_end(&mut text)
+            .map_err(|e| Error::new(format!("cannot read the request from stdin: {}", e)))?;
+        Self::from_json(&text)
+    }
+
+    /// Parses a request document.
+    pub fn from_json(text: &[u8]) -> Result<Self, Error> {
+        let doc = json::parse(text).map_err(|e| Error::new(format!("the request is not valid JSON: {}", e)))?;
+        if !matches!(doc, json::Value::Object(_)) {
+            return Err(Error::new("the request is not a JSON object"));
+        }
+        let text_field = |name: &str| doc.get(name).and_then(json::Value::as_str).unwrap_or("").to_string();
+        let raw_body = text_field("body");
+        let body = if doc.get("base64") == Some(&json::Value::Bool(true)) {
+            base64::decode(&raw_body).ok_or_else(|| Error::new("the request body is not valid base64"))?
+        } else {
+            raw_body.into_bytes()
+        };
+        Ok(Input {
+            url: text_field("url"),
+            method: text_field("method"),
+            headers: string_map(doc.get("headers"), "headers")?,
+            body,
+            kv: string_map(doc.get("kv"), "kv")?.into_iter().collect(),
+            params: string_map(doc.get("params"), "params")?.into_iter().collect(),
+        })
+    }
+
+    /// The request as an `http::Request` with a text body (invalid UTF-8 replaced by U+FFFD).
+    pub fn to_http_request(&self) -> Request<String> {
+        self.request_with(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    fn request_with<B>(&self, body: B) -> Request<B> {
+        let mut request = Request::new(body);
+        *request.method_mut() = http::Method::from_bytes(self.method.as_bytes()).unwrap_or(http::Method::GET);
+        // wws sends the full URL; a path alone is kept when the URL does not parse as one.
+        if let Ok(uri) = self.url.parse::<http::Uri>() {
+            *request.uri_mut() = uri;
+        }
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                http::header::HeaderName::from_bytes(name.as_bytes()),
+                http::HeaderValue::from_bytes(value.as_bytes()),
+            ) {
+                headers.append(name, value);
+            }
+        }
+        request
+    }
+
+    /// The K/V namespace as it was when the request started.
+    pub fn cache_data(&self) -> HashMap<String, String> {
+        self.kv.clone()
+    }
+
+    /// Route parameters (`[id]` → `"id"`).
+    pub fn params(&self) -> &HashMap<String, String> {
+        &self.params
+    }
+
+    /// The body's exact bytes (base64 bodies decoded).
+    pub fn body_bytes(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+/// Request body types a handler can take: `String` (text) or `Vec<u8>` (the exact bytes).
+pub trait RequestBody: Sized {
+    fn from_bytes(bytes: Vec<u8>) -> Self;
+}
+
+impl RequestBody for String {
+    fn from_bytes(bytes: Vec<u8>) -> Self {
+        String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+}
+
+impl RequestBody for Vec<u8> {
+    fn from_bytes(bytes: Vec<u8>) -> Self {
+        bytes
+    }
+}
+
+/// The response document.
+pub struct Output {
+    data: String,
+    headers: Vec<(String, Vec<String>)>,
+    status: u16,
+    kv: Option<HashMap<String, String>>,
+    base64: bool,
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, Vec<String>)> {
+    headers
+        .keys()
+        .map(|name| {
+            let values = headers
+                .get_all(name)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect();
+            (name.as_str().to_string(), values)
+        })
+        .collect()
+}
+
+impl Output {
+    pub fn new(
+        data: &str,
+        status: u16,
+        headers: Option<HashMap<String, String>>,
+        kv: Option<HashMap<String, String>>,
+        base64: bool,
+    ) -> Self {
+        Output {
+            data: data.to_string(),
+            headers: headers.unwrap_or_default().into_iter().map(|(k, v)| (k, vec![v])).collect(),
+            status,
+            kv,
+            base64,
+        }
+    }
+
+    /// The response of a handler; `cache` is sent as the namespace's new content.
+    pub fn from_response(response: Response<Content>, cache: HashMap<String, String>) -> Self {
+        Self::from_parts(response, Some(cache))
+    }
+
+    fn from_parts(response: Response<Content>, kv: Option<HashMap<String, String>>) -> Self {
+        let (parts, content) = response.into_parts();
+        let (data, base64) = match content {
+            Content::Text(text) => (text, false),
+            Content::Base64(coded) => (coded, true),
+        };
+        Output { data, headers: header_list(&parts.headers), status: parts.status.as_u16(), kv, base64 }
+    }
+
+    pub fn to_json(&self) -> Result<String, Error> {
+        let mut out = String::with_capacity(self.data.len() + 128);
+        out.push_str("{\"data\":");
+        json::push_string(&mut out, &self.data);
+        out.push_str(",\"status\":");
+        out.push_str(&self.status.to_string());
+        out.push_str(",\"headers\":{");
+        for (i, (name, values)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json::push_string(&mut out, name);
+            out.push(':');
+            if let [single] = values.as_slice() {
+                json::push_string(&mut out, single);
+            } else {
+                out.push('[');
+                for (j, value) in values.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    json::push_string(&mut out, value);
+                }
+                out.push(']');
+            }
+        }
+        out.push('}');
+        if let Some(kv) = &self.kv {
+            out.push_str(",\"kv\":{");
+            for (i, (key, value)) in kv.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json::push_string(&mut out, key);
+                out.push(':');
+                json::push_string(&mut out, value);
+            }
+            out.push('}');
+        }
+        out.push_str(if self.base64 { ",\"base64\":true}" } else { ",\"base64\":false}" });
+        Ok(out)
+    }
+}
+
+/// Ends the run as a failure: wws answers 500 and logs `message` (the worker's stderr).
+fn fail(message: &str) -> ! {
+    eprintln!("{}", message);
+    std::process::exit(1)
+}
+
+/// The `main` of a `#[worker]`: read the request, call the handler, write the response. A
+/// failure exits non-zero, so wws answers 500, logs the reason and stores no K/V change.
+pub fn run<B, C, E, F>(handler: F)
+where
+    B: RequestBody,
+    C: Into<Content>,
+    E: Display,
+    F: FnOnce(Request<B>, &HashMap<String, String>, &mut Cache) -> Result<Response<C>, E>,
+{
+    let mut input = Input::new(std::io::stdin()).unwrap_or_else(|e| fail(&e.to_string()));
+    let body = B::from_bytes(std::mem::take(&mut input.body));
+    let request = input.request_with(body);
+    let mut cache = input.kv.clone();
+    let response = match handler(request, &input.params, &mut cache) {
+        Ok(response) => response.map(Into::into),
+        Err(e) => fail(&format!("the handler returned an error: {:#}", e)),
+    };
+    // Comparing costs less than sending: an unchanged namespace is not sent at all.
+    let changed = cache != input.kv;
+    let output = Output::from_parts(response, if changed { Some(cache) } else { None });
+    let text = output.to_json().unwrap_or_else(|e| fail(&e.to_string()));
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        fail("cannot write the response to stdout");
+    }
+}
