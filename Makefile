@@ -36,6 +36,7 @@ e2e: build
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+	@bash bench/kits.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
