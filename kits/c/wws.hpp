@@ -12,7 +12,7 @@
 //     WWS_WORKER(hello)
 //
 // Build (C++17, Debian: clang-14 lld-14 wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32):
-//     clang++-14 --target=wasm32-wasi --sysroot=/usr -O2 -fno-exceptions -I kits/c hello.cpp -o hello.wasm
+//     clang++-14 --target=wasm32-wasi --sysroot=/usr -std=c++17 -O2 -fno-exceptions -I kits/c hello.cpp -o hello.wasm
 //
 // Request: url(), method(), path(), body() (exact bytes), header(name), param(name), query(name),
 //          headers(), params(), kv() (the worker's K/V namespace: get/set/erase/all).
@@ -21,6 +21,10 @@
 // the host; wws::fail(reason) ends the run as a 500 with the reason in the server log and no K/V
 // change stored (workers are built without exceptions).
 #pragma once
+
+#if __cplusplus < 201703L
+#error "wws.hpp needs C++17: compile with -std=c++17"
+#endif
 
 #include <cstdlib>
 #include <map>
