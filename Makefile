@@ -1,8 +1,15 @@
-# The two commands: `make run` (set up, build, serve examples/) and `make test`.
+# The two commands: `make run` (set up, build, serve examples/ or PROJECT) and `make test`.
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 HOST  ?= 127.0.0.1
 PORT  ?= 8080
+# The folder `make run` serves: `make run PROJECT=~/site` or, as the README has it, `make run PATH=~/site`
+# (a PATH given on make's command line is taken as the project, and the shell's PATH is put back).
+PROJECT ?= examples
+ifeq ($(origin PATH),command line)
+PROJECT := $(PATH)
+override PATH := $(or $(shell printenv PATH),/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+endif
 # Lets ccache share objects between clones and build folders (paths are made relative to here).
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
@@ -20,8 +27,9 @@ configure: setup
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
+# A development server: errors answer with their cause (--dev), files are watched (--watch).
 run: build
-	$(BUILD)/wws examples --host $(HOST) --port $(PORT)
+	$(BUILD)/wws $(PROJECT) --host $(HOST) --port $(PORT) --dev --watch
 
 # The tests also need Debian's chromium (the admin panel's browser test); `make run` does not.
 test: build

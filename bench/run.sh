@@ -5,7 +5,7 @@
 # usage: bench/run.sh <build-dir> [seconds-per-run]      (default 10)
 #   BENCH_LONG=1   long RSS run of 1,000,000 requests instead of 200,000
 #   BENCH_CONNECTIONS / BENCH_THREADS   wrk -c / -t (default 64 / 2)
-#   BENCH_ONLY=peers|threads|metrics|memory   run one section only
+#   BENCH_ONLY=peers|threads|metrics|logs|memory   run one section only
 set -euo pipefail
 
 BUILD=${1:?usage: bench/run.sh <build-dir> [seconds-per-run]}
@@ -173,6 +173,24 @@ for round in 1 2; do
 done
 fi
 
+if section logs; then
+echo "request log cost: the wasm hello worker logging one line per request (text, then JSON) to a file,"
+echo "vs --log-level warn (no request lines), alternating"
+for round in 1 2; do
+  for mode in off text json; do
+    case $mode in
+      off) start_wws --log-level warn ;;
+      text) start_wws ;;
+      json) start_wws --log-format json ;;
+    esac
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+    run_wrk "logs-$mode#$round" "http://127.0.0.1:$WWS_PORT/hello"
+    [ "$round" = 1 ] && [ "$mode" != off ] && echo "    $(grep -Ec 'GET /hello|"path":"/hello"' "$WORK/wws.log") request lines in the log, e.g. $(grep -Em1 'GET /hello|"path":"/hello"' "$WORK/wws.log")"
+    stop_wws
+  done
+done
+fi
+
 if section threads; then
 echo "thread scaling: wws --threads 1 vs 2 on hello and on primes (~0.6 ms of guest CPU per request),"
 echo "and nginx 1 vs 2 workers as the control for what a second core gives with wrk on the same cores"
@@ -239,6 +257,9 @@ N1=$(mean_rps "nginx-workers-1#")
 N2=$(mean_rps "nginx-workers-2#")
 M0=$(mean_rps "metrics-plain#")
 M1=$(mean_rps "metrics-panel#")
+L0=$(mean_rps "logs-off#")
+L1=$(mean_rps "logs-text#")
+L2=$(mean_rps "logs-json#")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 echo
 echo "summary"
@@ -251,6 +272,8 @@ printf '  %-34s %s\n' "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
 printf '  %-34s %s\n' "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
 printf '  %-34s %s\n' "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
 printf '  %-34s %s\n' "metrics on/off (hello req/s)" "$(ratio "$M1" "$M0")"
+printf '  %-34s %s\n' "request log text/off (hello req/s)" "$(ratio "$L1" "$L0")"
+printf '  %-34s %s\n' "request log json/off (hello req/s)" "$(ratio "$L2" "$L0")"
 if [ -n "${RSS_BEFORE:-}" ]; then
   printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
     "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"

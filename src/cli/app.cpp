@@ -1,5 +1,7 @@
 #include "cli/app.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +17,8 @@
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
 #include "kv/store.h"
+#include "logs/request_log.h"
+#include "logs/setup.h"
 #include "site/reloader.h"
 #include "site/watcher.h"
 #include "worker/dispatcher.h"
@@ -35,8 +39,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 void print_routes(const worker::Site& site, const std::string& base_url) {
   for (const auto& route : site.router.routes()) {
     const worker::Worker& w = *site.workers[route.target];
-    fmt::print("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string());
-    if (!w.unavailable.empty()) fmt::print("      ❌ not available: {}\n", w.unavailable);
+    logs::say(fmt::format("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string()));
+    if (!w.unavailable.empty()) logs::say(fmt::format("      ❌ not available: {}\n", w.unavailable));
   }
 }
 
@@ -69,12 +73,12 @@ std::optional<uint16_t> free_port_after(const std::string& host, uint16_t busy) 
 }
 
 void explain_listen_failure(const Options& options, const std::string& what) {
-  fmt::print(stderr, "❌ Cannot listen on {}:{}: {}\n", options.host, options.port, what);
+  logs::complain(fmt::format("❌ Cannot listen on {}:{}: {}\n", options.host, options.port, what));
   if (what.find("in use") == std::string::npos) return;
   auto free = free_port_after(options.host, options.port);
-  fmt::print(stderr, "   Another program (perhaps another wws) is using port {}. Stop it, or serve on another port: {}\n",
+  logs::complain(fmt::format("   Another program (perhaps another wws) is using port {}. Stop it, or serve on another port: {}\n",
              options.port, free ? fmt::format("--port {} (free now), or --port 0 for any free one", *free)
-                                : std::string("--port 0 picks a free one"));
+                                : std::string("--port 0 picks a free one")));
 }
 
 }  // namespace
@@ -84,17 +88,19 @@ int run_app(int argc, char** argv) {
   auto options = parse_options(argc, argv, exit_code);
   if (!options) return exit_code;
 
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  const auto log_format = *logs::parse_format(options->log_format);  // CLI11 checked both
+  const auto log_level = *logs::parse_level(options->log_level);
+  logs::configure(log_format, log_level);
   sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
 
-  fmt::print("⚙️  Preparing the project from: {}\n", options->path);
+  logs::say(fmt::format("⚙️  Preparing the project from: {}\n", options->path));
   worker::register_http_binding();
   auto engine = engine::make_v8_engine();
   std::string source_error;
   auto root = prepare_project_root(*options, &source_error);
   if (!root) {
-    fmt::print(stderr, "❌ {}\n", source_error);
+    logs::complain(fmt::format("❌ {}\n", source_error));
     return 1;
   }
   site::LoadOptions load;
@@ -103,18 +109,18 @@ int run_app(int argc, char** argv) {
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;
   load.default_memory_bytes = options->memory_limit_mb << 20;
-  fmt::print("⚙️  Loading routes from: {}\n", root->string());
+  logs::say(fmt::format("⚙️  Loading routes from: {}\n", root->string()));
   std::fflush(stdout);
   auto started = std::chrono::steady_clock::now();
   site::ReloadReport loaded;
   auto reloader = site::Reloader::start(*engine, load, &loaded);
   if (!reloader) {
-    fmt::print(stderr, "❌ {}\n", loaded.fatal);
+    logs::complain(fmt::format("❌ {}\n", loaded.fatal));
     return 1;
   }
   auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-  fmt::print("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
-             elapsed.count());
+  logs::say(fmt::format("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
+             elapsed.count()));
   for (const auto& problem : loaded.problems)
     spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
 
@@ -129,6 +135,11 @@ int run_app(int argc, char** argv) {
 
   worker::RunnerSettings settings;
   settings.cors_origins = join(options->cors, ",");
+  settings.dev = options->dev;
+  // Request lines go through per-thread buffers to stdout; created before the server, gone after it.
+  logs::LineSink request_lines(STDOUT_FILENO);
+  logs::RequestLog request_log(log_format, log_level, engine->name(), request_lines);
+  if (log_level <= logs::Level::Warn) settings.observers.push_back(&request_log);
   http::Server* main_server = nullptr;
   api::AdminSources admin_sources;
   admin_sources.site = [&] { return reloader->current(); };
@@ -156,18 +167,18 @@ int run_app(int argc, char** argv) {
   site::WatchOptions watch;
   watch.watch_files = options->watch;
   site::Watcher watcher(*reloader, watch);
-  if (options->watch) fmt::print("👀 Watching {} for changes (SIGHUP also reloads)\n", options->path);
+  if (options->watch) logs::say(fmt::format("👀 Watching {} for changes (SIGHUP also reloads)\n", options->path));
   if (admin) {
     try {
       admin->listen(base_url);
     } catch (const std::exception& e) {
-      fmt::print(stderr, "❌ Cannot listen on {}:{} for the admin listener: {}\n", options->admin_host,
-                 *options->admin_port, e.what());
+      logs::complain(fmt::format("❌ Cannot listen on {}:{} for the admin listener: {}\n", options->admin_host,
+                 *options->admin_port, e.what()));
       return 1;
     }
     admin->start();
   }
-  fmt::print("🚀 Start serving requests at {}\n\n", base_url);
+  logs::say(fmt::format("🚀 Start serving requests at {}\n\n", base_url));
   std::fflush(stdout);
 
   std::thread signal_thread([&] {
@@ -182,8 +193,9 @@ int run_app(int argc, char** argv) {
       if (stopping && sig == SIGINT) {
         // A second Ctrl-C: the user does not want to wait for the requests still running.
         // (A repeated SIGTERM, as process managers send, keeps the graceful stop going.)
-        fmt::print(stderr, "\nReceived {} again, stopping now (in-flight requests are cut)\n", strsignal(sig));
+        logs::complain(fmt::format("\nReceived {} again, stopping now (in-flight requests are cut)\n", strsignal(sig)));
         std::fflush(stdout);
+        request_lines.flush();
         std::_Exit(128 + sig);
       }
       if (stopping) continue;

@@ -91,6 +91,17 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   app.add_option("--git-folder", options.git_folder, "For a git PATH: the folder of the repository to serve");
   app.add_flag("--watch", options.watch,
                "Reload workers, their TOML files and public/ when they change (SIGHUP reloads at any time)");
+  app.add_flag("--dev", options.dev,
+               "A failing worker answers with the cause, its stderr tail or JS stack, and its file, instead of a "
+               "generic error page");
+  app.add_option("--log-format", options.log_format, "Log lines as text or as one JSON object each")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", options.log_level,
+                 "Least severe lines logged: trace, debug, info (one line per request), warn (failed requests "
+                 "only), error, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   try {
     app.parse(argc, argv);

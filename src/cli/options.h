@@ -27,6 +27,9 @@ struct Options {
   // A PATH that is a git URL (project/git_source.h).
   std::string git_commit, git_tag, git_branch, git_folder;
   bool watch = false;                     // --watch: reload when the project's files change
+  bool dev = false;                       // --dev: failing workers answer with the cause (worker/failure.h)
+  std::string log_format = "text";        // --log-format text|json
+  std::string log_level = "info";         // --log-level trace|debug|info|warn|error|off
 };
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "logs/setup.h"
 #include "project/git_source.h"
 
 namespace wws::cli {
@@ -23,8 +24,8 @@ std::optional<std::filesystem::path> prepare_project_root(const Options& options
   auto checkout = project::checkout_git_project(options.path, ref, options.git_folder, error);
   if (!checkout) return std::nullopt;
   if (!checkout->warning.empty()) spdlog::warn("{}", checkout->warning);
-  fmt::print("⚙️  Checked out {} at {} ({}) into {}\n", options.path, checkout->ref, checkout->commit.substr(0, 12),
-             checkout->root.string());
+  logs::say(fmt::format("⚙️  Checked out {} at {} ({}) into {}\n", options.path, checkout->ref, checkout->commit.substr(0, 12),
+             checkout->root.string()));
   return checkout->root;
 }
 

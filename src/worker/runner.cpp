@@ -1,41 +1,16 @@
 #include "worker/runner.h"
 
+#include <cctype>
+
 #include <spdlog/spdlog.h>
 
 #include "wasi/context.h"
+#include "worker/failure.h"
 #include "worker/http_binding.h"
 #include "worker/protocol.h"
 
 namespace wws::worker {
 namespace {
-
-constexpr std::string_view kErrorPage = "<p>There was an error running this function</p>";
-constexpr std::string_view kTimeoutPage = "<p>The function took too long to respond</p>";
-
-// Forwards a guest's stderr to the server log one line at a time, tagged with the worker.
-class StderrLines {
- public:
-  explicit StderrLines(const Worker& worker) : worker_(worker) {}
-  ~StderrLines() { flush(); }
-  void write(std::string_view text) {
-    pending_.append(text);
-    size_t nl;
-    while ((nl = pending_.find('\n')) != std::string::npos) {
-      emit(std::string_view(pending_).substr(0, nl));
-      pending_.erase(0, nl + 1);
-    }
-    if (pending_.size() > 16 * 1024) flush();  // a guest writing no newlines can't grow this without bound
-  }
-  void flush() {
-    if (!pending_.empty()) emit(pending_);
-    pending_.clear();
-  }
-
- private:
-  void emit(std::string_view line) { spdlog::info("[{}] {}", worker_.name, line); }
-  const Worker& worker_;
-  std::string pending_;
-};
 
 // `path` is the request path as routed (normalised), so the worker sees what matched.
 std::string request_url(const http::Request& request, std::string_view path, std::string_view fallback_authority) {
@@ -48,6 +23,14 @@ std::string request_url(const http::Request& request, std::string_view path, std
     url += request.query;
   }
   return url;
+}
+
+// A namespace name to suggest: the worker file's name without brackets ("users" for users.js).
+std::string suggested_namespace(const Worker& worker) {
+  std::string name;
+  for (char c : worker.relative.stem().string())
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') name += c;
+  return name.empty() || name == "index" ? std::string("store") : name;
 }
 
 }  // namespace
@@ -80,7 +63,9 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   report.instance_kept = answer.instance_kept;
   report.memory_bytes = answer.memory_bytes;
   if (answer.outcome != engine::Outcome::Ok) {
-    fail(worker, answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, response);
+    const Failure failure{answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, answer.stderr_tail};
+    answer_failure(worker, request, failure, settings_.dev, response);
+    add_cors(response);
     report.message = std::move(answer.message);
     return report;
   }
@@ -109,7 +94,7 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   in.params = &call.params;
   std::string input = build_input_json(in);
 
-  StderrLines stderr_lines(worker);
+  GuestStderr stderr_lines(worker);
   wasi::WasiConfig wasi_config;
   wasi_config.env = worker.config.vars;
   for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
@@ -130,16 +115,18 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   answer.instantiated = result.instantiated;
   answer.instance_kept = result.instance_kept;
   answer.memory_bytes = result.memory_bytes;
+  answer.stderr_tail = stderr_lines.tail();
   if (answer.outcome != engine::Outcome::Ok) return answer;
 
   std::string error;
   auto output = parse_output(ctx.stdout_buffer(), &error);
   if (!output) {
     answer.outcome = engine::Outcome::Failed;
-    answer.message = "invalid output: " + error;
+    answer.message = describe_invalid_output(ctx.stdout_buffer(), error);
     return answer;
   }
   if (output->kv && call.snapshot.data) answer.kv_changes = kv::diff(*call.snapshot.data, *output->kv);
+  if (output->kv && !output->kv->empty() && !worker.config.kv_namespace) warn_kv_without_namespace(worker);
   answer.status = output->status;
   answer.headers = std::move(output->headers);
   answer.body = std::move(output->body);
@@ -159,9 +146,10 @@ Runner::Answer Runner::run_js(const Call& call) {
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
+  if (!result.kv_changes.empty() && !worker.config.kv_namespace) warn_kv_without_namespace(worker);
   return Answer{result.outcome,        std::move(result.message),    result.status,
                 std::move(result.headers), std::move(result.body),     std::move(result.kv_changes),
-                result.isolate_created, result.isolate_kept,         result.heap_bytes};
+                result.isolate_created, result.isolate_kept,         result.heap_bytes, {}};
 }
 
 // A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
@@ -172,14 +160,13 @@ uint32_t Runner::commit_kv(const Worker& worker, int status, const std::vector<k
   return static_cast<uint32_t>(changes.size());
 }
 
-void Runner::fail(const Worker& worker, int status, std::string_view cause, http::Response& response) {
-  spdlog::error("Error running worker \"{}\" at route {} ({}): {}", worker.name, worker.route,
-                worker.relative.string(), cause);
-  response.status = status;
-  response.headers.clear();
-  response.headers.emplace_back("Content-Type", "text/html");
-  response.body = status == 504 ? kTimeoutPage : kErrorPage;
-  add_cors(response);
+// Once per worker: the changes are dropped every time, and the log would fill with the same line.
+void Runner::warn_kv_without_namespace(const Worker& worker) {
+  if (worker.warned_kv_without_namespace->exchange(true, std::memory_order_relaxed)) return;
+  spdlog::warn("Worker \"{}\" ({}) writes K/V data but has no K/V namespace, so the writes are dropped; add to {}:\n"
+               "[data.kv]\nnamespace = \"{}\"",
+               worker.name, worker.relative.generic_string(),
+               config::config_path_for(worker.relative).generic_string(), suggested_namespace(worker));
 }
 
 void Runner::add_cors(http::Response& response) const {

@@ -18,6 +18,7 @@ struct RunnerSettings {
   std::string cors_origins;  // joined --cors values; empty = no CORS header
   std::string listen_authority;  // "127.0.0.1:8080", used when a request has no Host header
   Observers observers;       // told about every request the Dispatcher answers (observer.h)
+  bool dev = false;          // --dev: failed runs answer with the cause, stderr tail and file (failure.h)
 };
 
 class Runner {
@@ -50,11 +51,12 @@ class Runner {
     bool instantiated = false;
     bool instance_kept = false;
     uint64_t memory_bytes = 0;
+    std::string stderr_tail;  // wasm: the last lines the guest wrote to stderr
   };
   Answer run_wasm(const Call& call);
   Answer run_js(const Call& call);
   uint32_t commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
-  void fail(const Worker& worker, int status, std::string_view cause, http::Response& response);
+  void warn_kv_without_namespace(const Worker& worker);
   void add_cors(http::Response& response) const;
 
   std::unique_ptr<engine::Executor> executor_;

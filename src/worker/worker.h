@@ -3,6 +3,7 @@
 // whose files changed into something that does not load keeps serving its last good version,
 // and `reload_error` says why the new one was refused.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -32,6 +33,8 @@ struct Worker {
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;
   std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
+  // Set by the first run that wrote K/V data without a namespace: that warning is given once.
+  std::shared_ptr<std::atomic<bool>> warned_kv_without_namespace = std::make_shared<std::atomic<bool>>(false);
 
   // The compiled code, whichever kind: what per-thread caches are kept for.
   const void* code() const { return module ? static_cast<const void*>(module.get()) : script.get(); }
