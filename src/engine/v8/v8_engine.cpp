@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "engine/instance_reset.h"
+#include "engine/memory_restore.h"
 #include "engine/module_checks.h"
 #include "engine/run_outcome.h"
 #include "engine/v8/thread_isolate.h"
@@ -191,14 +192,11 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     cached.reset.Reset();
   }
 
-  // Writes the data segments over the zeroed memory and runs wws.reset. False if either fails
-  // (neither can for a module that instantiated: this is a guard, not a path).
+  // Puts the memory back to its initial content (zeros and data segments) and runs wws.reset.
+  // False if either fails (neither can for a module that instantiated: a guard, not a path).
   bool reset_instance(const ResetPlan& plan, CachedModule& cached, v8::Local<v8::Context> context,
                       std::span<uint8_t> memory) {
-    for (const auto& seg : plan.data) {
-      if (seg.offset > memory.size() || seg.bytes.size() > memory.size() - seg.offset) return false;
-      std::copy(seg.bytes.begin(), seg.bytes.end(), memory.begin() + seg.offset);
-    }
+    if (!restore_initial_memory(memory, plan.data)) return false;
     if (cached.reset.IsEmpty()) return true;
     v8::TryCatch tc(isolate_);
     if (!cached.reset.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty()) return true;
@@ -215,11 +213,13 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
     if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
       std::span<uint8_t> bytes(static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength());
-      std::fill(bytes.begin(), bytes.end(), 0);
-      // A new instance writes its own data segments; a kept one that cannot be reset is dropped.
-      if (!cached.start.IsEmpty() && !reset_instance(*mod.reset, cached, context, bytes)) {
+      // Both cost what the run touched, not the memory's size. A new instance writes its own
+      // data segments; a kept one that cannot be reset is dropped.
+      if (cached.start.IsEmpty()) {
+        zero_guest_memory(bytes);
+      } else if (!reset_instance(*mod.reset, cached, context, bytes)) {
         drop_instance(cached);
-        std::fill(bytes.begin(), bytes.end(), 0);
+        zero_guest_memory(bytes);
       }
       return;
     }
