@@ -47,3 +47,11 @@ function(wws_go_worker name dir out)
     COMMENT "go (wasip1): ${dir}" VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out})
 endfunction()
+
+# The Rust kit's own unit tests (JSON, base64), natively with Debian's toolchain and the crates
+# vendored by the worker builds (which run first: the test needs <build>/rust/cargo-home).
+add_test(NAME kit_rust_unit
+  COMMAND ${CMAKE_COMMAND} -E env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc
+          CARGO_HOME=${CMAKE_BINARY_DIR}/rust/cargo-home CARGO_TARGET_DIR=${CMAKE_BINARY_DIR}/rust/host-target
+          /usr/bin/cargo test --offline --locked --quiet --lib -p wasm-workers-rs
+  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})

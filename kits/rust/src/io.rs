@@ -16,17 +16,6 @@ pub struct Input {
     params: HashMap<String, String>,
 }
 
-fn string_map(value: Option<&json::Value>, field: &str) -> Result<Vec<(String, String)>, Error> {
-    match value {
-        None | Some(json::Value::Null) => Ok(Vec::new()),
-        Some(json::Value::Object(members)) => Ok(members
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-            .collect()),
-        Some(_) => Err(Error::new(format!("the request's \"{}\" is not an object", field))),
-    }
-}
-
 impl Input {
     /// Reads and parses the whole request from stdin.
     pub fn new(mut reader: Stdin) -> Result<Self, Error> {
@@ -39,24 +28,19 @@ impl Input {
 
     /// Parses a request document.
     pub fn from_json(text: &[u8]) -> Result<Self, Error> {
-        let doc = json::parse(text).map_err(|e| Error::new(format!("the request is not valid JSON: {}", e)))?;
-        if !matches!(doc, json::Value::Object(_)) {
-            return Err(Error::new("the request is not a JSON object"));
-        }
-        let text_field = |name: &str| doc.get(name).and_then(json::Value::as_str).unwrap_or("").to_string();
-        let raw_body = text_field("body");
-        let body = if doc.get("base64") == Some(&json::Value::Bool(true)) {
-            base64::decode(&raw_body).ok_or_else(|| Error::new("the request body is not valid base64"))?
+        let doc = json::parse_request(text).map_err(|e| Error::new(format!("the request is not valid: {}", e)))?;
+        let body = if doc.base64 {
+            base64::decode(&doc.body).ok_or_else(|| Error::new("the request body is not valid base64"))?
         } else {
-            raw_body.into_bytes()
+            doc.body.into_bytes()
         };
         Ok(Input {
-            url: text_field("url"),
-            method: text_field("method"),
-            headers: string_map(doc.get("headers"), "headers")?,
+            url: doc.url,
+            method: doc.method,
+            headers: doc.headers,
             body,
-            kv: string_map(doc.get("kv"), "kv")?.into_iter().collect(),
-            params: string_map(doc.get("params"), "params")?.into_iter().collect(),
+            kv: doc.kv.into_iter().collect(),
+            params: doc.params.into_iter().collect(),
         })
     }
 
@@ -176,7 +160,7 @@ impl Output {
         out.push_str("{\"data\":");
         json::push_string(&mut out, &self.data);
         out.push_str(",\"status\":");
-        out.push_str(&self.status.to_string());
+        push_decimal(&mut out, self.status);
         out.push_str(",\"headers\":{");
         for (i, (name, values)) in self.headers.iter().enumerate() {
             if i > 0 {
@@ -213,6 +197,22 @@ impl Output {
         out.push_str(if self.base64 { ",\"base64\":true}" } else { ",\"base64\":false}" });
         Ok(out)
     }
+}
+
+/// Appends `n` in decimal without going through `fmt` (this runs on every response).
+fn push_decimal(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("500"));
 }
 
 /// Ends the run as a failure: wws answers 500 and logs `message` (the worker's stderr).

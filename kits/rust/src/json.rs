@@ -40,6 +40,70 @@ pub fn parse(text: &[u8]) -> Result<Value, String> {
     Ok(value)
 }
 
+/// The fields of the request document, read straight from the text (no value tree: this runs
+/// on every request). Unknown fields are skipped; non-string map values are ignored.
+#[derive(Default)]
+pub struct RequestFields {
+    pub url: String,
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub base64: bool,
+    pub kv: Vec<(String, String)>,
+    pub params: Vec<(String, String)>,
+}
+
+pub fn parse_request(text: &[u8]) -> Result<RequestFields, String> {
+    let mut p = Parser { text, at: 0 };
+    let mut out = RequestFields::default();
+    p.whitespace();
+    if p.peek() != Some(b'{') {
+        return Err("the request is not a JSON object".to_string());
+    }
+    p.at += 1;
+    p.whitespace();
+    if p.peek() == Some(b'}') {
+        p.at += 1;
+    } else {
+        loop {
+            p.whitespace();
+            let key = p.string()?;
+            p.whitespace();
+            if p.peek() != Some(b':') {
+                return Err(p.error("expected ':'"));
+            }
+            p.at += 1;
+            p.whitespace();
+            match key.as_str() {
+                "url" => out.url = p.string_or_null()?,
+                "method" => out.method = p.string_or_null()?,
+                "body" => out.body = p.string_or_null()?,
+                "base64" => out.base64 = p.value(1)? == Value::Bool(true),
+                "headers" => out.headers = p.string_map(&key)?,
+                "kv" => out.kv = p.string_map(&key)?,
+                "params" => out.params = p.string_map(&key)?,
+                _ => {
+                    p.value(1)?;
+                }
+            }
+            p.whitespace();
+            match p.peek() {
+                Some(b',') => p.at += 1,
+                Some(b'}') => {
+                    p.at += 1;
+                    break;
+                }
+                _ => return Err(p.error("expected ',' or '}'")),
+            }
+        }
+    }
+    p.whitespace();
+    if p.at != text.len() {
+        return Err(p.error("content after the JSON document"));
+    }
+    Ok(out)
+}
+
 struct Parser<'a> {
     text: &'a [u8],
     at: usize,
@@ -143,6 +207,56 @@ impl<'a> Parser<'a> {
         }
     }
 
+    fn string_or_null(&mut self) -> Result<String, String> {
+        if self.peek() == Some(b'n') {
+            self.literal("null", Value::Null)?;
+            return Ok(String::new());
+        }
+        self.string()
+    }
+
+    /// {"k": "v", ...} (or null); values that are not strings are skipped.
+    fn string_map(&mut self, field: &str) -> Result<Vec<(String, String)>, String> {
+        let mut out = Vec::new();
+        match self.peek() {
+            Some(b'n') => {
+                self.literal("null", Value::Null)?;
+                return Ok(out);
+            }
+            Some(b'{') => self.at += 1,
+            _ => return Err(format!("the request's \"{}\" is not an object", field)),
+        }
+        self.whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            return Ok(out);
+        }
+        loop {
+            self.whitespace();
+            let key = self.string()?;
+            self.whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error("expected ':'"));
+            }
+            self.at += 1;
+            self.whitespace();
+            if self.peek() == Some(b'"') {
+                out.push((key, self.string()?));
+            } else {
+                self.value(1)?;
+            }
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                _ => return Err(self.error("expected ',' or '}'")),
+            }
+        }
+    }
+
     fn hex4(&mut self) -> Result<u32, String> {
         let digits = self.text.get(self.at..self.at + 4).ok_or_else(|| self.error("truncated \\u escape"))?;
         let text = std::str::from_utf8(digits).map_err(|_| self.error("bad \\u escape"))?;
@@ -156,6 +270,21 @@ impl<'a> Parser<'a> {
             return Err(self.error("expected a string"));
         }
         self.at += 1;
+        // Fast path: no escape before the closing quote, one copy.
+        let start = self.at;
+        let mut end = start;
+        while let Some(&c) = self.text.get(end) {
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                break;
+            }
+            end += 1;
+        }
+        if self.text.get(end) == Some(&b'"') {
+            self.at = end + 1;
+            return std::str::from_utf8(&self.text[start..end])
+                .map(str::to_string)
+                .map_err(|_| self.error("string is not valid UTF-8"));
+        }
         let mut out: Vec<u8> = Vec::new();
         loop {
             let start = self.at;
@@ -260,6 +389,21 @@ mod tests {
         }
         let deep = "[".repeat(1000);
         assert!(parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn reads_the_request_fields() {
+        let r = parse_request(
+            br#"{"url":"http://h/p","method":"POST","headers":{"a":"1","n":2},"body":"\u0000x","base64":true,"kv":{"k":"v"},"params":null,"extra":[{"x":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!((r.url.as_str(), r.method.as_str(), r.body.as_str(), r.base64), ("http://h/p", "POST", "\u{0}x", true));
+        assert_eq!(r.headers, vec![("a".to_string(), "1".to_string())]);
+        assert_eq!(r.kv, vec![("k".to_string(), "v".to_string())]);
+        assert!(r.params.is_empty());
+        assert!(parse_request(b"[1]").is_err());
+        assert!(parse_request(br#"{"headers":[]}"#).is_err());
+        assert!(parse_request(br#"{"url":"x"} {}"#).is_err());
     }
 
     #[test]
