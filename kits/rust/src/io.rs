@@ -19,7 +19,8 @@ pub struct Input {
 impl Input {
     /// Reads and parses the whole request from stdin.
     pub fn new(mut reader: Stdin) -> Result<Self, Error> {
-        let mut text = Vec::new();
+        // One read for a typical request: growing from empty costs a host call per doubling.
+        let mut text = Vec::with_capacity(16 * 1024);
         reader
             .read_to_end(&mut text)
             .map_err(|e| Error::new(format!("cannot read the request from stdin: {}", e)))?;
