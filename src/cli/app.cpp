@@ -36,11 +36,21 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+// Continuation lines of a multi-line message, indented under its first line.
+std::string indent(std::string_view text, std::string_view by) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += by;
+  }
+  return out;
+}
+
 void print_routes(const worker::Site& site, const std::string& base_url) {
   for (const auto& route : site.router.routes()) {
     const worker::Worker& w = *site.workers[route.target];
     logs::say(fmt::format("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string()));
-    if (!w.unavailable.empty()) logs::say(fmt::format("      ❌ not available: {}\n", w.unavailable));
+    if (!w.unavailable.empty()) logs::say(fmt::format("      ❌ not available: {}\n", indent(w.unavailable, "         ")));
   }
 }
 
@@ -121,6 +131,7 @@ int run_app(int argc, char** argv) {
   auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   logs::say(fmt::format("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
              elapsed.count()));
+  for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
   for (const auto& problem : loaded.problems)
     spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
 

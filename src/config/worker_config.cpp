@@ -13,6 +13,7 @@
 
 #include "config/folder_mounts.h"
 #include "config/http_requests_feature.h"
+#include "config/schema.h"
 #include "config/toml_fields.h"
 
 namespace wws::config {
@@ -33,13 +34,43 @@ std::string located(const std::string& source_name, const toml::source_region& w
   return fmt::format("{}:{}:{}: {}", source_name, where.begin.line, where.begin.column, reason);
 }
 
-// `$NAME` (whole value, no space) takes the host's NAME, or "" when it is unset, as the original did.
-std::string resolve_host_reference(const std::string& value, const EnvLookup& env) {
+// What a file's reading collects: every error (a reader's FieldError stops only its own part)
+// and the warnings.
+struct Reading {
+  const std::string& source_name;
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+
+  // Runs one independent part of the reading; its FieldError is recorded and the rest goes on.
+  template <class F>
+  void attempt(F&& part) {
+    try {
+      part();
+    } catch (const FieldError& e) {
+      errors.push_back(located(source_name, e.where, e.what()));
+    }
+  }
+};
+
+// `$NAME` (whole value, no space) takes the host's NAME, or "" when it is unset, as the original
+// did (with a warning: it is nearly always a variable someone forgot to export). `$$...` is a
+// literal value starting with `$`.
+std::string resolve_host_reference(const std::string& key, const std::string& value, const toml::node& node,
+                                   const EnvLookup& env, Reading& reading) {
   if (value.empty() || value.front() != '$' || value.find(' ') != std::string::npos) return value;
-  return env(value.substr(1)).value_or("");
+  if (value.starts_with("$$")) return value.substr(1);
+  auto found = env(value.substr(1));
+  if (!found)
+    reading.warnings.push_back(located(
+        reading.source_name, node.source(),
+        fmt::format("[vars] {} = \"{}\": the host has no variable {}, so the worker gets \"\"; set it before starting "
+                    "wws, or write \"${}\" for the literal text",
+                    key, value, value.substr(1), value)));
+  return found.value_or("");
 }
 
-std::vector<std::pair<std::string, std::string>> read_vars(const toml::table& vars, const EnvLookup& env) {
+std::vector<std::pair<std::string, std::string>> read_vars(const toml::table& vars, const EnvLookup& env,
+                                                           Reading& reading) {
   // toml::table is ordered by key; the file's order is what a user expects to see in the panel and env.
   std::vector<std::pair<std::string, const toml::node*>> entries;
   for (const auto& [key, node] : vars) entries.emplace_back(std::string(key.str()), &node);
@@ -51,16 +82,18 @@ std::vector<std::pair<std::string, std::string>> read_vars(const toml::table& va
 
   std::vector<std::pair<std::string, std::string>> resolved;
   for (const auto& [key, node] : entries) {
-    const std::string label = fmt::format("[vars] {}", key);
-    // An environment entry is "KEY=value": a '=' or NUL in the key would make it ambiguous or truncated.
-    if (key.empty() || key.find_first_of(std::string_view("=\0", 2)) != std::string::npos)
-      throw FieldError(node->source(), fmt::format("[vars] \"{}\" is not a usable variable name; use letters, "
-                                                   "digits and '_' (no '=')",
-                                                   key));
-    std::string value = detail::require_string(*node, label);
-    if (value.find('\0') != std::string::npos)
-      throw FieldError(node->source(), fmt::format("{} must not contain a NUL character", label));
-    resolved.emplace_back(key, resolve_host_reference(value, env));
+    reading.attempt([&, &key = key, &node = node] {
+      const std::string label = fmt::format("[vars] {}", key);
+      // An environment entry is "KEY=value": a '=' or NUL in the key would make it ambiguous or truncated.
+      if (key.empty() || key.find_first_of(std::string_view("=\0", 2)) != std::string::npos)
+        throw FieldError(node->source(), fmt::format("[vars] \"{}\" is not a usable variable name; use letters, "
+                                                     "digits and '_' (no '=')",
+                                                     key));
+      std::string value = detail::require_string(*node, label);
+      if (value.find('\0') != std::string::npos)
+        throw FieldError(node->source(), fmt::format("{} must not contain a NUL character", label));
+      resolved.emplace_back(key, resolve_host_reference(key, value, *node, env, reading));
+    });
   }
   return resolved;
 }
@@ -78,42 +111,59 @@ std::optional<std::string> read_kv_namespace(const toml::table& root) {
   return name;
 }
 
-Limits read_limits(const toml::table& limits) {
-  Limits result;
-  if (const toml::node* timeout = limits.get("timeout_ms")) {
-    int64_t ms = detail::require_integer(*timeout, "[limits] timeout_ms");
-    if (ms <= 0)
-      throw FieldError(timeout->source(),
-                       fmt::format("[limits] timeout_ms must be a positive number of milliseconds (found {})", ms));
-    result.timeout = std::chrono::milliseconds(ms);
-  }
-  if (const toml::node* memory = limits.get("memory_mb")) {
-    int64_t mb = detail::require_integer(*memory, "[limits] memory_mb");
-    if (mb <= 0 || mb > kMaxMemoryMb)
-      throw FieldError(memory->source(),
-                       fmt::format("[limits] memory_mb must be between 1 and {} MiB (found {})", kMaxMemoryMb, mb));
-    result.memory_bytes = static_cast<uint64_t>(mb) << 20;
-  }
-  return result;
+std::optional<std::chrono::milliseconds> read_timeout(const toml::table& limits) {
+  const toml::node* timeout = limits.get("timeout_ms");
+  if (!timeout) return std::nullopt;
+  int64_t ms = detail::require_integer(*timeout, "[limits] timeout_ms");
+  if (ms <= 0)
+    throw FieldError(timeout->source(),
+                     fmt::format("[limits] timeout_ms must be a positive number of milliseconds (found {})", ms));
+  return std::chrono::milliseconds(ms);
 }
 
-WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, const EnvLookup& env) {
+std::optional<uint64_t> read_memory(const toml::table& limits) {
+  const toml::node* memory = limits.get("memory_mb");
+  if (!memory) return std::nullopt;
+  int64_t mb = detail::require_integer(*memory, "[limits] memory_mb");
+  if (mb <= 0 || mb > kMaxMemoryMb)
+    throw FieldError(memory->source(),
+                     fmt::format("[limits] memory_mb must be between 1 and {} MiB (found {})", kMaxMemoryMb, mb));
+  return static_cast<uint64_t>(mb) << 20;
+}
+
+// Each part is read on its own, so one wrong value does not hide the next one.
+WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, const EnvLookup& env, Reading& reading) {
   WorkerConfig config;
-  config.name = detail::optional_string(root, "name", "name");
+  reading.attempt([&] { config.name = detail::optional_string(root, "name", "name"); });
   // The original rejected a file without `version`; nothing uses it, so wws only checks its type.
-  if (auto version = detail::optional_string(root, "version", "version")) config.version = std::move(*version);
-  if (const toml::table* vars = detail::optional_table(root, "vars", "vars")) config.vars = read_vars(*vars, env);
-  config.kv_namespace = read_kv_namespace(root);
-  if (const toml::node* folders = root.get("folders")) config.folders = detail::read_folders(*folders, base_dir);
-  if (const toml::table* features = detail::optional_table(root, "features", "features")) {
-    if (const toml::table* http = detail::optional_table(*features, "http_requests", "[features] http_requests"))
-      config.http_requests = detail::read_http_requests(*http);
-  }
-  if (const toml::table* limits = detail::optional_table(root, "limits", "limits")) config.limits = read_limits(*limits);
-  if (const toml::table* js = detail::optional_table(root, "js", "js")) {
-    if (const toml::node* fresh = js->get("fresh_context"))
-      config.js_fresh_context = detail::require_bool(*fresh, "[js] fresh_context");
-  }
+  reading.attempt([&] {
+    if (auto version = detail::optional_string(root, "version", "version")) config.version = std::move(*version);
+  });
+  reading.attempt([&] {
+    if (const toml::table* vars = detail::optional_table(root, "vars", "vars")) config.vars = read_vars(*vars, env, reading);
+  });
+  reading.attempt([&] { config.kv_namespace = read_kv_namespace(root); });
+  reading.attempt([&] {
+    if (const toml::node* folders = root.get("folders")) config.folders = detail::read_folders(*folders, base_dir);
+  });
+  reading.attempt([&] {
+    if (const toml::table* features = detail::optional_table(root, "features", "features")) {
+      if (const toml::table* http = detail::optional_table(*features, "http_requests", "[features] http_requests"))
+        config.http_requests = detail::read_http_requests(*http);
+    }
+  });
+  reading.attempt([&] {
+    if (const toml::table* limits = detail::optional_table(root, "limits", "limits")) {
+      reading.attempt([&] { config.limits.timeout = read_timeout(*limits); });
+      reading.attempt([&] { config.limits.memory_bytes = read_memory(*limits); });
+    }
+  });
+  reading.attempt([&] {
+    if (const toml::table* js = detail::optional_table(root, "js", "js")) {
+      if (const toml::node* fresh = js->get("fresh_context"))
+        config.js_fresh_context = detail::require_bool(*fresh, "[js] fresh_context");
+    }
+  });
   return config;
 }
 
@@ -129,14 +179,18 @@ LoadResult parse_worker_config(std::string_view toml_text, const std::string& so
                                const EnvLookup& env) {
   LoadResult result;
   result.found = true;
+  Reading reading{source_name, {}, {}};
   try {
     toml::table root = toml::parse(toml_text, source_name);
-    result.config = read_config(root, base_dir, env ? env : EnvLookup(host_env));
+    detail::check_known_keys(root, source_name, reading.warnings);
+    WorkerConfig config = read_config(root, base_dir, env ? env : EnvLookup(host_env), reading);
+    if (reading.errors.empty()) result.config = std::move(config);
   } catch (const toml::parse_error& e) {
-    result.error = located(source_name, e.source(), fmt::format("invalid TOML: {}", e.description()));
-  } catch (const FieldError& e) {
-    result.error = located(source_name, e.where, e.what());
+    reading.errors.push_back(located(source_name, e.source(), fmt::format("invalid TOML: {}", e.description())));
   }
+  result.errors = std::move(reading.errors);
+  result.warnings = std::move(reading.warnings);
+  for (const auto& e : result.errors) result.error += (result.error.empty() ? "" : "\n") + e;
   return result;
 }
 
@@ -148,6 +202,7 @@ LoadResult load_worker_config(const fs::path& worker_file, const EnvLookup& env)
   result.found = true;
   if (!fs::is_regular_file(path, ec)) {
     result.error = fmt::format("{}: is not a file; remove it or make it the worker's TOML config", path.string());
+    result.errors.push_back(result.error);
     return result;
   }
   std::ifstream in(path, std::ios::binary);
@@ -155,6 +210,7 @@ LoadResult load_worker_config(const fs::path& worker_file, const EnvLookup& env)
   if (in.is_open()) text << in.rdbuf();
   if (!in.is_open() || in.bad()) {
     result.error = fmt::format("{}: cannot be read; check its permissions", path.string());
+    result.errors.push_back(result.error);
     return result;
   }
   return parse_worker_config(text.str(), path.string(), path.parent_path(), env);

@@ -41,7 +41,13 @@ struct WorkerConfig {
 struct LoadResult {
   WorkerConfig config;  // defaults when there is no file or it has errors
   bool found = false;   // a TOML file exists for this worker
-  std::string error;    // non-empty: "<file>:<line>:<col>: <reason>"; the worker must not serve
+  // Every problem found, not only the first, each "<file>:<line>:<col>: <reason>"; any of them
+  // means the worker must not serve. `error` is all of them, one per line.
+  std::vector<std::string> errors;
+  std::string error;
+  // Problems that do not stop the worker: unknown keys and tables (with the nearest valid name),
+  // "$NAME" of an unset host variable, sections wws does not support.
+  std::vector<std::string> warnings;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
@@ -49,7 +55,8 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 // The TOML that belongs to a worker file: `index.js` -> `index.toml`, `[id].wasm` -> `[id].toml`.
 std::filesystem::path config_path_for(const std::filesystem::path& worker_file);
 
-// Loads the worker's TOML if it exists. `env` resolves `$NAME` values (defaults to getenv).
+// Loads the worker's TOML if it exists. `env` resolves `$NAME` values (defaults to getenv); a
+// value starting with `$$` is taken literally with one `$` removed ("$$5" is "$5").
 LoadResult load_worker_config(const std::filesystem::path& worker_file, const EnvLookup& env = {});
 
 // Same, from text (for tests); `source_name` is used in error messages, `base_dir` resolves folders.

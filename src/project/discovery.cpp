@@ -29,11 +29,17 @@ struct Walk {
   const std::vector<std::string>& ignore;
   std::vector<std::string> extensions;  // with the leading dot: ".js"
   std::vector<fs::path> found;
+  std::vector<size_t> hits;             // per ignore glob: the folders and worker files it skipped
 };
 
-bool ignored(const Walk& walk, const std::string& relative) {
-  return std::any_of(walk.ignore.begin(), walk.ignore.end(),
-                     [&](const std::string& glob) { return glob_match(glob, relative); });
+bool ignored(Walk& walk, const std::string& relative) {
+  bool any = false;
+  for (size_t i = 0; i < walk.ignore.size(); ++i)
+    if (glob_match(walk.ignore[i], relative)) {
+      ++walk.hits[i];
+      any = true;
+    }
+  return any;
 }
 
 bool has_worker_extension(const Walk& walk, const fs::path& file) {
@@ -72,13 +78,14 @@ void walk_folder(Walk& walk, const fs::path& folder, const std::string& relative
 }  // namespace
 
 std::vector<fs::path> discover_workers(const fs::path& root, const std::vector<std::string>& ignore,
-                                       const std::vector<std::string>& extensions) {
-  Walk walk{ignore, {}, {}};
+                                       const std::vector<std::string>& extensions, std::vector<size_t>* ignore_hits) {
+  Walk walk{ignore, {}, {}, std::vector<size_t>(ignore.size())};
   for (const auto& extension : extensions) {
     if (extension.empty() || extension == ".") continue;
     walk.extensions.push_back(extension.front() == '.' ? extension : "." + extension);
   }
   walk_folder(walk, root, "");
+  if (ignore_hits) *ignore_hits = walk.hits;
   std::sort(walk.found.begin(), walk.found.end(),
             [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); });
   return walk.found;

@@ -14,9 +14,11 @@ bool glob_match(std::string_view pattern, std::string_view path);
 
 // Worker files under `root`, as paths relative to it, sorted. Skips `public/` folders at any
 // depth, `node_modules/`, hidden files and folders, anything whose name starts with `_`, and
-// paths matching `ignore` globs.
+// paths matching `ignore` globs. `ignore_hits`, when given, gets for each glob how many folders
+// and worker files it skipped (0: the glob is useless, probably a mistake).
 std::vector<std::filesystem::path> discover_workers(const std::filesystem::path& root,
                                                     const std::vector<std::string>& ignore,
-                                                    const std::vector<std::string>& extensions = {"wasm", "js"});
+                                                    const std::vector<std::string>& extensions = {"wasm", "js"},
+                                                    std::vector<size_t>* ignore_hits = nullptr);
 
 }  // namespace wws::project

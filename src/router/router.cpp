@@ -113,15 +113,14 @@ std::optional<Router> Router::build(const std::vector<Input>& files, std::string
   for (const auto& s : split_route(router.prefix_)) router.prefix_segments_.push_back(s.text);
 
   std::unordered_map<std::string, size_t> by_shape;  // shape -> index in router.routes_
+  std::vector<std::string> problems;  // all of them, not only the first
   for (const auto& input : files) {
     std::string route_path = route_path_for_file(input.file);
     auto segments = split_route(route_path);
     if (auto name = repeated_parameter(segments)) {
-      if (error) {
-        *error = fmt::format("{}: the parameter '{}' appears twice in the route {}; give each parameter its own name",
-                             input.file.string(), *name, route_path);
-      }
-      return std::nullopt;
+      problems.push_back(fmt::format("{}: the parameter '{}' appears twice in the route {}; give each parameter its own name",
+                                     input.file.string(), *name, route_path));
+      continue;
     }
     Route route;
     route.kind = kind_of(segments);
@@ -135,18 +134,20 @@ std::optional<Router> Router::build(const std::vector<Input>& files, std::string
     auto [it, inserted] = by_shape.emplace(shape_of(route.segments), router.routes_.size());
     if (!inserted) {
       const Route& other = router.routes_[it->second];
-      if (error) {
-        if (other.path == route.path) {
-          *error = fmt::format("{} and {} both map to the route {}; rename or remove one of them",
-                               other.file.string(), input.file.string(), route.path);
-        } else {
-          *error = fmt::format("{} (route {}) and {} (route {}) match the same requests; rename or remove one of them",
-                               other.file.string(), other.path, input.file.string(), route.path);
-        }
+      if (other.path == route.path) {
+        problems.push_back(fmt::format("{} and {} both map to the route {}; rename or remove one of them",
+                                       other.file.string(), input.file.string(), route.path));
+      } else {
+        problems.push_back(fmt::format("{} (route {}) and {} (route {}) match the same requests; rename or remove one of them",
+                                       other.file.string(), other.path, input.file.string(), route.path));
       }
-      return std::nullopt;
+      continue;
     }
     router.routes_.push_back(std::move(route));
+  }
+  if (!problems.empty()) {
+    if (error) *error = fmt::format("{}", fmt::join(problems, "\n"));
+    return std::nullopt;
   }
 
   std::stable_sort(router.routes_.begin(), router.routes_.end(), route_before);

@@ -72,7 +72,7 @@ class Router {
   };
 
   // Builds and sorts the routes. Two files mapping to one route are an error naming both;
-  // on error returns nullopt and sets `error`.
+  // on error returns nullopt and sets `error` to every problem found, one per line.
   static std::optional<Router> build(const std::vector<Input>& files, std::string_view prefix, std::string* error);
 
   // The best route for a request path (already stripped of its query string).

@@ -143,6 +143,7 @@ Built build_worker(engine::Engine& engine, const LoadOptions& options, const fs:
   built.inputs.push_back(stamp_file(toml));
   auto loaded = config::load_worker_config(w->file);
   w->config = std::move(loaded.config);
+  w->config_warnings = std::move(loaded.warnings);
   w->name = w->config.name.value_or(w->route);
   w->timeout = w->config.limits.timeout.value_or(options.default_timeout);
   w->memory_limit_bytes = w->config.limits.memory_bytes.value_or(options.default_memory_bytes);
@@ -154,6 +155,20 @@ Built build_worker(engine::Engine& engine, const LoadOptions& options, const fs:
   }
   built.worker = std::move(w);
   return built;
+}
+
+// --ignore globs are matched against paths relative to the project folder: "./drafts/",
+// "drafts/" and "<root>/drafts" all mean "drafts".
+std::vector<std::string> normalise_ignore_globs(const fs::path& root, const std::vector<std::string>& globs) {
+  std::vector<std::string> out;
+  const std::string prefix = root.generic_string() + "/";
+  for (std::string glob : globs) {
+    if (glob.starts_with(prefix)) glob.erase(0, prefix.size());
+    while (glob.starts_with("./")) glob.erase(0, 2);
+    while (glob.size() > 1 && glob.ends_with('/')) glob.pop_back();
+    out.push_back(std::move(glob));
+  }
+  return out;
 }
 
 }  // namespace
@@ -175,7 +190,16 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
     report.fatal = fmt::format("{}: not a folder; give wws the path of a project folder", options.root.string());
     return finish();
   }
-  auto files = project::discover_workers(root, options.ignore);
+  std::vector<std::string> ignore = normalise_ignore_globs(root, options.ignore);
+  std::vector<size_t> ignore_hits;
+  auto files = project::discover_workers(root, ignore, {"wasm", "js"}, &ignore_hits);
+  if (previous.empty())
+    for (size_t i = 0; i < ignore.size(); ++i)
+      if (ignore_hits[i] == 0 && !ignore[i].empty())
+        report.warnings.push_back(fmt::format(
+            "--ignore \"{}\" matches no worker file or folder in {}, so it changes nothing; globs match paths "
+            "relative to the project folder, e.g. --ignore \"drafts/**\" or --ignore \"**/*.test.js\"",
+            options.ignore[i], root.string()));
 
   std::vector<router::Router::Input> inputs;
   for (size_t i = 0; i < files.size(); ++i) inputs.push_back({files[i], i});
@@ -215,6 +239,7 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
           built.worker = std::move(kept);
         }
         (old != previous.end() ? report.changed : report.added).push_back(ref);
+        for (const auto& warning : built.worker->config_warnings) report.warnings.push_back(warning);
       }
     }
     const worker::Worker& w = *built.worker;

@@ -64,6 +64,9 @@ struct ReloadReport {
   std::vector<WorkerRef> added, changed, removed;
   size_t unchanged = 0;
   std::vector<WorkerProblem> problems;  // workers that do not load (503) or kept their previous version
+  // Mistakes that do not stop anything: TOML warnings of the workers (re)built by this load and,
+  // at start-up, --ignore globs that match nothing.
+  std::vector<std::string> warnings;
   std::chrono::steady_clock::duration took{};
   std::chrono::system_clock::time_point finished{};
 

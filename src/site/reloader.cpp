@@ -74,6 +74,7 @@ void log_reload(const ReloadReport& report) {
   part("changed", report.changed);
   part("removed", report.removed);
   spdlog::info("Reloaded in {:.1f} ms: {}", ms, what);
+  for (const auto& warning : report.warnings) spdlog::warn("{}", warning);
   std::set<std::string> touched;
   for (const auto& r : report.added) touched.insert(r.file);
   for (const auto& r : report.changed) touched.insert(r.file);

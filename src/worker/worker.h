@@ -29,6 +29,7 @@ struct Worker {
   std::shared_ptr<engine::CompiledModule> module;  // wasm workers
   std::shared_ptr<const void> script;              // JS workers (owned by src/js)
   std::string unavailable;                         // non-empty: why this worker cannot serve
+  std::vector<std::string> config_warnings;        // from its TOML: unknown keys, unset "$NAME"s
   std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;

@@ -127,13 +127,14 @@ TEST(ConfigKeys, MemoryLimitUpperBoundIsAccepted) {
   EXPECT_EQ(result.config.limits.memory_bytes, 4096ull << 20);
 }
 
-TEST(ConfigKeys, UnknownKeysAreIgnored) {
+TEST(ConfigKeys, UnknownKeysAreIgnoredWithAWarning) {
   auto result = parse(
       "colour = 3\n"
       "[features.wasi_nn]\nallowed_backends = [\"openvino\"]\n"
       "[features.http_requests]\nsomething = 1\n"
       "[elsewhere]\nx = [1, 2]\n");
   EXPECT_EQ(result.error, "");
+  EXPECT_EQ(result.warnings.size(), 4u);  // config_warnings_test.cpp checks their text
 }
 
 }  // namespace

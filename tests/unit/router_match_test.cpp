@@ -283,6 +283,14 @@ TEST(RouterMatch, RoutesThatServeTheSameRequestsAreAnError) {
   build_error({"[...a].js", "[...b].wasm"});
 }
 
+TEST(RouterMatch, EveryConflictIsReportedAtOnce) {
+  std::string error = build_error({"a.js", "a.wasm", "b.js", "b/index.js", "[id]/[id].js"});
+  EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 2) << error;
+  EXPECT_NE(error.find("a.js and a.wasm"), std::string::npos) << error;
+  EXPECT_NE(error.find("b.js and b/index.js"), std::string::npos) << error;
+  EXPECT_NE(error.find("'id' appears twice"), std::string::npos) << error;
+}
+
 TEST(RouterMatch, RepeatedParameterNameIsAnError) {
   std::string error = build_error({"[id]/[id].js"});
   EXPECT_NE(error.find("'id'"), std::string::npos) << error;
