@@ -27,15 +27,6 @@
 namespace wws::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
-
 // Continuation lines of a multi-line message, indented under its first line.
 std::string indent(std::string_view text, std::string_view by) {
   std::string out;
@@ -145,7 +136,7 @@ int run_app(int argc, char** argv) {
   server_options.max_body_bytes = options->max_body_mb << 20;
 
   worker::RunnerSettings settings;
-  settings.cors_origins = join(options->cors, ",");
+  settings.cors = worker::Cors(options->cors);
   settings.dev = options->dev;
   // Request lines go through per-thread buffers to stdout; created before the server, gone after it.
   logs::LineSink request_lines(STDOUT_FILENO);

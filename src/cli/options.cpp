@@ -58,7 +58,7 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   // One value per flag, so `--ignore a PATH` leaves PATH as the positional instead of a second glob.
   app.add_option("--ignore", options.ignore, "Glob of files not to serve as workers (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--cors", options.cors, "Origin allowed by CORS, or * (repeatable)")->allow_extra_args(false);
+  app.add_option("--cors", options.cors, "Origin allowed by CORS (repeatable), or * for any: answers carry it, preflights are answered")->allow_extra_args(false);
   app.add_option("--threads", options.threads, "I/O threads that serve requests (0 = one per CPU core); slow workers run on a pool of up to max(4, 2N) threads")
       ->capture_default_str()
       ->transform(whole_number(0, kMaxThreads));

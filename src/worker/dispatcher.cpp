@@ -10,21 +10,26 @@ http::Handled Dispatcher::handle(const http::Request& request, http::Response& r
   if (live_.generation() != generation_) move_to_current_site();
   const Site& site = *site_;
   std::string path = router::normalize_request_path(request.path);
+  if (settings_.cors.answer_preflight(request, response)) {
+    finish(request, response, path, nullptr, nullptr);
+    return http::Handled::Done;
+  }
   auto match = site.router.match(path);
   if (match && match->route->kind == router::RouteKind::Static)
     return run(*site.workers[match->route->target], request, path, match->params, response, may_defer);
   if (try_static(site, request, response)) {
-    notify(request, response, path, nullptr, nullptr);
+    finish(request, response, path, nullptr, nullptr);
     return http::Handled::Done;
   }
   if (match) return run(*site.workers[match->route->target], request, path, match->params, response, may_defer);
   site.statics.not_found(request, response);
-  notify(request, response, path, nullptr, nullptr);
+  finish(request, response, path, nullptr, nullptr);
   return http::Handled::Done;
 }
 
-void Dispatcher::notify(const http::Request& request, const http::Response& response, std::string_view path,
+void Dispatcher::finish(const http::Request& request, http::Response& response, std::string_view path,
                         const Worker* worker, const RunReport* run) const {
+  settings_.cors.add_headers(request, response);
   if (observers_.empty()) return;
   const Served served{request, response, path, worker, run, std::chrono::steady_clock::now() - request.received};
   for (RequestObserver* observer : observers_) observer->served(served);
@@ -49,7 +54,7 @@ http::Handled Dispatcher::run(const Worker& worker, const http::Request& request
   const uint64_t waits = util::blocking_waits;
   const RunReport report = runner_.run(worker, request, path, params, response);
   worker.pace->record(std::chrono::steady_clock::now() - started, util::blocking_waits != waits);
-  notify(request, response, path, &worker, &report);
+  finish(request, response, path, &worker, &report);
   return http::Handled::Done;
 }
 

@@ -19,7 +19,7 @@ class Dispatcher final : public http::Handler {
  public:
   Dispatcher(const LiveSite& live, engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
       : live_(live), site_(live.current()), generation_(site_->generation), runner_(engine, kv, settings),
-        observers_(settings.observers) {}
+        settings_(settings), observers_(settings.observers) {}
   http::Handled handle(const http::Request& request, http::Response& response, bool may_defer) override;
 
  private:
@@ -28,12 +28,14 @@ class Dispatcher final : public http::Handler {
   // Runs the worker here, or defers it to the run pool until its pace says it is quick.
   http::Handled run(const Worker& worker, const http::Request& request, const std::string& path,
                     const std::map<std::string, std::string>& params, http::Response& response, bool may_defer);
-  void notify(const http::Request& request, const http::Response& response, std::string_view path,
+  // The last touches on an answered request: CORS headers, then the observers (logs, metrics).
+  void finish(const http::Request& request, http::Response& response, std::string_view path,
               const Worker* worker, const RunReport* run) const;
   const LiveSite& live_;
   std::shared_ptr<const Site> site_;
   uint64_t generation_;
   Runner runner_;
+  const RunnerSettings& settings_;
   const Observers& observers_;
 };
 

@@ -45,7 +45,6 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     response.status = 503;
     response.set_header("Content-Type", "text/plain; charset=utf-8");
     response.body = "This worker is not available: " + worker.unavailable + "\n";
-    add_cors(response);
     report.outcome = engine::Outcome::Failed;
     report.unavailable = true;
     report.message = worker.unavailable;
@@ -65,7 +64,6 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   if (answer.outcome != engine::Outcome::Ok) {
     const Failure failure{answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, answer.stderr_tail};
     answer_failure(worker, request, failure, settings_.dev, response);
-    add_cors(response);
     report.message = std::move(answer.message);
     return report;
   }
@@ -74,7 +72,6 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   response.headers = std::move(answer.headers);
   response.body = std::move(answer.body);
   if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
-  add_cors(response);
   return report;
 }
 
@@ -167,11 +164,6 @@ void Runner::warn_kv_without_namespace(const Worker& worker) {
                "[data.kv]\nnamespace = \"{}\"",
                worker.name, worker.relative.generic_string(),
                config::config_path_for(worker.relative).generic_string(), suggested_namespace(worker));
-}
-
-void Runner::add_cors(http::Response& response) const {
-  if (!settings_.cors_origins.empty() && !response.has_header("access-control-allow-origin"))
-    response.headers.emplace_back("Access-Control-Allow-Origin", settings_.cors_origins);
 }
 
 }  // namespace wws::worker

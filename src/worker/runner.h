@@ -9,13 +9,14 @@
 #include "http/message.h"
 #include "js/runtime.h"
 #include "kv/store.h"
+#include "worker/cors.h"
 #include "worker/observer.h"
 #include "worker/worker.h"
 
 namespace wws::worker {
 
 struct RunnerSettings {
-  std::string cors_origins;  // joined --cors values; empty = no CORS header
+  Cors cors;                 // --cors: headers on every answer, preflights (cors.h)
   std::string listen_authority;  // "127.0.0.1:8080", used when a request has no Host header
   Observers observers;       // told about every request the Dispatcher answers (observer.h)
   bool dev = false;          // --dev: failed runs answer with the cause, stderr tail and file (failure.h)
@@ -57,7 +58,6 @@ class Runner {
   Answer run_js(const Call& call);
   uint32_t commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
   void warn_kv_without_namespace(const Worker& worker);
-  void add_cors(http::Response& response) const;
 
   std::unique_ptr<engine::Executor> executor_;
   std::unique_ptr<js::Runtime> js_;  // created on the first JS request

@@ -166,9 +166,9 @@ TEST(Cors, OriginAddedUnlessTheWorkerSetsIt) {
   Project project;
   project.worker("hello.wasm", "hello").worker("headers.wasm", "headers");
   Server server(project, {"--cors", "http://a.com"});
-  auto hello = server.get("/hello");
+  auto hello = server.get("/hello", {"Origin: http://a.com"});
   EXPECT_EQ(hello.all("access-control-allow-origin"), std::vector<std::string>{"http://a.com"});
-  auto own = server.get("/headers");
+  auto own = server.get("/headers", {"Origin: http://a.com"});
   EXPECT_EQ(own.all("access-control-allow-origin"), std::vector<std::string>{"http://worker.example"});
   EXPECT_EQ(server.stop(), 0);
 }
