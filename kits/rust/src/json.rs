@@ -67,21 +67,21 @@ pub fn parse_request(text: &[u8]) -> Result<RequestFields, String> {
     } else {
         loop {
             p.whitespace();
-            let key = p.string()?;
+            let key = p.key()?;
             p.whitespace();
             if p.peek() != Some(b':') {
                 return Err(p.error("expected ':'"));
             }
             p.at += 1;
             p.whitespace();
-            match key.as_str() {
+            match &*key {
                 "url" => out.url = p.string_or_null()?,
                 "method" => out.method = p.string_or_null()?,
                 "body" => out.body = p.string_or_null()?,
                 "base64" => out.base64 = p.value(1)? == Value::Bool(true),
-                "headers" => out.headers = p.string_map(&key)?,
-                "kv" => out.kv = p.string_map(&key)?,
-                "params" => out.params = p.string_map(&key)?,
+                "headers" => out.headers = p.string_map("headers")?,
+                "kv" => out.kv = p.string_map("kv")?,
+                "params" => out.params = p.string_map("params")?,
                 _ => {
                     p.value(1)?;
                 }
@@ -205,6 +205,28 @@ impl<'a> Parser<'a> {
             }
             _ => Err(self.error("unexpected character")),
         }
+    }
+
+    /// An object key: borrowed from the text when it has no escapes (the protocol's never do).
+    fn key(&mut self) -> Result<std::borrow::Cow<'a, str>, String> {
+        if self.peek() == Some(b'"') {
+            let text = self.text;
+            let start = self.at + 1;
+            let mut end = start;
+            while let Some(&c) = text.get(end) {
+                if c == b'"' || c == b'\\' || c < 0x20 {
+                    break;
+                }
+                end += 1;
+            }
+            if text.get(end) == Some(&b'"') {
+                if let Ok(key) = std::str::from_utf8(&text[start..end]) {
+                    self.at = end + 1;
+                    return Ok(std::borrow::Cow::Borrowed(key));
+                }
+            }
+        }
+        self.string().map(std::borrow::Cow::Owned)
     }
 
     fn string_or_null(&mut self) -> Result<String, String> {
