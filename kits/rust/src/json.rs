@@ -1,5 +1,6 @@
 //! The little JSON the worker protocol needs: a parser for the request document and string
 //! escaping for the response. Kept in the kit so a worker pulls in no JSON library.
+use std::borrow::Cow;
 
 #[derive(Debug, PartialEq)]
 pub enum Value {
@@ -60,43 +61,21 @@ pub fn parse_request(text: &[u8]) -> Result<RequestFields, String> {
     if p.peek() != Some(b'{') {
         return Err("the request is not a JSON object".to_string());
     }
-    p.at += 1;
-    p.whitespace();
-    if p.peek() == Some(b'}') {
-        p.at += 1;
-    } else {
-        loop {
-            p.whitespace();
-            let key = p.key()?;
-            p.whitespace();
-            if p.peek() != Some(b':') {
-                return Err(p.error("expected ':'"));
-            }
-            p.at += 1;
-            p.whitespace();
-            match &*key {
-                "url" => out.url = p.string_or_null()?,
-                "method" => out.method = p.string_or_null()?,
-                "body" => out.body = p.string_or_null()?,
-                "base64" => out.base64 = p.value(1)? == Value::Bool(true),
-                "headers" => out.headers = p.string_map("headers")?,
-                "kv" => out.kv = p.string_map("kv")?,
-                "params" => out.params = p.string_map("params")?,
-                _ => {
-                    p.value(1)?;
-                }
-            }
-            p.whitespace();
-            match p.peek() {
-                Some(b',') => p.at += 1,
-                Some(b'}') => {
-                    p.at += 1;
-                    break;
-                }
-                _ => return Err(p.error("expected ',' or '}'")),
+    p.object(|p, key| {
+        match &*key {
+            "url" => out.url = p.string_or_null()?,
+            "method" => out.method = p.string_or_null()?,
+            "body" => out.body = p.string_or_null()?,
+            "base64" => out.base64 = p.value(1)? == Value::Bool(true),
+            "headers" => out.headers = p.string_map("headers")?,
+            "kv" => out.kv = p.string_map("kv")?,
+            "params" => out.params = p.string_map("params")?,
+            _ => {
+                p.value(1)?;
             }
         }
-    }
+        Ok(())
+    })?;
     p.whitespace();
     if p.at != text.len() {
         return Err(p.error("content after the JSON document"));
@@ -141,32 +120,13 @@ impl<'a> Parser<'a> {
         match self.peek() {
             Some(b'"') => Ok(Value::String(self.string()?)),
             Some(b'{') => {
-                self.at += 1;
                 let mut members = Vec::new();
-                self.whitespace();
-                if self.peek() == Some(b'}') {
-                    self.at += 1;
-                    return Ok(Value::Object(members));
-                }
-                loop {
-                    self.whitespace();
-                    let key = self.string()?;
-                    self.whitespace();
-                    if self.peek() != Some(b':') {
-                        return Err(self.error("expected ':'"));
-                    }
-                    self.at += 1;
-                    members.push((key, self.value(depth + 1)?));
-                    self.whitespace();
-                    match self.peek() {
-                        Some(b',') => self.at += 1,
-                        Some(b'}') => {
-                            self.at += 1;
-                            return Ok(Value::Object(members));
-                        }
-                        _ => return Err(self.error("expected ',' or '}'")),
-                    }
-                }
+                self.object(|p, key| {
+                    let value = p.value(depth + 1)?;
+                    members.push((key.into_owned(), value));
+                    Ok(())
+                })?;
+                Ok(Value::Object(members))
             }
             Some(b'[') => {
                 self.at += 1;
@@ -208,7 +168,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key: borrowed from the text when it has no escapes (the protocol's never do).
-    fn key(&mut self) -> Result<std::borrow::Cow<'a, str>, String> {
+    fn key(&mut self) -> Result<Cow<'a, str>, String> {
         if self.peek() == Some(b'"') {
             let text = self.text;
             let start = self.at + 1;
@@ -222,11 +182,11 @@ impl<'a> Parser<'a> {
             if text.get(end) == Some(&b'"') {
                 if let Ok(key) = std::str::from_utf8(&text[start..end]) {
                     self.at = end + 1;
-                    return Ok(std::borrow::Cow::Borrowed(key));
+                    return Ok(Cow::Borrowed(key));
                 }
             }
         }
-        self.string().map(std::borrow::Cow::Owned)
+        self.string().map(Cow::Owned)
     }
 
     fn string_or_null(&mut self) -> Result<String, String> {
@@ -245,34 +205,45 @@ impl<'a> Parser<'a> {
                 self.literal("null", Value::Null)?;
                 return Ok(out);
             }
-            Some(b'{') => self.at += 1,
+            Some(b'{') => {}
             _ => return Err(format!("the request's \"{}\" is not an object", field)),
         }
+        self.object(|p, key| {
+            if p.peek() == Some(b'"') {
+                out.push((key.into_owned(), p.string()?));
+            } else {
+                p.value(1)?;
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Reads the object at the current '{', calling `member` with the parser on each member's
+    /// value (whitespace skipped) and its key; `member` must consume the value.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), String>) -> Result<(), String> {
+        self.at += 1; // '{'
         self.whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
-            return Ok(out);
+            return Ok(());
         }
         loop {
             self.whitespace();
-            let key = self.string()?;
+            let key = self.key()?;
             self.whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':'"));
             }
             self.at += 1;
             self.whitespace();
-            if self.peek() == Some(b'"') {
-                out.push((key, self.string()?));
-            } else {
-                self.value(1)?;
-            }
+            member(self, key)?;
             self.whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 _ => return Err(self.error("expected ',' or '}'")),
             }
