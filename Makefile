@@ -14,7 +14,7 @@ endif
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all setup configure build run test unit e2e bench clean
+.PHONY: all setup configure build run test unit e2e bench bench-reload clean
 
 all: build
 
@@ -44,6 +44,10 @@ e2e: build
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+
+# Hot reload under load: 30 s of wrk while ten workers change (bench/reload.sh).
+bench-reload: build
+	@bash bench/reload.sh $(BUILD)
 	@bash bench/kits.sh $(BUILD)
 
 clean:

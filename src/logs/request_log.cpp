@@ -15,18 +15,27 @@ constexpr size_t kMaxTarget = 2048;  // longer request targets are cut in the lo
 // The request target as text: control bytes, spaces and (in a target that is not UTF-8) bytes
 // above 0x7f as \xNN, so one request is always one line that cannot fake another.
 void append_text_target(std::string& out, std::string_view target) {
-  const bool utf8 = util::is_valid_utf8(target);
-  constexpr char hex[] = "0123456789abcdef";
-  for (unsigned char c : target.substr(0, kMaxTarget)) {
-    if (c <= 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && !utf8)) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
+  target = target.substr(0, kMaxTarget + 1);
+  const bool cut = target.size() > kMaxTarget;
+  if (cut) target.remove_suffix(1);
+  auto plain = [](unsigned char c) { return c > 0x20 && c < 0x7f && c != '\\'; };
+  size_t run = 0;
+  while (run < target.size() && plain(static_cast<unsigned char>(target[run]))) ++run;
+  out.append(target.substr(0, run));  // the common case: all of it
+  if (run < target.size()) {
+    const bool utf8 = util::is_valid_utf8(target);
+    constexpr char hex[] = "0123456789abcdef";
+    for (unsigned char c : target.substr(run)) {
+      if (plain(c) || (c >= 0x80 && utf8)) {
+        out += static_cast<char>(c);
+      } else {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      }
     }
   }
-  if (target.size() > kMaxTarget) out += "...";
+  if (cut) out += "...";
 }
 
 std::string_view outcome_name(engine::Outcome outcome) {
@@ -41,16 +50,47 @@ std::string_view outcome_name(engine::Outcome outcome) {
   return "failed";
 }
 
-void append_duration(std::string& out, double ms) {
-  if (ms < 10) fmt::format_to(std::back_inserter(out), "{:.2f}ms", ms);
-  else if (ms < 1000) fmt::format_to(std::back_inserter(out), "{:.1f}ms", ms);
-  else fmt::format_to(std::back_inserter(out), "{:.2f}s", ms / 1000);
+// Integer formatting only: this runs once per request, and float formatting costs several times more.
+void append_uint(std::string& out, uint64_t n) {
+  const fmt::format_int text(n);
+  out.append(text.data(), text.size());
+}
+
+// `thousandths` / 1000 with `decimals` (1 to 3) digits after the point, rounded, then `unit`.
+void append_fixed(std::string& out, uint64_t thousandths, int decimals, std::string_view unit) {
+  uint64_t divisor = 1;
+  for (int i = decimals; i < 3; ++i) divisor *= 10;
+  const uint64_t rounded = (thousandths + divisor / 2) / divisor;
+  uint64_t one = 1;
+  for (int i = 0; i < decimals; ++i) one *= 10;
+  append_uint(out, rounded / one);
+  out += '.';
+  const fmt::format_int fraction(rounded % one);
+  for (int i = static_cast<int>(fraction.size()); i < decimals; ++i) out += '0';
+  out.append(fraction.data(), fraction.size());
+  out += unit;
+}
+
+uint64_t elapsed_us(std::chrono::steady_clock::duration elapsed) {
+  return static_cast<uint64_t>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
+}
+
+void append_duration(std::string& out, std::chrono::steady_clock::duration elapsed) {
+  const uint64_t us = elapsed_us(elapsed);
+  if (us < 10'000) append_fixed(out, us, 2, "ms");
+  else if (us < 1'000'000) append_fixed(out, us, 1, "ms");
+  else append_fixed(out, us / 1000, 2, "s");
 }
 
 void append_bytes(std::string& out, size_t bytes) {
-  if (bytes < 10'000) fmt::format_to(std::back_inserter(out), "{}B", bytes);
-  else if (bytes < 10'000'000) fmt::format_to(std::back_inserter(out), "{:.1f}kB", bytes / 1e3);
-  else fmt::format_to(std::back_inserter(out), "{:.1f}MB", bytes / 1e6);
+  if (bytes < 10'000) {
+    append_uint(out, bytes);
+    out += 'B';
+  } else if (bytes < 10'000'000) {
+    append_fixed(out, bytes, 1, "kB");
+  } else {
+    append_fixed(out, bytes / 1000, 1, "MB");
+  }
 }
 
 void json_string(std::string& out, std::string_view key, std::string_view value) {
@@ -79,7 +119,6 @@ void RequestLog::format(const worker::Served& s, std::string& out) const {
   const http::Request& request = s.request;
   const int status = s.response.status;
   const size_t bytes = request.method == "HEAD" ? 0 : s.response.body.size();
-  const double ms = std::chrono::duration<double, std::milli>(s.elapsed).count();
   const worker::Worker* w = s.worker;
   const std::string_view level = status >= 500 ? "warning" : "info";
   std::string_view engine = "static";
@@ -96,11 +135,16 @@ void RequestLog::format(const worker::Served& s, std::string& out) const {
     json_string(out, "method", request.method);
     json_string(out, "path", std::string_view(request.path).substr(0, kMaxTarget));
     if (!request.query.empty()) json_string(out, "query", std::string_view(request.query).substr(0, kMaxTarget));
-    fmt::format_to(std::back_inserter(out), ",\"status\":{},\"bytes\":{},\"duration_ms\":{:.3f}", status, bytes, ms);
+    out += ",\"status\":";
+    append_uint(out, static_cast<uint64_t>(status));
+    out += ",\"bytes\":";
+    append_uint(out, bytes);
+    out += ",\"duration_ms\":";
+    append_fixed(out, elapsed_us(s.elapsed), 3, "");
     if (w) {
       json_string(out, "route", w->route);
       json_string(out, "worker", w->name);
-      json_string(out, "file", w->relative.generic_string());
+      json_string(out, "file", w->relative.native());
     }
     json_string(out, "engine", engine);
     if (failed_run) json_string(out, "outcome", s.run->unavailable ? "unavailable" : outcome_name(s.run->outcome));
@@ -115,15 +159,17 @@ void RequestLog::format(const worker::Served& s, std::string& out) const {
   out += request.method;
   out += ' ';
   append_text_target(out, request.target);
-  fmt::format_to(std::back_inserter(out), " {} ", status);
+  out += ' ';
+  append_uint(out, static_cast<uint64_t>(status));
+  out += ' ';
   append_bytes(out, bytes);
   out += ' ';
-  append_duration(out, ms);
+  append_duration(out, s.elapsed);
   if (w) {
     out += " route=";
     out += w->route;
     out += " worker=";
-    append_text_target(out, w->relative.generic_string());
+    append_text_target(out, w->relative.native());
     out += " engine=";
     out += engine;
     if (failed_run) {

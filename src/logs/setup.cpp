@@ -128,8 +128,13 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point wh
 }
 
 void append_json_escaped(std::string& out, std::string_view text) {
+  auto plain = [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; };
+  size_t run = 0;
+  while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
+  out.append(text.substr(0, run));  // the common case: all of it
+  if (run == text.size()) return;
   const bool utf8 = util::is_valid_utf8(text);
-  for (unsigned char c : text) {
+  for (unsigned char c : text.substr(run)) {
     switch (c) {
       case '"': out += "\\\""; continue;
       case '\\': out += "\\\\"; continue;
