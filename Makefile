@@ -14,7 +14,7 @@ endif
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all setup configure build run test unit e2e bench bench-reload clean
+.PHONY: all setup configure build run install dist test unit e2e bench bench-reload clean
 
 all: build
 
@@ -24,12 +24,23 @@ setup:
 configure: setup
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
+# Short output (warnings and errors only; VERBOSE=1 for all of it); the full log is $(BUILD)/build.log.
 build: configure
-	@cmake --build $(BUILD) -j$(JOBS)
+	@bash scripts/build.sh $(BUILD) $(JOBS)
 
 # A development server: errors answer with their cause (--dev), files are watched (--watch).
 run: build
 	$(BUILD)/wws $(PROJECT) --host $(HOST) --port $(PORT) --dev --watch
+
+# `make install` (PREFIX=/usr/local by default; DESTDIR works too): bin/wws plus the libnode it
+# needs in lib/wws, so it runs outside the clone. `make dist`: the same as a relocatable tarball.
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX) --strip | grep -v '^-- Set runtime path'
+	@echo "install: $(PREFIX)/bin/wws"
+
+dist: build
+	@bash scripts/dist.sh $(BUILD)
 
 # The tests also need Debian's chromium (the admin panel's browser test); `make run` does not.
 test: build

@@ -1,5 +1,7 @@
 // A real Hono app (npm), bundled by esbuild into one ES module and served as a catch-all
 // `[...app].js`: routing, params, JSON bodies, headers and K/V through Cache.
+#include <stdexcept>
+
 #include "harness.h"
 
 namespace e2e {
@@ -8,6 +10,10 @@ namespace {
 class JsHono : public SharedServerTest<JsHono> {
  public:
   static void build(Project& p) {
+    if (!fs::exists(WWS_HONO_BUNDLE))
+      throw std::runtime_error(std::string(WWS_HONO_BUNDLE) +
+                               " is missing: ctest builds it (test hono_bundle, needs npm); by hand: "
+                               "cmake --build <build> --target hono_bundle");
     p.file("[...app].js", read_file(WWS_HONO_BUNDLE));
     p.file("[...app].toml", "[data.kv]\nnamespace = \"hono\"\n");
   }
