@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "wasi/memory.h"
+
 namespace wws::wasi {
 
 struct Preopen {
@@ -17,23 +19,37 @@ struct Preopen {
   std::string guest_path;  // where the guest sees it, e.g. "/data"
 };
 
+// One preopen "/" made of several host folders: `host_path` is the root itself and each mount
+// is grafted at its guest path (absolute, e.g. "/src" and "/src/assets"); a path belongs to
+// the mount with the longest guest path that contains it. Mounts may nest, and because the
+// guest sees a single preopen whatever the mounts are, an interpreter snapshotted with one
+// set of mounts (runtimes/) finds a worker's own set when it resumes.
+struct MountedRoot {
+  std::string host_path;
+  std::vector<Preopen> mounts;
+};
+
 struct WasiConfig {
   std::vector<std::string> args;                             // argv (argv[0] included if any)
   std::vector<std::pair<std::string, std::string>> env;      // only what the worker's config gives
   std::vector<Preopen> preopens;
+  std::optional<MountedRoot> root;                           // when set: fd 3, before `preopens`
   std::string_view stdin_data;                               // must outlive the run
   size_t stdout_limit = 64 * 1024 * 1024;                    // writes past it fail with EFBIG
   std::function<void(std::string_view)> stderr_sink;         // receives each write to fd 2
   // poll_oneoff never sleeps past this (the engine's time limit then stops the guest), so a
   // guest asking to sleep for hours cannot pin a thread beyond its worker's timeout.
   std::chrono::steady_clock::time_point sleep_deadline = std::chrono::steady_clock::time_point::max();
+  // Called by proc_exit with the guest's memory as it is at that moment (runtimes/ snapshots an
+  // interpreter's pre-initialised state this way, through the host, on any engine).
+  std::function<void(const GuestMemory& memory, uint32_t code)> on_exit;
 };
 
 class FdTable;  // wasi/fd_table.h
 
 class WasiContext {
  public:
-  // Sets up stdio (fds 0-2) and opens the preopens as fds 3.. in config order. A preopen that
+  // Sets up stdio (fds 0-2) and opens the root (if any) and the preopens as fds 3.. in config order. A preopen that
   // cannot be opened does not throw: it sets trap(), so the guest stops at its first host call
   // with a message naming the folder (the engine may also check trap() before running).
   explicit WasiContext(WasiConfig config);
@@ -59,6 +75,7 @@ class WasiContext {
   void* host_data() const { return host_data_; }
 
  private:
+  int open_folder(const Preopen& preopen);  // -1 (and trap()) when it cannot be opened
   WasiConfig config_;
   std::string stdout_;
   size_t stdin_offset_ = 0;

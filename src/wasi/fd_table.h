@@ -45,6 +45,14 @@ struct DirEntry {
   uint8_t filetype = 0;
 };
 
+// The mounts of a MountedRoot (wasi/context.h), opened: guest paths relative to "/",
+// normalised ("src/assets"), longest first.
+struct GraftedMount {
+  std::string prefix;
+  UniqueFd dir;
+};
+using MountTable = std::vector<GraftedMount>;
+
 struct FdEntry {
   FdKind kind = FdKind::File;
   UniqueFd host;  // invalid for stdio
@@ -52,6 +60,7 @@ struct FdEntry {
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   std::optional<std::string> preopen_guest_path;  // set for preopened directories only
+  std::shared_ptr<const MountTable> mounts;        // set for a MountedRoot's "/" only
   // fd_readdir's snapshot of the directory, taken at cookie 0, so cookies (indexes into it)
   // stay valid across calls while the guest pages through a listing.
   std::shared_ptr<std::vector<DirEntry>> listing;

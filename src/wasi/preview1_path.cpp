@@ -20,21 +20,30 @@ namespace {
 
 Errno host_result(int rc) { return rc == 0 ? Errno::Success : errno_from_host(errno); }
 
-// A directory fd plus a guest path read from memory.
+// The host directory a guest path is resolved beneath, and the path inside it.
 struct DirPath {
-  FdEntry* dir = nullptr;
+  int dirfd = -1;
   std::string path;
 };
 
 Errno dir_path(CallFrame& f, uint64_t fd, uint64_t ptr, uint64_t len, DirPath& out) {
-  if (Errno e = directory_fd(f, u32(fd), out.dir); e != Errno::Success) return e;
-  return read_path(f.memory, u32(ptr), u32(len), out.path);
+  FdEntry* dir = nullptr;
+  if (Errno e = directory_fd(f, u32(fd), dir); e != Errno::Success) return e;
+  if (Errno e = read_path(f.memory, u32(ptr), u32(len), out.path); e != Errno::Success) return e;
+  out.dirfd = dir->host.get();
+  if (dir->mounts) {
+    if (Errno e = check_guest_path(out.path); e != Errno::Success) return e;
+    Grafted g = graft(*dir->mounts, out.dirfd, out.path);
+    out.dirfd = g.dirfd;
+    out.path = std::move(g.path);
+  }
+  return Errno::Success;
 }
 
 Errno parent_of(CallFrame& f, uint64_t fd, uint64_t ptr, uint64_t len, Errno dot_errno, ParentDir& out) {
   DirPath dp;
   if (Errno e = dir_path(f, fd, ptr, len, dp); e != Errno::Success) return e;
-  if (Errno e = open_parent_beneath(dp.dir->host.get(), dp.path, out); e != Errno::Success) return e;
+  if (Errno e = open_parent_beneath(dp.dirfd, dp.path, out); e != Errno::Success) return e;
   // "." and ".." name directories, never an entry that could be created, removed or renamed.
   return out.is_dot ? dot_errno : Errno::Success;
 }
@@ -43,7 +52,7 @@ Errno parent_of(CallFrame& f, uint64_t fd, uint64_t ptr, uint64_t len, Errno dot
 Errno object_of(CallFrame& f, uint64_t fd, uint64_t ptr, uint64_t len, bool follow, UniqueFd& out) {
   DirPath dp;
   if (Errno e = dir_path(f, fd, ptr, len, dp); e != Errno::Success) return e;
-  return open_beneath(dp.dir->host.get(), dp.path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0, out);
+  return open_beneath(dp.dirfd, dp.path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0, out);
 }
 
 int host_open_flags(uint32_t oflags, uint32_t fdflags, uint32_t lookup, uint64_t rights) {
@@ -77,11 +86,11 @@ Errno path_open(CallFrame& f, Args a) {
   int flags = host_open_flags(oflags, fdflags, lookup, rights);
 
   UniqueFd opened;
-  Errno err = open_beneath(dp.dir->host.get(), dp.path, flags, 0666, opened);
+  Errno err = open_beneath(dp.dirfd, dp.path, flags, 0666, opened);
   // A guest that asked for neither reading nor writing (only path or stat rights) still gets
   // an fd on something it may not read, as O_PATH.
   if (err == Errno::Acces && !(rights & (abi::kRightsNeedingRead | abi::kRightsNeedingWrite)) && !(flags & O_CREAT))
-    err = open_beneath(dp.dir->host.get(), dp.path, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0, opened);
+    err = open_beneath(dp.dirfd, dp.path, O_PATH | (flags & (O_DIRECTORY | O_NOFOLLOW)), 0, opened);
   if (err != Errno::Success) return err;
 
   struct stat st {};

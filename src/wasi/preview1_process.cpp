@@ -107,6 +107,7 @@ Errno random_get(CallFrame& f, Args a) {
 }
 
 Errno proc_exit(CallFrame& f, Args a) {
+  if (f.ctx.config().on_exit) f.ctx.config().on_exit(f.memory, u32(a[0]));
   f.ctx.request_exit(u32(a[0]));
   return Errno::Success;
 }

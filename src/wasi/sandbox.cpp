@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <climits>
 #include <string>
+#include <vector>
 
 namespace wws::wasi {
 
@@ -53,6 +54,47 @@ Errno open_parent_beneath(int dirfd, std::string_view path, ParentDir& out) {
   out.name = std::string(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
   out.is_dot = base == "." || base == "..";
   return Errno::Success;
+}
+
+Grafted graft(const MountTable& mounts, int root_fd, std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t slash = path.find('/', i);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view part = path.substr(i, slash - i);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    i = slash + 1;
+  }
+  bool trailing_slash = !path.empty() && path.back() == '/';
+  std::string normal;
+  for (auto part : parts) {
+    if (!normal.empty()) normal += '/';
+    normal += part;
+  }
+  Grafted out{root_fd, normal};
+  for (const GraftedMount& m : mounts) {  // longest first
+    if (m.prefix.empty()) {  // a folder mounted at "/" itself
+      out = {m.dir.get(), normal};
+      break;
+    }
+    if (normal == m.prefix) {
+      out = {m.dir.get(), ""};
+      break;
+    }
+    if (normal.size() > m.prefix.size() && normal.compare(0, m.prefix.size(), m.prefix) == 0 &&
+        normal[m.prefix.size()] == '/') {
+      out = {m.dir.get(), normal.substr(m.prefix.size() + 1)};
+      break;
+    }
+  }
+  if (out.path.empty()) out.path = ".";
+  if (trailing_slash && out.path != ".") out.path += '/';
+  return out;
 }
 
 }  // namespace wws::wasi

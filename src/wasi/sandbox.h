@@ -27,4 +27,14 @@ struct ParentDir {
 };
 Errno open_parent_beneath(int dirfd, std::string_view path, ParentDir& out);
 
+// For a path relative to a MountedRoot's "/" (wasi/context.h): the folder it must be resolved
+// beneath (the mount with the longest prefix, else `root_fd`) and the path inside it. ".." and
+// "." are resolved lexically first, so "src/../data/x" lands in the /data mount and no path can
+// climb out of "/"; a trailing slash is kept.
+struct Grafted {
+  int dirfd = -1;
+  std::string path;
+};
+Grafted graft(const MountTable& mounts, int root_fd, std::string_view path);
+
 }  // namespace wws::wasi
