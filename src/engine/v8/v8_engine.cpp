@@ -12,6 +12,7 @@
 #include "engine/memory_restore.h"
 #include "engine/module_checks.h"
 #include "engine/run_outcome.h"
+#include "engine/v8/memory_image.h"
 #include "engine/v8/thread_isolate.h"
 #include "wasi/host.h"
 
@@ -42,6 +43,8 @@ class V8CompiledModule final : public CompiledModule {
   // thread then keeps one instance and resets it after every run instead of instantiating
   // per request.
   std::optional<ResetPlan> reset;
+  // For large resettable memories: the initial memory, mapped copy-on-write at each reset.
+  std::unique_ptr<v8e::MemoryImage> image;
 };
 
 std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
@@ -195,8 +198,9 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   // Puts the memory back to its initial content (zeros and data segments) and runs wws.reset.
   // False if either fails (neither can for a module that instantiated: a guard, not a path).
   bool reset_instance(const ResetPlan& plan, CachedModule& cached, v8::Local<v8::Context> context,
-                      std::span<uint8_t> memory) {
-    if (!restore_initial_memory(memory, plan.data)) return false;
+                      std::span<uint8_t> memory, bool data_in_place = false) {
+    // data_in_place: the memory already holds its initial content (a MemoryImage was mapped).
+    if (!data_in_place && !restore_initial_memory(memory, plan.data)) return false;
     if (cached.reset.IsEmpty()) return true;
     v8::TryCatch tc(isolate_);
     if (!cached.reset.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty()) return true;
@@ -213,6 +217,12 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
     if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
       std::span<uint8_t> bytes(static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength());
+      // A large memory with an image is mapped back copy-on-write: one mmap, and the next run
+      // faults in only what it touches.
+      if (mod.image && !cached.start.IsEmpty() && mod.image->restore(bytes.data())) {
+        if (!reset_instance(*mod.reset, cached, context, bytes, true)) drop_instance(cached);
+        return;
+      }
       // Both cost what the run touched, not the memory's size. A new instance writes its own
       // data segments; a kept one that cannot be reset is dropped.
       if (cached.start.IsEmpty()) {
@@ -416,8 +426,12 @@ class V8Engine final : public Engine {
       *error = "invalid WebAssembly: " + exception_text(isolate, tc);
       return nullptr;
     }
-    return std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(checked->info), max_pages, memory_imported,
-                                              std::move(reset));
+    size_t initial_bytes = checked->info.memory.min_pages * kWasmPageSize;
+    auto compiled = std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(checked->info), max_pages,
+                                                       memory_imported, std::move(reset));
+    if (compiled->reset && initial_bytes >= v8e::MemoryImage::kMinBytes)
+      compiled->image = v8e::MemoryImage::make(*compiled->reset, initial_bytes);
+    return compiled;
   }
 
   std::unique_ptr<Executor> new_executor() override { return std::make_unique<V8Executor>(); }
