@@ -60,6 +60,7 @@ bench: build
 bench-reload: build
 	@bash bench/reload.sh $(BUILD)
 	@bash bench/kits.sh $(BUILD)
+	@bash bench/runtimes.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

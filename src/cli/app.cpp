@@ -14,6 +14,7 @@
 #include "cli/admin_setup.h"
 #include "cli/options.h"
 #include "cli/project_source.h"
+#include "cli/runtimes_command.h"
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
 #include "kv/store.h"
@@ -92,6 +93,7 @@ int run_app(int argc, char** argv) {
   const auto log_format = *logs::parse_format(options->log_format);  // CLI11 checked both
   const auto log_level = *logs::parse_level(options->log_level);
   logs::configure(log_format, log_level);
+  if (options->runtimes) return run_runtimes_command(options->path, *options->runtimes);
   sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
 
@@ -106,6 +108,7 @@ int run_app(int argc, char** argv) {
   }
   site::LoadOptions load;
   load.root = *root;
+  if (options->install_runtimes && !install_missing_runtimes(*engine, *root)) return 1;
   load.prefix = options->prefix;
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;

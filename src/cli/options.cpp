@@ -3,6 +3,8 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -102,6 +104,28 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
                  "only), error, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_flag("-i,--install-runtimes", options.install_runtimes,
+               "Install the language runtimes listed in .wws.toml that are missing, then serve");
+
+  RuntimesCommand runtimes{"", "", "", kDefaultRepoUrl, kDefaultRepoName};
+  CLI::App* rt = app.add_subcommand("runtimes", "Install, list, check and uninstall the project's language runtimes");
+  rt->require_subcommand(1, 1);
+  rt->add_option("--repo-url", runtimes.repo_url, "URL of the repository index (https://, http:// or file://)")
+      ->envname("WWS_REPO_URL")
+      ->capture_default_str();
+  CLI::Option* repo_name = rt->add_option("--repo-name", runtimes.repo_name, "Name the repository is recorded under")
+                               ->envname("WWS_REPO_NAME")
+                               ->capture_default_str()
+                               ->check(kNotEmpty);
+  CLI::App* install = rt->add_subcommand("install", "Install NAME VERSION (a version or tag, e.g. latest) from the repository, or, without arguments, every runtime .wws.toml lists that is missing");
+  install->add_option("NAME", runtimes.name, "Runtime name, e.g. python");
+  install->add_option("VERSION", runtimes.version, "Version or tag, e.g. latest");
+  rt->add_subcommand("list", "List the runtimes the repository offers");
+  rt->add_subcommand("check", "Show which runtimes .wws.toml lists and whether each is installed intact");
+  CLI::App* uninstall = rt->add_subcommand("uninstall", "Remove one installed runtime (that name and version only)");
+  uninstall->add_option("NAME", runtimes.name, "Runtime name")->required();
+  uninstall->add_option("VERSION", runtimes.version, "Exact version")->required();
+  for (CLI::App* sub : rt->get_subcommands({})) sub->fallthrough();  // --repo-url after the action works too
 
   try {
     app.parse(argc, argv);
@@ -110,6 +134,17 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
     return std::nullopt;
   }
   options.timeout = std::chrono::milliseconds(timeout_ms);
+  if (rt->parsed()) {
+    for (CLI::App* sub : rt->get_subcommands({}))
+      if (sub->parsed()) runtimes.action = sub->get_name();
+    if (runtimes.action == "install" && runtimes.name.empty() != runtimes.version.empty()) {
+      std::fprintf(stderr, "wws runtimes install: give both NAME and VERSION, or neither\n");
+      exit_code = 2;
+      return std::nullopt;
+    }
+    runtimes.repo_name_given = repo_name->count() > 0 || std::getenv("WWS_REPO_NAME");
+    options.runtimes = std::move(runtimes);
+  }
   exit_code = 0;
   return options;
 }

@@ -8,6 +8,18 @@
 
 namespace wws::cli {
 
+// `wws [PATH] runtimes ...`: managing the project's language runtimes (runtimes/).
+struct RuntimesCommand {
+  std::string action;     // install | list | check | uninstall
+  std::string name, version;  // install (both or neither), uninstall (both)
+  std::string repo_url;   // --repo-url / WWS_REPO_URL
+  std::string repo_name;  // --repo-name / WWS_REPO_NAME
+  bool repo_name_given = false;
+};
+
+constexpr const char* kDefaultRepoName = "wasmlabs";
+constexpr const char* kDefaultRepoUrl = "https://workers.wasmlabs.dev/repository/v1/index.toml";
+
 struct Options {
   std::string path = ".";                 // project folder
   std::string host = "127.0.0.1";
@@ -30,6 +42,8 @@ struct Options {
   bool dev = false;                       // --dev: failing workers answer with the cause (worker/failure.h)
   std::string log_format = "text";        // --log-format text|json
   std::string log_level = "info";         // --log-level trace|debug|info|warn|error|off
+  bool install_runtimes = false;          // -i: install the runtimes .wws.toml lists that are missing
+  std::optional<RuntimesCommand> runtimes;  // set for `wws runtimes ...` (then nothing is served)
 };
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "js/runtime.h"
+#include "site/runtime_workers.h"
 #include "js/script.h"
 #include "project/discovery.h"
 #include "util/sha256.h"
@@ -129,8 +130,8 @@ void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, 
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
 }
 
-Built build_worker(engine::Engine& engine, const LoadOptions& options, const fs::path& root, const fs::path& relative,
-                   const std::string& route) {
+Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadOptions& options, const fs::path& root,
+                   const fs::path& relative, const std::string& route) {
   auto w = std::make_shared<worker::Worker>();
   Built built;
   w->relative = relative;
@@ -150,6 +151,9 @@ Built build_worker(engine::Engine& engine, const LoadOptions& options, const fs:
   if (!loaded.error.empty()) {
     w->unavailable = loaded.error;
     built.inputs.push_back(stamp_file(w->file));
+  } else if (runtimes.claims(w->file)) {
+    built.inputs.push_back(stamp_file(w->file));
+    runtimes.load(*w);
   } else {
     load_code(engine, root, *w, built.inputs);
   }
@@ -190,16 +194,21 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
     report.fatal = fmt::format("{}: not a folder; give wws the path of a project folder", options.root.string());
     return finish();
   }
+  RuntimeWorkers runtimes(engine, root);
+  std::vector<std::string> extensions{"wasm", "js"};
+  for (const auto& ext : runtimes.extensions()) extensions.push_back(ext);
   std::vector<std::string> ignore = normalise_ignore_globs(root, options.ignore);
   std::vector<size_t> ignore_hits;
-  auto files = project::discover_workers(root, ignore, {"wasm", "js"}, &ignore_hits);
-  if (previous.empty())
+  auto files = project::discover_workers(root, ignore, extensions, &ignore_hits);
+  if (previous.empty()) {  // said once, at start-up
     for (size_t i = 0; i < ignore.size(); ++i)
       if (ignore_hits[i] == 0 && !ignore[i].empty())
         report.warnings.push_back(fmt::format(
             "--ignore \"{}\" matches no worker file or folder in {}, so it changes nothing; globs match paths "
             "relative to the project folder, e.g. --ignore \"drafts/**\" or --ignore \"**/*.test.js\"",
             options.ignore[i], root.string()));
+    runtimes.report(project::discover_workers(root, ignore, runtimes.unclaimed_extensions()));
+  }
 
   std::vector<router::Router::Input> inputs;
   for (size_t i = 0; i < files.size(); ++i) inputs.push_back({files[i], i});
@@ -225,7 +234,7 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
     } else {
       // A worker whose last load failed is retried even when its files look the same: what it
       // lacked (an imported module, a readable file) may have appeared.
-      built = build_worker(engine, options, root, files[i], routes[i]);
+      built = build_worker(engine, runtimes, options, root, files[i], routes[i]);
       const std::string& failure = built.worker->unavailable;
       const worker::Worker* last_good = before && before->worker->code() ? before->worker.get() : nullptr;
       if (before && !before->worker->unavailable.empty() && failure == before->worker->unavailable) {

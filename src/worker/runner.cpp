@@ -93,8 +93,15 @@ Runner::Answer Runner::run_wasm(const Call& call) {
 
   GuestStderr stderr_lines(worker);
   wasi::WasiConfig wasi_config;
-  wasi_config.env = worker.config.vars;
-  for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
+  if (worker.runtime) {
+    wasi_config.args = worker.runtime->args;
+    wasi_config.env = worker.runtime->env;
+    wasi_config.root = worker.runtime->root;
+    if (!worker.runtime->stdin_preamble.empty()) input.insert(0, worker.runtime->stdin_preamble);
+  } else {
+    wasi_config.env = worker.config.vars;
+    for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
+  }
   wasi_config.stdin_data = input;
   wasi_config.stderr_sink = [&](std::string_view text) { stderr_lines.write(text); };
   // The watchdog cannot interrupt a host call, so sleeps end at the time limit themselves.

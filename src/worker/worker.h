@@ -8,14 +8,29 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "config/worker_config.h"
 #include "engine/engine.h"
+#include "wasi/context.h"
 #include "worker/pace.h"
 
 namespace wws::worker {
 
 enum class WorkerKind { Wasm, JavaScript };
+
+// A worker whose file a language runtime claims (runtimes/): the interpreter module runs with
+// this WASI setup instead of the worker's own [vars] and [[folders]] (which it already holds).
+struct RuntimeSetup {
+  std::string runtime;                                   // "python 3.12.0", for messages
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;  // the runtime's envs, then [vars]
+  wasi::MountedRoot root;                                // /src and the [[folders]]
+  // Sent before the request JSON: a pre-initialised interpreter read its environment when the
+  // snapshot was made, so its wrapper takes the worker's from this line (a JSON object + "\n").
+  std::string stdin_preamble;
+};
 
 struct Worker {
   std::string id;                    // SHA-256 (hex) of the absolute file path, as the original's API
@@ -28,6 +43,7 @@ struct Worker {
   config::WorkerConfig config;
   std::shared_ptr<engine::CompiledModule> module;  // wasm workers
   std::shared_ptr<const void> script;              // JS workers (owned by src/js)
+  std::shared_ptr<const RuntimeSetup> runtime;     // workers run by a language runtime
   std::string unavailable;                         // non-empty: why this worker cannot serve
   std::vector<std::string> config_warnings;        // from its TOML: unknown keys, unset "$NAME"s
   std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version
