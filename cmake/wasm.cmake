@@ -3,14 +3,14 @@ find_program(WASI_CLANG NAMES clang-14 clang REQUIRED)
 find_program(WAT2WASM wat2wasm REQUIRED)
 set(WWS_C_KIT_DIR ${CMAKE_SOURCE_DIR}/kits/c)
 
-# wws_wasm_from_c(<target-name> <source.c> <output.wasm>)
+# wws_wasm_from_c(<target-name> <source.c> <output.wasm> [files it includes...])
 function(wws_wasm_from_c name src out)
   get_filename_component(out_dir ${out} DIRECTORY)
   add_custom_command(OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
     COMMAND ${WASI_CLANG} --target=wasm32-wasi --sysroot=/usr -O2 -s -Wall -Wextra -I${WWS_C_KIT_DIR}
             -o ${out} ${src}
-    DEPENDS ${src} ${WWS_C_KIT_DIR}/wws.h
+    DEPENDS ${src} ${WWS_C_KIT_DIR}/wws.h ${ARGN}
     COMMENT "wasm32-wasi: ${src}" VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out})
 endfunction()

@@ -25,8 +25,7 @@
  *   wws_request_body_length()      number of body bytes
  *   wws_request_body_was_base64()  1 when the server sent the body base64-encoded (binary body)
  *   wws_request_query(name)        query-string parameter, percent-decoded; NULL when absent
- *   wws_kv_get(key)                value in the worker's K/V namespace, or NULL
- *   wws_request_headers() / wws_request_params() / wws_request_kv()   whole maps, for iteration
+ *   wws_request_headers() / wws_request_params()   whole maps, for iteration
  *   wws_request_error()            non-NULL when stdin could not be read or parsed
  *
  * Response (built up, then written by wws_respond()):
@@ -34,10 +33,18 @@
  *   wws_response_header(name, value)          repeatable; the same name twice sends two header lines
  *   wws_response_body(text) / wws_response_printf(fmt, ...)   text body (printf appends)
  *   wws_response_body_bytes(bytes, length)    binary body; sent base64-encoded when it is not UTF-8 text
- *   wws_kv_set(key, value) / wws_kv_delete(key)   K/V changes; the kit sends the full resulting map,
- *                                                 and only when something changed
  *   wws_respond()                             writes the JSON to stdout; returns 0 (use as main's result)
  *   wws_fail(fmt, ...)                        ends the run as a 500 with the message in the server log
+ *
+ * K/V (the worker's [data.kv] namespace; see the K/V section below for modes and error codes):
+ *   wws_kv_get(key)                           the value, or NULL when absent
+ *   wws_kv_set(key, value) / wws_kv_set_ttl(key, value, ttl_ms) / wws_kv_delete(key)
+ *   wws_kv_increment(key, delta, &result)     atomic; an absent key counts as 0
+ *   wws_kv_compare_and_swap(key, expected, value)   atomic; 1 swapped, 0 not
+ *   wws_kv_expire(key, ttl_ms)                1 done, 0 no such key
+ *   wws_kv_list(prefix, after, limit, &keys)  keys in byte order (wws_kv_keys_free)
+ *   wws_kv_get_n / wws_kv_set_n / wws_kv_delete_n   binary keys and values
+ *   wws_request_kv()                          the whole namespace as a map (costly for big ones)
  *
  * Outbound HTTP (allowed by the worker's [features.http_requests]):
  *   wws_http_send(method, url, headers, header_count, body, body_len, &res)   1 when a response came
@@ -642,29 +649,358 @@ static inline const char *wws_request_query(const char *name) {
   return at < 0 ? NULL : wws__query.values[at];
 }
 
-/* ---------------------------------------------------------------- K/V */
+/* ---------------------------------------------------------------- K/V
+ *
+ * By default the kit reads and writes the worker's namespace key by key through the server's
+ * `wws_kv` host functions, so a worker touching one key pays for one key, however big the
+ * namespace. Define WWS_KV_SNAPSHOT before including this header to use the snapshot protocol
+ * instead (the whole namespace on stdin, changes in the output): that also runs on the original
+ * wws, where atomic operations are then not available (wws's "kv_ops" extension is ignored).
+ *
+ * Every function returns 0 (or a documented non-negative result) on success and a negative
+ * WWS_KV_* code on failure. Strings the kit returns stay valid until the worker exits.
+ * Writes (set, delete) apply when the worker's run succeeds, all in one transaction; increment,
+ * compare-and-swap and expire apply at once and are atomic across every server sharing the store. */
+
+#define WWS_KV_NOT_FOUND (-1)       /* wws_kv_get_n: no such key */
+#define WWS_KV_UNAVAILABLE (-2)     /* the store cannot be reached; the server answers 503 anyway */
+#define WWS_KV_QUOTA (-3)           /* a [data.kv] limit (value size, keys, namespace size) */
+#define WWS_KV_NOT_A_NUMBER (-4)    /* increment of a value that is not a decimal int64, or overflow */
+#define WWS_KV_INVALID (-5)         /* key over 4096 bytes, negative TTL */
+#define WWS_KV_NOT_SUPPORTED (-7)   /* snapshot mode: not possible without the host functions */
+
+static inline const char *wws_kv_error_name(int code) {
+  switch (code) {
+    case WWS_KV_NOT_FOUND: return "not found";
+    case WWS_KV_UNAVAILABLE: return "K/V store unavailable";
+    case WWS_KV_QUOTA: return "K/V quota exceeded";
+    case WWS_KV_NOT_A_NUMBER: return "not a number";
+    case WWS_KV_INVALID: return "invalid argument";
+    case WWS_KV_NOT_SUPPORTED: return "not supported in snapshot mode";
+    default: return code >= 0 ? "ok" : "K/V error";
+  }
+}
+
+/* A list of keys (wws_kv_list); free it with wws_kv_keys_free. */
+typedef struct {
+  size_t count;
+  char **keys;           /* NUL-terminated (a key may also contain NUL: see key_lengths) */
+  size_t *key_lengths;
+} wws_kv_keys;
+
+static inline void wws_kv_keys_free(wws_kv_keys *k) {
+  for (size_t i = 0; i < k->count; i++) free(k->keys[i]);
+  free(k->keys);
+  free(k->key_lengths);
+  k->count = 0;
+  k->keys = NULL;
+  k->key_lengths = NULL;
+}
+
+static inline void wws__keys_push(wws_kv_keys *k, const char *key, size_t len) {
+  k->keys = (char **)realloc(k->keys, (k->count + 1) * sizeof(char *));
+  k->key_lengths = (size_t *)realloc(k->key_lengths, (k->count + 1) * sizeof(size_t));
+  if (!k->keys || !k->key_lengths) abort();
+  char *copy = (char *)malloc(len + 1);
+  if (!copy) abort();
+  memcpy(copy, key, len);
+  copy[len] = '\0';
+  k->keys[k->count] = copy;
+  k->key_lengths[k->count] = len;
+  k->count++;
+}
+
+/* Keys in byte order, starting with `prefix`, after `after` (NULL or "": from the first). */
+static inline int wws_kv_list(const char *prefix, const char *after, size_t limit, wws_kv_keys *out);
+
+#if !defined(WWS_KV_SNAPSHOT) && !defined(__wasm__)
+#define WWS_KV_SNAPSHOT /* a native build (the kit's own tests) has no host to import from */
+#endif
+
+#ifndef WWS_KV_SNAPSHOT
+
+#define WWS__KV_IMPORT(name) __attribute__((import_module("wws_kv"), import_name(name)))
+WWS__KV_IMPORT("get") int64_t wws__kv_host_get(const char *key, size_t key_len, char *buf, size_t cap);
+WWS__KV_IMPORT("take") int64_t wws__kv_host_take(char *buf, size_t cap);
+WWS__KV_IMPORT("set") int32_t wws__kv_host_set(const char *key, size_t key_len, const char *value, size_t value_len,
+                                               int64_t ttl_ms);
+WWS__KV_IMPORT("delete") int32_t wws__kv_host_delete(const char *key, size_t key_len);
+WWS__KV_IMPORT("increment") int32_t wws__kv_host_increment(const char *key, size_t key_len, int64_t delta,
+                                                           int64_t ttl_ms, int64_t *result);
+WWS__KV_IMPORT("compare_and_swap") int32_t wws__kv_host_cas(const char *key, size_t key_len, const char *expected,
+                                                            size_t expected_len, const char *value, size_t value_len,
+                                                            int64_t ttl_ms);
+WWS__KV_IMPORT("expire") int32_t wws__kv_host_expire(const char *key, size_t key_len, int64_t ttl_ms);
+WWS__KV_IMPORT("list") int64_t wws__kv_host_list(const char *prefix, size_t prefix_len, const char *after,
+                                                 size_t after_len, uint32_t limit, char *buf, size_t cap);
+#undef WWS__KV_IMPORT
+#define WWS__KV_NO_VALUE ((size_t)0xFFFFFFFFu)
+
+/* Reads a result of `length` bytes: from `small` when it fitted, else through take(). The
+ * returned buffer is malloc'ed and NUL-terminated. */
+static inline char *wws__kv_collect(int64_t length, const char *small, size_t small_cap) {
+  char *value = (char *)malloc((size_t)length + 1);
+  if (!value) abort();
+  if ((size_t)length <= small_cap) memcpy(value, small, (size_t)length);
+  else if (wws__kv_host_take(value, (size_t)length) != length) abort();
+  value[length] = '\0';
+  return value;
+}
+
+/* The value of a binary key; *value_len gets its length (values may contain NUL). NULL if absent
+ * or on error (then *error, if given, gets the code). */
+static inline const char *wws_kv_get_n(const char *key, size_t key_len, size_t *value_len, int *error) {
+  char small[512];
+  int64_t n = wws__kv_host_get(key, key_len, small, sizeof small);
+  if (error) *error = n < 0 ? (int)n : 0;
+  if (n < 0) return NULL;
+  if (value_len) *value_len = (size_t)n;
+  return wws__kv_collect(n, small, sizeof small);
+}
+
+static inline int wws_kv_set_n(const char *key, size_t key_len, const void *value, size_t value_len, int64_t ttl_ms) {
+  return wws__kv_host_set(key, key_len, (const char *)value, value_len, ttl_ms);
+}
+
+static inline int wws_kv_delete_n(const char *key, size_t key_len) { return wws__kv_host_delete(key, key_len); }
+
+static inline int wws_kv_increment_ttl(const char *key, int64_t delta, int64_t ttl_ms, int64_t *result) {
+  int64_t value = 0;
+  int r = wws__kv_host_increment(key, strlen(key), delta, ttl_ms, &value);
+  if (r == 0 && result) *result = value;
+  return r;
+}
+
+static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value, int64_t ttl_ms) {
+  return wws__kv_host_cas(key, strlen(key), expected, expected ? strlen(expected) : WWS__KV_NO_VALUE, value,
+                          value ? strlen(value) : WWS__KV_NO_VALUE, ttl_ms);
+}
+
+static inline int wws_kv_expire(const char *key, int64_t ttl_ms) { return wws__kv_host_expire(key, strlen(key), ttl_ms); }
+
+static inline int wws_kv_list(const char *prefix, const char *after, size_t limit, wws_kv_keys *out) {
+  char small[1024];
+  if (!prefix) prefix = "";
+  if (!after) after = "";
+  if (limit > 0xFFFFFFFFu) limit = 0xFFFFFFFFu;
+  int64_t n = wws__kv_host_list(prefix, strlen(prefix), after, strlen(after), (uint32_t)limit, small, sizeof small);
+  if (n < 0) return (int)n;
+  char *encoded = wws__kv_collect(n, small, sizeof small);
+  for (size_t at = 0; at + 4 <= (size_t)n;) {
+    uint32_t len;
+    memcpy(&len, encoded + at, 4);
+    wws__keys_push(out, encoded + at + 4, len);
+    at += 4 + len;
+  }
+  free(encoded);
+  return 0;
+}
+
+/* The whole namespace as a map, for code written for the snapshot protocol: one list and one get
+ * per key, so prefer wws_kv_get / wws_kv_list. */
+static inline const wws_map *wws_request_kv(void) {
+  static wws_map all;
+  static int built;
+  if (built) return &all;
+  built = 1;
+  wws_kv_keys keys = {0};
+  const char *after = "";
+  for (;;) {
+    size_t before = keys.count;
+    if (wws_kv_list("", after, 1000, &keys) < 0) break;
+    if (keys.count - before < 1000) break;
+    after = keys.keys[keys.count - 1];
+  }
+  for (size_t i = 0; i < keys.count; i++) {
+    size_t len = 0;
+    const char *value = wws_kv_get_n(keys.keys[i], keys.key_lengths[i], &len, NULL);
+    if (value) wws__map_put(&all, wws__strdup(keys.keys[i]), (char *)value, len);
+  }
+  wws_kv_keys_free(&keys);
+  return &all;
+}
+
+static inline void wws__kv_ops_json(wws_buf *out) { (void)out; }
+
+#else /* WWS_KV_SNAPSHOT: the namespace arrives on stdin; changes go back in the output */
 
 static int wws__kv_changed;
+static int wws__kv_loaded;
+static wws_map wws__kv_original;     /* the snapshot as it came, for keys atomic ops touched */
+static inline wws_map wws__kv_op_keys;      /* keys whose writes travel as "kv_ops" (values unused) */
+static wws_buf wws__kv_ops;          /* the "kv_ops" array's items, comma-separated */
 
-/* The K/V map as it is now: the snapshot the server sent plus this run's wws_kv_set/delete. */
-static inline const wws_map *wws_request_kv(void) { wws_request_load(); return &wws__req.kv; }
-
-static inline const char *wws_kv_get(const char *key) {
+static inline void wws__kv_load(void) {
   wws_request_load();
-  long at = wws__map_find(&wws__req.kv, key, 0);
-  return at < 0 ? NULL : wws__req.kv.values[at];
+  if (wws__kv_loaded) return;
+  wws__kv_loaded = 1;
+  for (size_t i = 0; i < wws__req.kv.count; i++) {
+    char *v = (char *)malloc(wws__req.kv.value_lengths[i] + 1);
+    if (!v) abort();
+    memcpy(v, wws__req.kv.values[i], wws__req.kv.value_lengths[i] + 1);
+    wws__map_put(&wws__kv_original, wws__strdup(wws__req.kv.keys[i]), v, wws__req.kv.value_lengths[i]);
+  }
 }
 
-static inline void wws_kv_set(const char *key, const char *value) {
-  wws_request_load();
-  wws__map_put(&wws__req.kv, wws__strdup(key), wws__strdup(value), strlen(value));
+static inline void wws__kv_op(const char *op, const char *key) {
+  if (wws__kv_ops.len) wws_buf_putc(&wws__kv_ops, ',');
+  wws_buf_printf(&wws__kv_ops, "{\"op\":\"%s\",\"key\":", op);
+  wws_buf_json_string(&wws__kv_ops, key);
+  if (wws__map_find(&wws__kv_op_keys, key, 0) < 0) wws__map_put(&wws__kv_op_keys, wws__strdup(key), wws__strdup(""), 0);
+}
+
+static inline const wws_map *wws_request_kv(void) { wws__kv_load(); return &wws__req.kv; }
+
+static inline const char *wws_kv_get_n(const char *key, size_t key_len, size_t *value_len, int *error) {
+  wws__kv_load();
+  long at = key_len == strlen(key) ? wws__map_find(&wws__req.kv, key, 0) : -1;
+  if (error) *error = at < 0 ? WWS_KV_NOT_FOUND : 0;
+  if (at < 0) return NULL;
+  if (value_len) *value_len = wws__req.kv.value_lengths[at];
+  return wws__req.kv.values[at];
+}
+
+static inline int wws_kv_set_n(const char *key, size_t key_len, const void *value, size_t value_len, int64_t ttl_ms) {
+  wws__kv_load();
+  if (key_len != strlen(key)) return WWS_KV_NOT_SUPPORTED;
+  char *copy = (char *)malloc(value_len + 1);
+  if (!copy) abort();
+  memcpy(copy, value, value_len);
+  copy[value_len] = '\0';
+  if (ttl_ms > 0 || wws__map_find(&wws__kv_op_keys, key, 0) >= 0) {
+    wws__kv_op("set", key);
+    wws_buf_puts(&wws__kv_ops, ",\"value\":");
+    wws_buf_json_string_n(&wws__kv_ops, copy, value_len);
+    wws_buf_printf(&wws__kv_ops, ",\"ttl_ms\":%lld}", (long long)ttl_ms);
+  }
+  wws__map_put(&wws__req.kv, wws__strdup(key), copy, value_len);
   wws__kv_changed = 1;
+  return 0;
 }
 
-static inline void wws_kv_delete(const char *key) {
-  wws_request_load();
+static inline int wws_kv_delete_n(const char *key, size_t key_len) {
+  wws__kv_load();
+  if (key_len != strlen(key)) return WWS_KV_NOT_SUPPORTED;
+  if (wws__map_find(&wws__kv_op_keys, key, 0) >= 0) {
+    wws__kv_op("delete", key);
+    wws_buf_putc(&wws__kv_ops, '}');
+  }
   wws__map_remove(&wws__req.kv, key);
   wws__kv_changed = 1;
+  return 0;
+}
+
+/* Snapshot mode: the server applies the increment atomically after the run; *result is the value
+ * this run sees (its snapshot's value plus its own increments), which concurrent runs may share. */
+static inline int wws_kv_increment_ttl(const char *key, int64_t delta, int64_t ttl_ms, int64_t *result) {
+  wws__kv_load();
+  long at = wws__map_find(&wws__req.kv, key, 0);
+  long long current = 0;
+  if (at >= 0) {
+    char *end = NULL;
+    current = strtoll(wws__req.kv.values[at], &end, 10);
+    if (!*wws__req.kv.values[at] || *end) return WWS_KV_NOT_A_NUMBER;
+  }
+  char text[24];
+  snprintf(text, sizeof text, "%lld", current + delta);
+  wws__kv_op("incr", key);
+  wws_buf_printf(&wws__kv_ops, ",\"by\":%lld,\"ttl_ms\":%lld}", (long long)delta, (long long)ttl_ms);
+  wws__map_put(&wws__req.kv, wws__strdup(key), wws__strdup(text), strlen(text));
+  if (result) *result = current + delta;
+  return 0;
+}
+
+/* Snapshot mode: checked against this run's snapshot now (1 or 0), and again by the server at
+ * commit; if another run changed the key meanwhile the request answers 409 and writes nothing. */
+static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value, int64_t ttl_ms) {
+  wws__kv_load();
+  long at = wws__map_find(&wws__req.kv, key, 0);
+  int matches = expected ? at >= 0 && !strcmp(wws__req.kv.values[at], expected) : at < 0;
+  if (!matches) return 0;
+  wws__kv_op("cas", key);
+  wws_buf_puts(&wws__kv_ops, ",\"expect\":");
+  wws_buf_json_string(&wws__kv_ops, expected);
+  wws_buf_puts(&wws__kv_ops, ",\"value\":");
+  wws_buf_json_string(&wws__kv_ops, value);
+  wws_buf_printf(&wws__kv_ops, ",\"ttl_ms\":%lld}", (long long)ttl_ms);
+  if (value) wws__map_put(&wws__req.kv, wws__strdup(key), wws__strdup(value), strlen(value));
+  else wws__map_remove(&wws__req.kv, key);
+  return 1;
+}
+
+static inline int wws_kv_expire(const char *key, int64_t ttl_ms) {
+  wws__kv_load();
+  if (wws__map_find(&wws__req.kv, key, 0) < 0) return 0;
+  wws__kv_op("expire", key);
+  wws_buf_printf(&wws__kv_ops, ",\"ttl_ms\":%lld}", (long long)ttl_ms);
+  return 1;
+}
+
+static inline int wws__key_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static inline int wws_kv_list(const char *prefix, const char *after, size_t limit, wws_kv_keys *out) {
+  wws__kv_load();
+  size_t n = wws__req.kv.count, plen = prefix ? strlen(prefix) : 0;
+  char **sorted = (char **)malloc((n ? n : 1) * sizeof(char *));
+  if (!sorted) abort();
+  memcpy(sorted, wws__req.kv.keys, n * sizeof(char *));
+  qsort(sorted, n, sizeof(char *), wws__key_cmp);
+  for (size_t i = 0; i < n && out->count < limit; i++) {
+    if (plen && strncmp(sorted[i], prefix, plen)) continue;
+    if (after && *after && strcmp(sorted[i], after) <= 0) continue;
+    wws__keys_push(out, sorted[i], strlen(sorted[i]));
+  }
+  free(sorted);
+  return 0;
+}
+
+/* "kv" with the keys atomic ops touched left as the snapshot had them (the ops change them). */
+static inline void wws__kv_json(wws_buf *out) {
+  int first = 1;
+  wws_buf_puts(out, ",\"kv\":{");
+  for (size_t i = 0; i < wws__req.kv.count; i++) {
+    if (wws__map_find(&wws__kv_op_keys, wws__req.kv.keys[i], 0) >= 0) continue;
+    if (!first) wws_buf_putc(out, ',');
+    first = 0;
+    wws_buf_json_string(out, wws__req.kv.keys[i]);
+    wws_buf_putc(out, ':');
+    wws_buf_json_string_n(out, wws__req.kv.values[i], wws__req.kv.value_lengths[i]);
+  }
+  for (size_t i = 0; i < wws__kv_op_keys.count; i++) {
+    long at = wws__map_find(&wws__kv_original, wws__kv_op_keys.keys[i], 0);
+    if (at < 0) continue;
+    if (!first) wws_buf_putc(out, ',');
+    first = 0;
+    wws_buf_json_string(out, wws__kv_original.keys[at]);
+    wws_buf_putc(out, ':');
+    wws_buf_json_string_n(out, wws__kv_original.values[at], wws__kv_original.value_lengths[at]);
+  }
+  wws_buf_putc(out, '}');
+}
+
+static inline void wws__kv_ops_json(wws_buf *out) {
+  if (wws__kv_changed) wws__kv_json(out);
+  if (!wws__kv_ops.len) return;
+  wws_buf_puts(out, ",\"kv_ops\":[");
+  wws_buf_append(out, wws__kv_ops.data, wws__kv_ops.len);
+  wws_buf_putc(out, ']');
+}
+
+#endif /* WWS_KV_SNAPSHOT */
+
+/* The common API, on top of either mode. */
+static inline const char *wws_kv_get(const char *key) { return wws_kv_get_n(key, strlen(key), NULL, NULL); }
+static inline int wws_kv_set(const char *key, const char *value) { return wws_kv_set_n(key, strlen(key), value, strlen(value), 0); }
+static inline int wws_kv_set_ttl(const char *key, const char *value, int64_t ttl_ms) {
+  return wws_kv_set_n(key, strlen(key), value, strlen(value), ttl_ms);
+}
+static inline int wws_kv_delete(const char *key) { return wws_kv_delete_n(key, strlen(key)); }
+static inline int wws_kv_increment(const char *key, int64_t delta, int64_t *result) {
+  return wws_kv_increment_ttl(key, delta, 0, result);
+}
+/* 1 swapped, 0 the value was not `expected` (NULL: must be absent); `value` NULL deletes. */
+static inline int wws_kv_compare_and_swap(const char *key, const char *expected, const char *value) {
+  return wws_kv_compare_and_swap_ttl(key, expected, value, 0);
 }
 
 /* ---------------------------------------------------------------- response */
@@ -749,16 +1085,7 @@ static inline void wws_response_json(wws_buf *out) {
     wws_buf_putc(out, ']');
   }
   wws_buf_putc(out, '}');
-  if (wws__kv_changed) {
-    wws_buf_puts(out, ",\"kv\":{");
-    for (size_t i = 0; i < wws__req.kv.count; i++) {
-      if (i) wws_buf_putc(out, ',');
-      wws_buf_json_string(out, wws__req.kv.keys[i]);
-      wws_buf_putc(out, ':');
-      wws_buf_json_string_n(out, wws__req.kv.values[i], wws__req.kv.value_lengths[i]);
-    }
-    wws_buf_putc(out, '}');
-  }
+  wws__kv_ops_json(out);
   wws_buf_puts(out, as_base64 ? ",\"base64\":true}" : ",\"base64\":false}");
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -17,13 +18,14 @@
 #include "cli/runtimes_command.h"
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
-#include "kv/store.h"
 #include "logs/request_log.h"
 #include "logs/setup.h"
+#include "kv/service.h"
 #include "site/reloader.h"
 #include "site/watcher.h"
 #include "worker/dispatcher.h"
 #include "worker/http_binding.h"
+#include "worker/kv_binding.h"
 
 namespace wws::cli {
 namespace {
@@ -99,6 +101,7 @@ int run_app(int argc, char** argv) {
 
   logs::say(fmt::format("⚙️  Preparing the project from: {}\n", options->path));
   worker::register_http_binding();
+  worker::register_kv_binding();
   auto engine = engine::make_v8_engine();
   std::string source_error;
   auto root = prepare_project_root(*options, &source_error);
@@ -129,7 +132,25 @@ int run_app(int argc, char** argv) {
   for (const auto& problem : loaded.problems)
     spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
 
-  auto kv = kv::make_memory_store();
+  // The configured backend opens now if a worker has a namespace (a problem with it stops
+  // start-up, naming the file or server); otherwise on first use, so a project without K/V
+  // creates no .wws/ folder but a worker a reload adds still gets the configured store.
+  const auto& workers = reloader->current()->workers;
+  bool uses_kv = std::any_of(workers.begin(), workers.end(),
+                             [](const auto& w) { return w->config.kv_namespace.has_value(); });
+  std::unique_ptr<kv::Store> store;
+  if (uses_kv) {
+    std::string kv_error;
+    store = kv::open_store(options->kv, *root, &kv_error);
+    if (!store) {
+      fmt::print(stderr, "❌ {}\n", kv_error);
+      return 1;
+    }
+    fmt::print("🗄️  K/V store: {}\n", store->describe());
+  } else {
+    store = kv::open_store_lazily(options->kv, *root);
+  }
+  kv::Service kv(std::move(store));
   http::ServerOptions server_options;
   server_options.host = options->host;
   server_options.port = options->port;
@@ -155,7 +176,7 @@ int run_app(int argc, char** argv) {
   auto admin = AdminSetup::create(*options, std::move(admin_sources));
   if (admin) admin->add_observers(settings);
   http::Server server(server_options, [&]() -> std::unique_ptr<http::Handler> {
-    auto dispatcher = std::make_unique<worker::Dispatcher>(reloader->live(), *engine, *kv, settings);
+    auto dispatcher = std::make_unique<worker::Dispatcher>(reloader->live(), *engine, kv, settings);
     return admin ? admin->wrap(std::move(dispatcher)) : std::move(dispatcher);
   });
   main_server = &server;

@@ -45,6 +45,20 @@ const CLI::Validator kNotEmpty(
 
 }  // namespace
 
+void add_kv_options(CLI::App& app, kv::BackendOptions& kv) {
+  app.add_option("--kv", kv.spec,
+                 "K/V backend: sqlite (a file, the default), memory (lost on exit), or "
+                 "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS)")
+      ->capture_default_str()
+      ->check(CLI::Validator([](std::string& v) { return kv::check_backend_spec(v); }, "BACKEND"));
+  app.add_option("--kv-path", kv.sqlite_path, "SQLite file of the K/V store (default PATH/.wws/kv.sqlite3)");
+  app.add_option("--kv-sync", kv.sqlite_sync,
+                 "SQLite durability: normal (survives a killed wws) or full (also a power loss; an fsync per commit)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, kv::SqliteSync>{{"normal", kv::SqliteSync::Normal},
+                                                                                {"full", kv::SqliteSync::Full}}))
+      ->default_str("normal");
+}
+
 std::optional<Options> parse_options(int argc, const char* const* argv, int& exit_code) {
   Options options;
   uint64_t timeout_ms = static_cast<uint64_t>(options.timeout.count());
@@ -126,6 +140,7 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   uninstall->add_option("NAME", runtimes.name, "Runtime name")->required();
   uninstall->add_option("VERSION", runtimes.version, "Exact version")->required();
   for (CLI::App* sub : rt->get_subcommands({})) sub->fallthrough();  // --repo-url after the action works too
+  add_kv_options(app, options.kv);
 
   try {
     app.parse(argc, argv);

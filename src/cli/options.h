@@ -6,6 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "kv/service.h"
+
+namespace CLI {
+class App;
+}
+
 namespace wws::cli {
 
 // `wws [PATH] runtimes ...`: managing the project's language runtimes (runtimes/).
@@ -44,7 +50,11 @@ struct Options {
   std::string log_level = "info";         // --log-level trace|debug|info|warn|error|off
   bool install_runtimes = false;          // -i: install the runtimes .wws.toml lists that are missing
   std::optional<RuntimesCommand> runtimes;  // set for `wws runtimes ...` (then nothing is served)
+  kv::BackendOptions kv;                  // --kv, --kv-path, --kv-sync, --kv-tls-*
 };
+
+// The K/V backend flags, shared by `wws` and `wws kv`.
+void add_kv_options(CLI::App& app, kv::BackendOptions& kv);
 
 // Parses argv. Returns nullopt when the process should exit with `exit_code` (help, version, usage
 // error; CLI11 has printed what was needed).

@@ -28,7 +28,7 @@ const Entry& schema() {
       {"name"},
       {"version"},
       {"vars", Kind::AnyKeys},
-      {"data", Kind::Table, {{"kv", Kind::Table, {{"namespace"}}}}},
+      {"data", Kind::Table, {{"kv", Kind::Table, {{"namespace"}, {"max_keys"}, {"max_value_bytes"}, {"max_namespace_bytes"}}}}},
       {"folders", Kind::TableArray, {{"from"}, {"to"}}},
       {"features", Kind::Table, {
           {"http_requests", Kind::Table, {{"allowed_hosts"}, {"allowed_methods"}, {"allow_http"}}},

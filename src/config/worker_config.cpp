@@ -98,17 +98,27 @@ std::vector<std::pair<std::string, std::string>> read_vars(const toml::table& va
   return resolved;
 }
 
-std::optional<std::string> read_kv_namespace(const toml::table& root) {
+void read_kv(const toml::table& root, WorkerConfig& config) {
   const toml::table* data = detail::optional_table(root, "data", "data");
-  if (!data) return std::nullopt;
+  if (!data) return;
   const toml::table* kv = detail::optional_table(*data, "kv", "[data] kv");
-  if (!kv) return std::nullopt;
+  if (!kv) return;
   const toml::node* ns = kv->get("namespace");
   if (!ns)
     throw FieldError(kv->source(), "[data.kv] needs a namespace, e.g. namespace = \"counter\"");
   std::string name = detail::require_string(*ns, "[data.kv] namespace");
   if (name.empty()) throw FieldError(ns->source(), "[data.kv] namespace must not be empty; name the store, e.g. \"counter\"");
-  return name;
+  config.kv_namespace = std::move(name);
+  auto limit = [&](const char* key, std::optional<uint64_t>& out) {
+    const toml::node* node = kv->get(key);
+    if (!node) return;
+    int64_t value = detail::require_integer(*node, fmt::format("[data.kv] {}", key));
+    if (value <= 0) throw FieldError(node->source(), fmt::format("[data.kv] {} must be a positive number (found {})", key, value));
+    out = static_cast<uint64_t>(value);
+  };
+  limit("max_keys", config.kv_limits.max_keys);
+  limit("max_value_bytes", config.kv_limits.max_value_bytes);
+  limit("max_namespace_bytes", config.kv_limits.max_namespace_bytes);
 }
 
 std::optional<std::chrono::milliseconds> read_timeout(const toml::table& limits) {
@@ -142,7 +152,7 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
   reading.attempt([&] {
     if (const toml::table* vars = detail::optional_table(root, "vars", "vars")) config.vars = read_vars(*vars, env, reading);
   });
-  reading.attempt([&] { config.kv_namespace = read_kv_namespace(root); });
+  reading.attempt([&] { read_kv(root, config); });
   reading.attempt([&] {
     if (const toml::node* folders = root.get("folders")) config.folders = detail::read_folders(*folders, base_dir);
   });

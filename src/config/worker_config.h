@@ -27,11 +27,19 @@ struct Limits {
   std::optional<uint64_t> memory_bytes;              // [limits] memory_mb
 };
 
+// [data.kv] quotas of the worker's writes (unset: wws's defaults, see kv::Limits).
+struct KvLimits {
+  std::optional<uint64_t> max_keys;
+  std::optional<uint64_t> max_value_bytes;
+  std::optional<uint64_t> max_namespace_bytes;
+};
+
 struct WorkerConfig {
   std::optional<std::string> name;
   std::string version;
   std::vector<std::pair<std::string, std::string>> vars;  // in file order, `$HOSTVAR` already resolved
   std::optional<std::string> kv_namespace;                // [data.kv] namespace
+  KvLimits kv_limits;                                     // [data.kv] max_keys, max_value_bytes, max_namespace_bytes
   std::vector<FolderMount> folders;                       // [[folders]]
   HttpRequestsFeature http_requests;                      // [features.http_requests]
   Limits limits;

@@ -16,7 +16,7 @@
 #include "config/worker_config.h"
 #include "engine/engine.h"
 #include "http/message.h"
-#include "kv/store.h"
+#include "kv/run_view.h"
 
 namespace wws::js {
 
@@ -44,7 +44,7 @@ struct Request {
 struct Environment {
   std::string_view worker_name;                                   // for console.* log lines
   const std::vector<std::pair<std::string, std::string>>* vars = nullptr;  // [vars]: globals and `env`
-  const kv::Snapshot* kv = nullptr;                               // null: the worker has no K/V namespace
+  kv::RunView* kv = nullptr;  // the worker's K/V for this run (js/kv_cache.h); null: Cache throws
   // The time limit of the whole run; fetch() calls get what is left of it, never more.
   std::chrono::milliseconds timeout{30'000};
   // [features.http_requests]: what fetch() may reach. Null: nothing (as the default config).
@@ -62,7 +62,6 @@ struct Result {
   int status = 200;
   http::HeaderList headers;
   std::string body;           // bytes
-  std::vector<kv::Change> kv_changes;  // only what Cache.set/delete did during this run
   // For the per-worker figures of the admin API.
   bool isolate_created = false;  // this run made the worker's isolate on this thread
   bool isolate_kept = false;     // the isolate stays for the next request on this thread

@@ -147,7 +147,9 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   v8::HandleScope scope(isolate_);
   Result result;
   log_.worker_name.assign(env.worker_name);
-  kv_.begin(env.kv, heap_limit_);
+  kv_.view = env.kv;
+  // The run's held K/V writes live outside the V8 heap, so its limit does not count them.
+  if (env.kv) env.kv->limit_pending_bytes(heap_limit_);
   failed_ = false;
   failure_ = engine::Outcome::Ok;
   failure_message_.clear();
@@ -178,8 +180,8 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
     result.message = std::move(failure_message_);
   } else {
     result.outcome = engine::Outcome::Ok;
-    result.kv_changes = kv_.changes();
   }
+  kv_.view = nullptr;  // the view dies with the request
   // Code stopped half-way may have left the context inconsistent: start the next request afresh.
   if (terminated || env.fresh_context) context_.reset();
   if (result.outcome != engine::Outcome::Ok) {

@@ -12,7 +12,7 @@
 
 #include "engine/v8/watchdog.h"
 #include "js/fetch_native.h"
-#include "js/kv_overlay.h"
+#include "js/kv_cache.h"
 #include "js/natives.h"
 #include "js/runtime.h"
 #include "js/script.h"
@@ -75,7 +75,7 @@ class WorkerIsolate {
 
   LogTarget log_;
   FetchTarget fetch_;
-  KvOverlay kv_;
+  KvSlot kv_;
   Timers timers_;
   v8::Global<v8::ObjectTemplate> global_template_;
   std::vector<v8::Global<v8::UnboundScript>> prelude_;  // compiled once per isolate

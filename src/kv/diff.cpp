@@ -8,7 +8,6 @@ std::vector<Change> diff(const Map& before, const Map& after) {
   std::vector<Change> changes;
   auto b = before.begin();
   auto a = after.begin();
-  // Both maps are sorted by key: one merge walk finds additions, changes and removals.
   while (b != before.end() || a != after.end()) {
     if (a == after.end() || (b != before.end() && b->first < a->first)) {
       changes.push_back({b->first, std::nullopt});
@@ -23,6 +22,12 @@ std::vector<Change> diff(const Map& before, const Map& after) {
     }
   }
   return changes;
+}
+
+void append_changes(const std::vector<Change>& changes, Batch& batch) {
+  batch.ops.reserve(batch.ops.size() + changes.size());
+  for (const Change& c : changes)
+    batch.ops.push_back(c.value ? Op::set(c.key, *c.value) : Op::erase(c.key));
 }
 
 }  // namespace wws::kv

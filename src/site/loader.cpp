@@ -8,11 +8,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/module_info.h"
 #include "js/runtime.h"
 #include "site/runtime_workers.h"
 #include "js/script.h"
 #include "project/discovery.h"
 #include "util/sha256.h"
+#include "worker/kv_binding.h"
 #include "worker/slots.h"
 
 namespace wws::site {
@@ -93,6 +95,16 @@ bool all_unchanged(const std::vector<FileStamp>& inputs) {
   return true;
 }
 
+// Whether the (already validated) module imports anything from `module`.
+bool imports_module(std::span<const uint8_t> wasm, std::string_view module) {
+  std::string error;
+  auto info = engine::inspect_module(wasm, &error);
+  if (!info) return false;
+  for (const auto& import : info->imports)
+    if (import.module == module) return true;
+  return false;
+}
+
 // Compiles the worker's code; on failure sets `unavailable`. Records the files it read.
 void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, std::vector<FileStamp>& inputs) {
   std::string error;
@@ -128,6 +140,7 @@ void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, 
   auto view = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
   w.module = engine.compile(view, options, &error);
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
+  else w.kv_by_key = imports_module(view, worker::kKvImportModule);
 }
 
 Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadOptions& options, const fs::path& root,

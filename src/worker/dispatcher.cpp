@@ -49,7 +49,8 @@ void Dispatcher::move_to_current_site() {
 
 http::Handled Dispatcher::run(const Worker& worker, const http::Request& request, const std::string& path,
                               const std::map<std::string, std::string>& params, http::Response& response, bool may_defer) {
-  if (may_defer && !worker.pace->run_inline()) return http::Handled::Deferred;
+  if (may_defer && (!worker.pace->run_inline() || (kv_blocks_ && worker.config.kv_namespace)))
+    return http::Handled::Deferred;
   auto started = std::chrono::steady_clock::now();
   const uint64_t waits = util::blocking_waits;
   const RunReport report = runner_.run(worker, request, path, params, response);

@@ -1,7 +1,8 @@
 // The http::Handler of one server thread: picks the route, then serves a static file from
 // public/ or runs the worker, with the original's precedence (reference §2.5): static worker
 // routes beat static files, static files beat dynamic and catch-all routes. Static files and
-// quick workers are answered on the I/O thread; other workers are deferred to the run pool.
+// quick workers are answered on the I/O thread; other workers are deferred to the run pool, and
+// so is every worker with a K/V namespace when the K/V backend may block (SQLite, Redis).
 // Each request is answered from one Site (live_site.h): the dispatcher moves to a newer one
 // between requests, and then drops this thread's cached state of workers that left.
 #pragma once
@@ -17,9 +18,9 @@ namespace wws::worker {
 
 class Dispatcher final : public http::Handler {
  public:
-  Dispatcher(const LiveSite& live, engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
+  Dispatcher(const LiveSite& live, engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings)
       : live_(live), site_(live.current()), generation_(site_->generation), runner_(engine, kv, settings),
-        settings_(settings), observers_(settings.observers) {}
+        settings_(settings), observers_(settings.observers), kv_blocks_(kv.store().may_block()) {}
   http::Handled handle(const http::Request& request, http::Response& response, bool may_defer) override;
 
  private:
@@ -37,6 +38,7 @@ class Dispatcher final : public http::Handler {
   Runner runner_;
   const RunnerSettings& settings_;
   const Observers& observers_;
+  const bool kv_blocks_;
 };
 
 }  // namespace wws::worker

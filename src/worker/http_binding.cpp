@@ -6,6 +6,7 @@
 #include "wasi/context.h"
 #include "wasi/host.h"
 #include "http/client.h"
+#include "worker/host_state.h"
 
 namespace wws::worker {
 namespace {
@@ -75,7 +76,8 @@ bool write_response(wasi::CallFrame& f, uint32_t ret, const OutboundResponse& r)
 uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
   uint32_t body_is_some = a[0], body_ptr = a[1], body_len = a[2], headers_ptr = a[3], headers_len = a[4];
   uint32_t method = a[5], uri_ptr = a[8], uri_len = a[9], ret = a[10];
-  auto* state = static_cast<const HttpBindingState*>(f.ctx.host_data());
+  auto* host = static_cast<const HostState*>(f.ctx.host_data());
+  const HttpBindingState* state = host ? &host->http : nullptr;
   auto fatal = [&](std::string why) {
     f.ctx.request_trap("http.send-http-request: " + why);
     return uint64_t{0};

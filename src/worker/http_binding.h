@@ -8,7 +8,7 @@
 
 namespace wws::worker {
 
-// Per-request state the binding reads through WasiContext::host_data().
+// Per-request state the binding reads through WasiContext::host_data() (a HostState, host_state.h).
 struct HttpBindingState {
   const config::HttpRequestsFeature* permissions = nullptr;
   std::chrono::steady_clock::time_point deadline;

@@ -198,6 +198,68 @@ bool read_kv(const JsonValue& value, Output& out, std::string* error) {
   return true;
 }
 
+// "kv_ops": [{"op": "incr"|"cas"|"expire"|"set"|"delete", "key": ..., ...}, ...] (see protocol.h).
+bool read_kv_op(const JsonValue& item, size_t index, Output& out, std::string* error) {
+  const std::string where = "\"kv_ops\"[" + std::to_string(index) + "]";
+  if (!item.IsObject()) return fail(error, where + " must be an object, got " + describe(item));
+  auto member = [&](const char* name) -> const JsonValue* {
+    auto it = item.FindMember(name);
+    return it == item.MemberEnd() ? nullptr : &it->value;
+  };
+  auto string_or_null = [&](const char* name, std::optional<std::string>* value) {
+    const JsonValue* v = member(name);
+    if (!v) return fail(error, where + " needs \"" + name + "\" (a string, or null)");
+    if (v->IsNull()) return value->reset(), true;
+    if (!v->IsString()) return fail(error, where + " \"" + name + "\" must be a string or null, got " + describe(*v));
+    *value = std::string(view(*v));
+    return true;
+  };
+  auto integer = [&](const char* name, int64_t fallback, int64_t* value) {
+    const JsonValue* v = member(name);
+    if (!v || v->IsNull()) return *value = fallback, true;
+    if (!v->IsInt64()) return fail(error, where + " \"" + name + "\" must be a 64-bit integer, got " + describe(*v));
+    *value = v->GetInt64();
+    return true;
+  };
+  const JsonValue* op = member("op");
+  const JsonValue* key = member("key");
+  if (!op || !op->IsString()) return fail(error, where + " needs \"op\": \"incr\", \"cas\", \"expire\", \"set\" or \"delete\"");
+  if (!key || !key->IsString()) return fail(error, where + " needs \"key\" (a string)");
+  kv::Op result;
+  result.key = std::string(view(*key));
+  const std::string_view name = view(*op);
+  if (!integer("ttl_ms", 0, &result.ttl_ms)) return false;
+  if (name == "incr") {
+    result.kind = kv::OpKind::Increment;
+    if (!integer("by", 1, &result.delta)) return false;
+  } else if (name == "cas") {
+    result.kind = kv::OpKind::CompareAndSwap;
+    if (!string_or_null("expect", &result.expected) || !string_or_null("value", &result.value)) return false;
+  } else if (name == "expire") {
+    result.kind = kv::OpKind::Expire;
+  } else if (name == "set") {
+    result.kind = kv::OpKind::Set;
+    const JsonValue* v = member("value");
+    if (!v || !v->IsString()) return fail(error, where + " needs \"value\" (a string)");
+    result.value = std::string(view(*v));
+  } else if (name == "delete") {
+    result.kind = kv::OpKind::Delete;
+  } else {
+    return fail(error, where + " has an unknown \"op\" " + quoted(name) + "; use incr, cas, expire, set or delete");
+  }
+  out.kv_ops.push_back(std::move(result));
+  return true;
+}
+
+bool read_kv_ops(const JsonValue& value, Output& out, std::string* error) {
+  if (value.IsNull()) return true;
+  if (!value.IsArray()) return fail(error, "\"kv_ops\" must be an array of operations, got " + describe(value));
+  size_t index = 0;
+  for (const auto& item : value.GetArray())
+    if (!read_kv_op(item, index++, out, error)) return false;
+  return true;
+}
+
 bool is_json_whitespace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
@@ -310,6 +372,7 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
   const JsonValue* status = nullptr;
   const JsonValue* headers = nullptr;
   const JsonValue* kv = nullptr;
+  const JsonValue* kv_ops = nullptr;
   const JsonValue* base64 = nullptr;
   bool legacy_body_repeated = false;
   for (const auto& member : document.GetObject()) {
@@ -319,6 +382,7 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
                              : name == "status"  ? &status
                              : name == "headers" ? &headers
                              : name == "kv"      ? &kv
+                             : name == "kv_ops"  ? &kv_ops
                              : name == "base64"  ? &base64
                                                  : nullptr;
     if (!slot) continue;  // unknown fields are ignored, as in the original
@@ -356,6 +420,7 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
   if (status && !read_status(*status, out, error)) return std::nullopt;
   if (headers && !read_headers(*headers, out, error)) return std::nullopt;
   if (kv && !read_kv(*kv, out, error)) return std::nullopt;
+  if (kv_ops && !read_kv_ops(*kv_ops, out, error)) return std::nullopt;
   const bool data_is_base64 = base64 && base64->IsBool() && base64->GetBool();
   if (base64 && !base64->IsBool() && !base64->IsNull()) {
     fail(error, "\"base64\" must be true or false, got " + describe(*base64));

@@ -40,7 +40,11 @@ std::string build_input_json(const InputFields& in);
 // "headers" ({}; a value is a string or an array of strings, one header line each, e.g. for
 // several Set-Cookie; names are kept as written, NOT '_' -> '-' as in the original; names must be
 // HTTP tokens and values must not contain CR, LF or NUL), "kv" (absent = no K/V changes; values
-// must be strings), "base64" (false; when true "data" is standard base64 with padding).
+// must be strings), "base64" (false; when true "data" is standard base64 with padding),
+// "kv_ops" (wws addition: atomic K/V operations applied after the "kv" changes, in the same
+// transaction: {"op":"incr","key":k,"by":n}, {"op":"cas","key":k,"expect":v|null,"value":v|null},
+// {"op":"expire","key":k,"ttl_ms":t}, {"op":"set","key":k,"value":v}, {"op":"delete","key":k};
+// every op takes an optional "ttl_ms"; see kv/batch.h for what each one does).
 // Unknown fields are ignored; a known field given twice is an error. Trailing whitespace is
 // fine; anything else after the document is an error.
 struct Output {
@@ -48,6 +52,7 @@ struct Output {
   http::HeaderList headers;  // in the order written; array values expand in place
   std::string body;  // decoded
   std::optional<kv::Map> kv;
+  std::vector<kv::Op> kv_ops;
 };
 
 // On failure returns nullopt and sets *error (if given) to a short reason meant for the log, e.g.

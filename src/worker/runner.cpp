@@ -6,7 +6,7 @@
 
 #include "wasi/context.h"
 #include "worker/failure.h"
-#include "worker/http_binding.h"
+#include "worker/host_state.h"
 #include "worker/protocol.h"
 
 namespace wws::worker {
@@ -33,9 +33,17 @@ std::string suggested_namespace(const Worker& worker) {
   return name.empty() || name == "index" ? std::string("store") : name;
 }
 
+kv::Limits limits_of(const config::KvLimits& configured) {
+  kv::Limits limits;
+  if (configured.max_keys) limits.max_keys = *configured.max_keys;
+  if (configured.max_value_bytes) limits.max_value_bytes = *configured.max_value_bytes;
+  if (configured.max_namespace_bytes) limits.max_namespace_bytes = *configured.max_namespace_bytes;
+  return limits;
+}
+
 }  // namespace
 
-Runner::Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings)
+Runner::Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings)
     : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
 
 RunReport Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
@@ -50,9 +58,18 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     report.message = worker.unavailable;
     return report;
   }
-  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}};
-  if (worker.config.kv_namespace) {
-    call.snapshot = kv_.snapshot(*worker.config.kv_namespace);
+  const auto& ns = worker.config.kv_namespace;
+  kv::RunView view(ns ? &kv_.store() : nullptr, ns.value_or(""), limits_of(worker.config.kv_limits));
+  // The run's held writes live outside the guest's memory: its memory limit bounds them too.
+  view.limit_pending_bytes(worker.memory_limit_bytes);
+  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}, view};
+  if (ns && worker.kind == WorkerKind::Wasm && !worker.kv_by_key) {
+    if (kv::Status s = kv_.snapshots().take(*ns, &call.snapshot); !s) {
+      kv_failure(worker, s, response);
+      report.outcome = engine::Outcome::Failed;
+      report.message = s.message();
+      return report;
+    }
     report.kv_reads = 1;
   }
 
@@ -61,13 +78,28 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   report.instantiated = answer.instantiated;
   report.instance_kept = answer.instance_kept;
   report.memory_bytes = answer.memory_bytes;
+  report.kv_reads += view.reads();
   if (answer.outcome != engine::Outcome::Ok) {
     const Failure failure{answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, answer.stderr_tail};
     answer_failure(worker, request, failure, settings_.dev, response);
     report.message = std::move(answer.message);
+    report.kv_writes = view.writes();  // atomic operations it made before failing stay
     return report;
   }
-  report.kv_writes = commit_kv(worker, answer.status, answer.kv_changes);
+  if (!ns && (view.pending() > 0 || !answer.kv_writes.ops.empty())) warn_kv_without_namespace(worker);
+  // A read that failed may have made the worker answer as if a key were absent; a 5xx answer
+  // is a failed run whose writes are dropped, as for a trap (this also keeps the original Rust
+  // kit's error output, "kv":{}, from wiping the namespace).
+  kv::Status committed = view.failure();
+  const size_t writes = answer.kv_writes.ops.size() + view.pending();
+  if (committed && answer.status < 500) committed = commit_kv(worker, view, std::move(answer.kv_writes));
+  report.kv_writes = view.writes() + (committed && answer.status < 500 ? static_cast<uint32_t>(writes) : 0);
+  if (!committed) {
+    kv_failure(worker, committed, response);
+    report.outcome = engine::Outcome::Failed;
+    report.message = committed.message();
+    return report;
+  }
   response.status = answer.status;
   response.headers = std::move(answer.headers);
   response.body = std::move(answer.body);
@@ -108,8 +140,8 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   auto deadline = std::chrono::steady_clock::now() + worker.timeout;
   wasi_config.sleep_deadline = deadline;
   wasi::WasiContext ctx(std::move(wasi_config));
-  HttpBindingState http_state{&worker.config.http_requests, deadline};
-  ctx.set_host_data(&http_state);
+  HostState host{{&worker.config.http_requests, deadline}, {&call.kv, {}, false}};
+  ctx.set_host_data(&host);
 
   engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{worker.timeout});
   stderr_lines.flush();
@@ -129,8 +161,11 @@ Runner::Answer Runner::run_wasm(const Call& call) {
     answer.message = describe_invalid_output(ctx.stdout_buffer(), error);
     return answer;
   }
-  if (output->kv && call.snapshot.data) answer.kv_changes = kv::diff(*call.snapshot.data, *output->kv);
+  // Without a snapshot (a worker that reads key by key) the returned "kv" only sets keys.
+  if (output->kv && worker.config.kv_namespace)
+    kv::append_changes(kv::diff(call.snapshot.data ? *call.snapshot.data : kv::Map{}, *output->kv), answer.kv_writes);
   if (output->kv && !output->kv->empty() && !worker.config.kv_namespace) warn_kv_without_namespace(worker);
+  for (auto& op : output->kv_ops) answer.kv_writes.ops.push_back(std::move(op));
   answer.status = output->status;
   answer.headers = std::move(output->headers);
   answer.body = std::move(output->body);
@@ -144,24 +179,55 @@ Runner::Answer Runner::run_js(const Call& call) {
   js::Environment env;
   env.worker_name = worker.name;
   env.vars = &worker.config.vars;
-  env.kv = worker.config.kv_namespace ? &call.snapshot : nullptr;
+  env.kv = &call.kv;
   env.timeout = worker.timeout;
   env.http_requests = &worker.config.http_requests;
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
-  if (!result.kv_changes.empty() && !worker.config.kv_namespace) warn_kv_without_namespace(worker);
   return Answer{result.outcome,        std::move(result.message),    result.status,
-                std::move(result.headers), std::move(result.body),     std::move(result.kv_changes),
+                std::move(result.headers), std::move(result.body),     {},
                 result.isolate_created, result.isolate_kept,         result.heap_bytes, {}};
 }
 
-// A 5xx answer is a failed run: its K/V changes are dropped, as for a trap. This also keeps
-// the original Rust kit's error output ("kv":{}) from wiping the namespace.
-uint32_t Runner::commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes) {
-  if (!worker.config.kv_namespace || status >= 500 || changes.empty()) return 0;
-  kv_.apply(*worker.config.kv_namespace, changes);
-  return static_cast<uint32_t>(changes.size());
+kv::Status Runner::commit_kv(const Worker& worker, kv::RunView& view, kv::Batch batch) {
+  if (!worker.config.kv_namespace) return kv::Status::ok();
+  // The held host-function/Cache writes first, then what the output said: one transaction.
+  std::vector<kv::Op> held = view.take_pending();
+  if (!held.empty())
+    batch.ops.insert(batch.ops.begin(), std::make_move_iterator(held.begin()), std::make_move_iterator(held.end()));
+  if (batch.ops.empty()) return kv::Status::ok();
+  kv::CommitResult result;
+  return kv_.store().commit(*worker.config.kv_namespace, batch, view.limits(), &result);
+}
+
+void Runner::kv_failure(const Worker& worker, const kv::Status& status, http::Response& response) {
+  int code = 500;
+  std::string body;
+  switch (status.code()) {
+    case kv::Code::Unavailable:
+      code = 503;
+      body = "The K/V store is unavailable; try again.\n";
+      break;
+    case kv::Code::Quota:
+      code = 507;
+      body = "K/V quota exceeded: " + status.message() + "\n";
+      break;
+    case kv::Code::Conflict:
+      code = 409;
+      body = "K/V conflict: " + status.message() + "; nothing was written, try again.\n";
+      break;
+    default:
+      body = "K/V error: " + status.message() + "\n";
+  }
+  spdlog::error("K/V of worker \"{}\" at route {} (namespace \"{}\", {}): {}: {}; answered {}, nothing written",
+                worker.name, worker.route, worker.config.kv_namespace.value_or(""), kv_.store().describe(),
+                kv::code_name(status.code()), status.message(), code);
+  response.status = code;
+  response.headers.clear();
+  if (code == 503) response.headers.emplace_back("Retry-After", "1");
+  response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+  response.body = std::move(body);
 }
 
 // Once per worker: the changes are dropped every time, and the log would fill with the same line.

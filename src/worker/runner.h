@@ -1,5 +1,8 @@
 // Runs one request through one worker on the calling server thread: builds the stdin JSON,
-// runs a fresh instance, turns stdout into the HTTP response and commits K/V changes.
+// runs a fresh instance, turns stdout into the HTTP response and commits K/V changes. Everything
+// a run wrote to K/V commits in one transaction, and only if the run succeeded; a K/V failure
+// turns the answer into an error (503 store unavailable, 507 quota, 409 compare-and-swap
+// conflict, 500 increment of a non-number) with a log line, never a success.
 #pragma once
 #include <map>
 #include <memory>
@@ -8,7 +11,8 @@
 #include "engine/engine.h"
 #include "http/message.h"
 #include "js/runtime.h"
-#include "kv/store.h"
+#include "kv/run_view.h"
+#include "kv/service.h"
 #include "worker/cors.h"
 #include "worker/observer.h"
 #include "worker/worker.h"
@@ -24,7 +28,7 @@ struct RunnerSettings {
 
 class Runner {
  public:
-  Runner(engine::Engine& engine, kv::Store& kv, const RunnerSettings& settings);
+  Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings);
   // `path` is the normalised request path the router matched.
   RunReport run(const Worker& worker, const http::Request& request, std::string_view path,
            const std::map<std::string, std::string>& params, http::Response& response);
@@ -39,7 +43,8 @@ class Runner {
     const http::Request& request;
     const std::map<std::string, std::string>& params;
     std::string url;
-    kv::Snapshot snapshot;  // empty without a K/V namespace
+    kv::Snapshot snapshot;  // only for wasm workers that read their namespace from stdin
+    kv::RunView& kv;        // key-by-key access (host functions, JS Cache); local-only without a namespace
   };
   // What a run produced, before it becomes the HTTP response.
   struct Answer {
@@ -48,7 +53,7 @@ class Runner {
     int status = 200;
     http::HeaderList headers;
     std::string body;
-    std::vector<kv::Change> kv_changes;  // relative to the call's snapshot
+    kv::Batch kv_writes;  // what the run wrote through the snapshot protocol ("kv", "kv_ops")
     bool instantiated = false;
     bool instance_kept = false;
     uint64_t memory_bytes = 0;
@@ -56,12 +61,14 @@ class Runner {
   };
   Answer run_wasm(const Call& call);
   Answer run_js(const Call& call);
-  uint32_t commit_kv(const Worker& worker, int status, const std::vector<kv::Change>& changes);
+  // Commits the run's writes; a failure is returned for kv_failure().
+  kv::Status commit_kv(const Worker& worker, kv::RunView& view, kv::Batch batch);
+  void kv_failure(const Worker& worker, const kv::Status& status, http::Response& response);
   void warn_kv_without_namespace(const Worker& worker);
 
   std::unique_ptr<engine::Executor> executor_;
   std::unique_ptr<js::Runtime> js_;  // created on the first JS request
-  kv::Store& kv_;
+  kv::Service& kv_;
   const RunnerSettings& settings_;
 };
 

@@ -44,6 +44,9 @@ struct Worker {
   std::shared_ptr<engine::CompiledModule> module;  // wasm workers
   std::shared_ptr<const void> script;              // JS workers (owned by src/js)
   std::shared_ptr<const RuntimeSetup> runtime;     // workers run by a language runtime
+  // The module imports the `wws_kv` host functions (worker/kv_binding.h): it reads K/V key by
+  // key, so it is not sent its whole namespace on stdin. JS workers always read key by key.
+  bool kv_by_key = false;
   std::string unavailable;                         // non-empty: why this worker cannot serve
   std::vector<std::string> config_warnings;        // from its TOML: unknown keys, unset "$NAME"s
   std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version

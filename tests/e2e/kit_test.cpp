@@ -4,6 +4,7 @@
 
 #include <string>
 
+#define WWS_KV_SNAPSHOT  // natively there are no host functions: the snapshot protocol
 #include "../../kits/c/wws.h"
 #include "json.h"
 
@@ -15,6 +16,10 @@ void load(const std::string& input) {
   wws__res = {};
   wws__res.status = 200;
   wws__kv_changed = 0;
+  wws__kv_loaded = 0;
+  wws__kv_original = {};
+  wws__kv_op_keys = {};
+  wws__kv_ops = {};
   wws__query = {};
   wws__query_parsed = 0;
   wws__req.loaded = 1;
@@ -104,6 +109,35 @@ TEST(CKit, KvChangesSendTheFullResultingMap) {
   auto doc = e2e::parse_json(response_json());
   auto kv = e2e::string_map(doc, "kv");
   EXPECT_EQ(kv, (std::map<std::string, std::string>{{"keep", "1"}, {"change", "30"}, {"new", "4"}}));
+}
+
+// Snapshot mode: atomic operations go out as "kv_ops", and "kv" keeps the keys they touch as the
+// snapshot had them, so the server's diff does not apply them a second time.
+TEST(CKit, AtomicOpsInSnapshotModeTravelAsKvOps) {
+  load(R"({"url":"u","method":"GET","headers":{},"body":"","kv":{"n":"5","lock":"me","other":"x"},"params":{}})");
+  int64_t n = 0;
+  ASSERT_EQ(wws_kv_increment("n", 2, &n), 0);
+  EXPECT_EQ(n, 7);
+  EXPECT_STREQ(wws_kv_get("n"), "7");  // this run sees its own increment
+  EXPECT_EQ(wws_kv_compare_and_swap("lock", "someone else", "x"), 0);
+  EXPECT_EQ(wws_kv_compare_and_swap("lock", "me", NULL), 1);
+  EXPECT_EQ(wws_kv_set_ttl("session", "s", 5000), 0);
+  wws_kv_set("other", "y");
+  auto doc = e2e::parse_json(response_json());
+  ASSERT_FALSE(doc.HasParseError()) << response_json();
+  EXPECT_EQ(e2e::string_map(doc, "kv"), (std::map<std::string, std::string>{{"n", "5"}, {"lock", "me"}, {"other", "y"}}))
+      << response_json();
+  ASSERT_TRUE(doc.HasMember("kv_ops") && doc["kv_ops"].IsArray()) << response_json();
+  const auto& ops = doc["kv_ops"];
+  ASSERT_EQ(ops.Size(), 3u) << response_json();
+  EXPECT_EQ(std::string(ops[0]["op"].GetString()), "incr");
+  EXPECT_EQ(ops[0]["by"].GetInt(), 2);
+  EXPECT_EQ(std::string(ops[1]["op"].GetString()), "cas");
+  EXPECT_EQ(std::string(ops[1]["expect"].GetString()), "me");
+  EXPECT_TRUE(ops[1]["value"].IsNull());
+  EXPECT_EQ(std::string(ops[2]["op"].GetString()), "set");
+  EXPECT_EQ(ops[2]["ttl_ms"].GetInt(), 5000);
+  EXPECT_EQ(wws_kv_increment("other", 1, &n), WWS_KV_NOT_A_NUMBER);
 }
 
 }  // namespace

@@ -72,6 +72,13 @@ TEST(ConfigErrors, KvTableNeedsANamespace) {
             "w.toml:2:1: [data.kv] needs a namespace, e.g. namespace = \"counter\"");
 }
 
+TEST(ConfigErrors, KvLimitsMustBePositiveIntegers) {
+  EXPECT_EQ(error_of("[data.kv]\nnamespace = \"n\"\nmax_keys = 0\n"),
+            "w.toml:3:12: [data.kv] max_keys must be a positive number (found 0)");
+  EXPECT_EQ(error_of("[data.kv]\nnamespace = \"n\"\nmax_value_bytes = \"1MB\"\n"),
+            "w.toml:3:19: [data.kv] max_value_bytes must be an integer (found string)");
+}
+
 TEST(ConfigErrors, KvMustBeATable) {
   EXPECT_EQ(error_of("[data]\nkv = \"counter\"\n"), "w.toml:2:6: [data] kv must be a table (found string)");
 }

@@ -85,6 +85,15 @@ TEST(ConfigKeys, KvNamespace) {
   auto result = parse("[data.kv]\nnamespace = \"counter\"\n");
   ASSERT_EQ(result.error, "");
   EXPECT_EQ(result.config.kv_namespace, "counter");
+  EXPECT_FALSE(result.config.kv_limits.max_keys);
+}
+
+TEST(ConfigKeys, KvLimits) {
+  auto result = parse("[data.kv]\nnamespace = \"c\"\nmax_keys = 10\nmax_value_bytes = 2048\nmax_namespace_bytes = 65536\n");
+  ASSERT_EQ(result.error, "");
+  EXPECT_EQ(result.config.kv_limits.max_keys, 10u);
+  EXPECT_EQ(result.config.kv_limits.max_value_bytes, 2048u);
+  EXPECT_EQ(result.config.kv_limits.max_namespace_bytes, 65536u);
 }
 
 TEST(ConfigKeys, HttpRequestsFeature) {

@@ -109,7 +109,7 @@ TEST_F(JsRuntime, WaitUntilRunsAfterTheResponse) {
   Result first = run(*script);
   ASSERT_EQ(first.outcome, Outcome::Ok) << first.message;
   EXPECT_EQ(first.body, "");
-  ASSERT_EQ(first.kv_changes.size(), 1u);
+  ASSERT_EQ(view_->take_pending().size(), 1u);
   EXPECT_EQ(run(*script).body, "done");
 }
 
@@ -282,10 +282,10 @@ TEST_F(JsRuntime, ScriptWithoutImportsRunsAsAClassicScript) {
   EXPECT_EQ(result.body, "true");  // classic script: top-level `this` is the global object
 }
 
-TEST_F(JsRuntime, CacheReadsSnapshotPlusOwnWritesAndReportsOnlyChanges) {
-  auto data = std::make_shared<kv::Map>(kv::Map{{"a", "1"}, {"b", "2"}});
-  kv::Snapshot snapshot{data, nullptr};
-  env_.kv = &snapshot;
+TEST_F(JsRuntime, CacheReadsTheStorePlusOwnWritesAndHoldsOnlyChanges) {
+  store_ = kv::make_memory_store();
+  kv::CommitResult committed;
+  ASSERT_TRUE(store_->commit("ns", {{kv::Op::set("a", "1"), kv::Op::set("b", "2")}, {}}, {}, &committed));
   auto script = load("index.js", R"(
     export default {
       fetch() {
@@ -295,21 +295,22 @@ TEST_F(JsRuntime, CacheReadsSnapshotPlusOwnWritesAndReportsOnlyChanges) {
         const after = [Cache.get("a"), Cache.get("b"), Cache.get("c")].join("|");
         let error = "";
         try { Cache.set("n", 42); } catch (e) { error = e.constructor.name + ": " + e.message; }
-        return new Response(before + " " + after + " " + error);
+        return new Response(before + " " + after + " " + error + " " + Cache.list().join(","));
       }
     };)");
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
   EXPECT_EQ(result.body, "1|2| |2|3 TypeError: Cache.set: value must be a string, got number "
-                         "(store objects with JSON.stringify)");
-  ASSERT_EQ(result.kv_changes.size(), 2u);
-  EXPECT_EQ(result.kv_changes[0].key, "a");
-  EXPECT_FALSE(result.kv_changes[0].value);
-  EXPECT_EQ(result.kv_changes[1].key, "c");
-  EXPECT_EQ(result.kv_changes[1].value, "3");
+                         "(store objects with JSON.stringify) b,c");
+  auto pending = view_->take_pending();
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].key, "a");
+  EXPECT_EQ(pending[0].kind, kv::OpKind::Delete);
+  EXPECT_EQ(pending[1].key, "c");
+  EXPECT_EQ(pending[1].value, "3");
 
-  // No namespace: Cache still works within the run; its writes are reported but the caller drops them.
-  env_.kv = nullptr;
+  // No namespace: Cache still works within the run, and nothing outlives it.
+  store_.reset();
   auto own = load("own.js", R"(
     export default { fetch() { Cache.set("x", "1"); return new Response(String(Cache.get("x")) + String(Cache.get("a"))); } };)");
   Result alone = run(*own);
@@ -317,11 +318,44 @@ TEST_F(JsRuntime, CacheReadsSnapshotPlusOwnWritesAndReportsOnlyChanges) {
   EXPECT_EQ(alone.body, "1null");
 }
 
-TEST_F(JsRuntime, FailedRunReportsNoKvChanges) {
+TEST_F(JsRuntime, CacheAtomicOperations) {
+  store_ = kv::make_memory_store();
+  auto script = load("index.js", R"(
+    export default {
+      fetch() {
+        const out = [];
+        out.push(Cache.increment("n"), Cache.increment("n", 41), Cache.increment("n", -2, {ttl: 60000}));
+        out.push(typeof Cache.increment("big", 1n), Cache.increment("huge", 2 ** 53 - 1) + 0, typeof Cache.increment("huge", 1));
+        out.push(Cache.compareAndSwap("lock", null, "me"), Cache.compareAndSwap("lock", null, "you"),
+                 Cache.compareAndSwap("lock", "me", null), String(Cache.get("lock")));
+        out.push(Cache.expire("n", 1000), Cache.expire("absent", 1000));
+        Cache.set("word", "hi");
+        for (const bad of [() => Cache.increment("word"), () => Cache.increment("n", 1.5), () => Cache.set("k", "v", {ttl: -1}),
+                           () => Cache.expire("n"), () => Cache.list({limit: 0})]) {
+          try { bad(); out.push("no error"); } catch (e) { out.push(e.constructor.name); }
+        }
+        Cache.set("t", "x", {ttl: 50});
+        return new Response(out.join(","));
+      }
+    };)");
+  Result result = run(*script);
+  ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
+  EXPECT_EQ(result.body, "1,42,40,bigint,9007199254740991,bigint,true,false,true,null,true,false,"
+                         "RangeError,TypeError,TypeError,TypeError,TypeError");
+  std::optional<std::string> n;
+  ASSERT_TRUE(store_->get("ns", "n", &n));
+  EXPECT_EQ(n, "40");  // increments are in the store before the run ends
+  auto pending = view_->take_pending();
+  ASSERT_EQ(pending.size(), 2u);  // "t" and "word"
+  EXPECT_EQ(pending[0].ttl_ms, 50);
+}
+
+TEST_F(JsRuntime, FailedRunLeavesItsWritesUncommitted) {
   auto script = load("index.js", R"(export default { fetch() { Cache.set("x", "1"); throw new Error("no"); } };)");
   Result result = run(*script);
   EXPECT_EQ(result.outcome, Outcome::Trapped);
-  EXPECT_TRUE(result.kv_changes.empty());
+  // The runner commits nothing for a failed run; what the view holds is simply dropped.
+  EXPECT_EQ(view_->take_pending().size(), 1u);
 }
 
 TEST_F(JsRuntime, BinaryBodiesBothWays) {

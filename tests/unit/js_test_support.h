@@ -10,6 +10,7 @@
 #include <string>
 
 #include "js/runtime.h"
+#include "kv/run_view.h"
 
 namespace wws::js {
 
@@ -43,6 +44,9 @@ class JsRuntime : public ::testing::Test {
     request_.url = url_;
     request_.headers = &headers_;
     request_.params = &params_;
+    // A fresh view per run, as the runner makes: on store_ (null: local to the run).
+    view_ = std::make_unique<kv::RunView>(store_.get(), "ns", kv::Limits{});
+    env_.kv = view_.get();
     return runtime_.run(script, env_, request_);
   }
 
@@ -53,6 +57,8 @@ class JsRuntime : public ::testing::Test {
   std::string url_ = "http://localhost/hello?x=1";
   http::HeaderList headers_{{"user-agent", "gtest"}};
   std::map<std::string, std::string> params_;
+  std::unique_ptr<kv::Store> store_;
+  std::unique_ptr<kv::RunView> view_;  // of the last run
 };
 
 }  // namespace wws::js

@@ -1,11 +1,15 @@
-// Tests for kv/store: diff, apply, snapshots and concurrent writers.
+// Tests of the layers over any kv::Store: the run diff, the snapshot cache and the run view
+// (the backends themselves are held to the contract by kv_conformance_test.cpp).
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <string>
 #include <thread>
 
+#include "kv/run_view.h"
+#include "kv/snapshot_cache.h"
 #include "kv/store.h"
+#include "kv_backends.h"
 
 namespace wws::kv {
 namespace {
@@ -54,141 +58,157 @@ TEST(KvDiff, ApplyingTheDiffGivesTheAfterMap) {
   EXPECT_EQ(apply_to(before, diff(before, after)), after);
 }
 
-TEST(KvMemoryStore, NewNamespaceIsEmpty) {
+Status apply(Store& store, std::string_view ns, std::vector<Op> ops) {
+  CommitResult r;
+  return store.commit(ns, Batch{std::move(ops), {}}, {}, &r);
+}
+
+TEST(KvSnapshotCache, NewNamespaceIsAnEmptyObject) {
   auto store = make_memory_store();
-  auto snap = store->snapshot("ns");
-  ASSERT_TRUE(snap.data);
-  ASSERT_TRUE(snap.json);
+  SnapshotCache cache(*store);
+  Snapshot snap;
+  ASSERT_TRUE(cache.take("ns", &snap));
+  ASSERT_TRUE(snap.data && snap.json);
   EXPECT_TRUE(snap.data->empty());
   EXPECT_EQ(*snap.json, "{}");
 }
 
-TEST(KvMemoryStore, ApplySetsAndDeletes) {
+TEST(KvSnapshotCache, SharedUntilAWriteThenRebuilt) {
   auto store = make_memory_store();
-  store->apply("ns", {{"a", "1"}, {"b", "2"}});
-  store->apply("ns", {{"a", std::nullopt}, {"c", "3"}, {"missing", std::nullopt}});
-  auto snap = store->snapshot("ns");
-  EXPECT_EQ(*snap.data, (Map{{"b", "2"}, {"c", "3"}}));
-  EXPECT_EQ(*snap.json, R"({"b":"2","c":"3"})");
-}
-
-TEST(KvMemoryStore, NamespacesAreSeparate) {
-  auto store = make_memory_store();
-  store->apply("one", {{"k", "1"}});
-  store->apply("two", {{"k", "2"}});
-  EXPECT_EQ(store->snapshot("one").data->at("k"), "1");
-  EXPECT_EQ(store->snapshot("two").data->at("k"), "2");
-  EXPECT_TRUE(store->snapshot("three").data->empty());
-}
-
-TEST(KvMemoryStore, SnapshotIsImmutableAndSharedUntilAWrite) {
-  auto store = make_memory_store();
-  store->apply("ns", {{"a", "1"}});
-  auto first = store->snapshot("ns");
-  auto second = store->snapshot("ns");
+  SnapshotCache cache(*store);
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("a", "1")}));
+  Snapshot first, second, third;
+  ASSERT_TRUE(cache.take("ns", &first));
+  ASSERT_TRUE(cache.take("ns", &second));
   EXPECT_EQ(first.data.get(), second.data.get());  // no copy per reader
   EXPECT_EQ(first.json.get(), second.json.get());  // serialised once per version
-  store->apply("ns", {{"a", "2"}});
-  EXPECT_EQ(first.data->at("a"), "1");  // the old snapshot is unchanged
-  EXPECT_EQ(*first.json, R"({"a":"1"})");
-  auto third = store->snapshot("ns");
-  EXPECT_NE(third.data.get(), first.data.get());
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("a", "1")}));  // no change: same version
+  ASSERT_TRUE(cache.take("ns", &second));
+  EXPECT_EQ(first.json.get(), second.json.get());
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("a", "2")}));
+  ASSERT_TRUE(cache.take("ns", &third));
+  EXPECT_EQ(*first.json, R"({"a":"1"})");  // the old snapshot is unchanged
   EXPECT_EQ(*third.json, R"({"a":"2"})");
 }
 
-TEST(KvMemoryStore, NoOpChangesKeepTheVersion) {
-  auto store = make_memory_store();
-  store->apply("ns", {{"a", "1"}});
-  auto before = store->snapshot("ns");
-  store->apply("ns", {});
-  store->apply("ns", {{"a", "1"}, {"gone", std::nullopt}});
-  auto after = store->snapshot("ns");
-  EXPECT_EQ(before.data.get(), after.data.get());
-  EXPECT_EQ(before.json.get(), after.json.get());
+TEST(KvSnapshotCache, SeesWritesOfAnotherProcess) {
+  test::SqliteBackend backend;
+  std::string error;
+  auto mine = backend.open(&error), theirs = backend.open(&error);
+  ASSERT_TRUE(mine && theirs) << error;
+  SnapshotCache cache(*mine);
+  Snapshot snap;
+  ASSERT_TRUE(cache.take("ns", &snap));
+  ASSERT_TRUE(apply(*theirs, "ns", {Op::set("k", "from elsewhere")}));
+  ASSERT_TRUE(cache.take("ns", &snap));
+  EXPECT_EQ(*snap.json, R"({"k":"from elsewhere"})");
 }
 
-TEST(KvMemoryStore, BinaryKeysAndValuesSurvive) {
+TEST(KvSnapshotCache, DropsKeysWhenTheyExpire) {
+  auto store = make_memory_store();
+  SnapshotCache cache(*store);
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("soon", "x", 100), Op::set("stays", "y")}));
+  Snapshot snap;
+  ASSERT_TRUE(cache.take("ns", &snap));
+  EXPECT_EQ(snap.data->size(), 2u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(cache.take("ns", &snap));
+  EXPECT_EQ(*snap.json, R"({"stays":"y"})");
+}
+
+TEST(KvSnapshotCache, JsonOfBinaryDataIsValid) {
   using namespace std::string_literals;
   auto store = make_memory_store();
-  store->apply("ns", {{"k\0"s, "\0\xff"s}});
-  auto snap = store->snapshot("ns");
-  EXPECT_EQ(snap.data->at("k\0"s), "\0\xff"s);
-  EXPECT_EQ(*snap.json, "{\"k\\u0000\":\"\\u0000\xc3\xbf\"}");  // still valid JSON
+  SnapshotCache cache(*store);
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("k\0"s, "\0\xff"s)}));
+  Snapshot snap;
+  ASSERT_TRUE(cache.take("ns", &snap));
+  EXPECT_EQ(*snap.json, "{\"k\\u0000\":\"\\u0000\xc3\xbf\"}");
 }
 
-// The run pattern: snapshot, modify a copy, diff, apply. Threads each own a key and increment
-// it many times; under the original's whole-namespace replace most increments would be lost.
-TEST(KvMemoryStore, ConcurrentWritersOnDifferentKeysLoseNothing) {
+TEST(KvRunView, ReadsSeeTheRunsOwnWritesWhichCommitOnlyWhenTaken) {
   auto store = make_memory_store();
-  constexpr int kThreads = 8;
-  constexpr int kIncrements = 300;
-  std::vector<std::thread> threads;
-  std::atomic<bool> go{false};
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      while (!go) std::this_thread::yield();
-      const std::string key = "counter-" + std::to_string(t);
-      for (int i = 0; i < kIncrements; ++i) {
-        auto snap = store->snapshot("shared");
-        ASSERT_FALSE(snap.json->empty());
-        Map mine = *snap.data;
-        auto it = mine.find(key);
-        const int current = it == mine.end() ? 0 : std::stoi(it->second);
-        mine[key] = std::to_string(current + 1);
-        store->apply("shared", diff(*snap.data, mine));
-      }
-    });
-  }
-  go = true;
-  for (auto& th : threads) th.join();
-  auto final_snap = store->snapshot("shared");
-  ASSERT_EQ(final_snap.data->size(), static_cast<size_t>(kThreads));
-  for (int t = 0; t < kThreads; ++t)
-    EXPECT_EQ(final_snap.data->at("counter-" + std::to_string(t)), std::to_string(kIncrements)) << t;
+  ASSERT_TRUE(apply(*store, "ns", {Op::set("a", "stored"), Op::set("b", "stored")}));
+  RunView view(store.get(), "ns", {});
+  std::optional<std::string> v;
+  ASSERT_TRUE(view.set("a", "mine", 0));
+  ASSERT_TRUE(view.erase("b"));
+  ASSERT_TRUE(view.get("a", &v));
+  EXPECT_EQ(v, "mine");
+  ASSERT_TRUE(view.get("b", &v));
+  EXPECT_EQ(v, std::nullopt);
+  std::optional<std::string> stored;
+  ASSERT_TRUE(store->get("ns", "a", &stored));
+  EXPECT_EQ(stored, "stored");  // nothing written before the run commits
+  auto pending = view.take_pending();
+  ASSERT_EQ(pending.size(), 2u);
+  ASSERT_TRUE(apply(*store, "ns", pending));
+  ASSERT_TRUE(store->get("ns", "a", &stored));
+  EXPECT_EQ(stored, "mine");
 }
 
-TEST(KvMemoryStore, ConcurrentReadersSeeConsistentVersions) {
+TEST(KvRunView, AtomicOpsCommitAtOnceWithThePendingWriteOfTheirKey) {
   auto store = make_memory_store();
-  std::atomic<bool> stop{false};
-  std::atomic<int> bad{0};
-  // The writer keeps "a" and "b" equal in every version it publishes.
-  std::thread writer([&] {
-    for (int i = 0; i < 20000; ++i) {
-      const std::string v = std::to_string(i);
-      store->apply("ns", {{"a", v}, {"b", v}});
+  RunView view(store.get(), "ns", {});
+  int64_t n = 0;
+  ASSERT_TRUE(view.set("n", "10", 0));
+  ASSERT_TRUE(view.set("other", "x", 0));
+  ASSERT_TRUE(view.increment("n", 5, 0, &n));
+  EXPECT_EQ(n, 15);
+  std::optional<std::string> stored;
+  ASSERT_TRUE(store->get("ns", "n", &stored));
+  EXPECT_EQ(stored, "15");
+  ASSERT_TRUE(store->get("ns", "other", &stored));
+  EXPECT_EQ(stored, std::nullopt);  // still held
+  bool swapped = false;
+  ASSERT_TRUE(view.compare_and_swap("n", "14", "x", 0, &swapped));
+  EXPECT_FALSE(swapped);
+  ASSERT_TRUE(view.compare_and_swap("n", "15", "16", 0, &swapped));
+  EXPECT_TRUE(swapped);
+  EXPECT_EQ(view.take_pending().size(), 1u);
+}
+
+TEST(KvRunView, WithoutAStoreEverythingStaysLocal) {
+  RunView view(nullptr, "", {});
+  int64_t n = 0;
+  ASSERT_TRUE(view.increment("n", 2, 0, &n));
+  ASSERT_TRUE(view.increment("n", 2, 0, &n));
+  EXPECT_EQ(n, 4);
+  std::vector<std::string> keys;
+  ASSERT_TRUE(view.set("a", "1", 0));
+  ASSERT_TRUE(view.list("", "", 10, &keys));
+  EXPECT_EQ(keys, (std::vector<std::string>{"a", "n"}));
+}
+
+TEST(KvRunView, ListMergesPendingWritesAcrossPages) {
+  auto store = make_memory_store();
+  std::vector<Op> ops;
+  for (int i = 0; i < 10; ++i) ops.push_back(Op::set("k" + std::to_string(i), "v"));
+  ASSERT_TRUE(apply(*store, "ns", ops));
+  RunView view(store.get(), "ns", {});
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(view.erase("k" + std::to_string(i)));  // the first page, all deleted
+  ASSERT_TRUE(view.set("k10", "new", 0));
+  ASSERT_TRUE(view.set("j", "outside the prefix", 0));
+  std::vector<std::string> keys;
+  ASSERT_TRUE(view.list("k", "", 3, &keys));
+  EXPECT_EQ(keys, (std::vector<std::string>{"k10", "k5", "k6"}));
+  ASSERT_TRUE(view.list("k", "k6", 100, &keys));
+  EXPECT_EQ(keys, (std::vector<std::string>{"k7", "k8", "k9"}));
+}
+
+TEST(KvRunView, RemembersTheFirstUnavailableError) {
+  class Down final : public test::SharedHandle {
+   public:
+    Down() : SharedHandle(make_memory_store()) {}
+    Status get(std::string_view, std::string_view, std::optional<std::string>*) override {
+      return unavailable("connection refused");
     }
-    stop = true;
-  });
-  std::vector<std::thread> readers;
-  for (int r = 0; r < 3; ++r) {
-    readers.emplace_back([&] {
-      do {
-        auto snap = store->snapshot("ns");
-        auto a = snap.data->find("a");
-        auto b = snap.data->find("b");
-        const bool consistent = (a == snap.data->end() && b == snap.data->end()) ||
-                                (a != snap.data->end() && b != snap.data->end() && a->second == b->second);
-        if (!consistent) ++bad;
-        if (a != snap.data->end() && *snap.json != "{\"a\":\"" + a->second + "\",\"b\":\"" + b->second + "\"}") ++bad;
-      } while (!stop);
-    });
-  }
-  writer.join();
-  for (auto& th : readers) th.join();
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_EQ(store->snapshot("ns").data->at("a"), "19999");
-}
-
-TEST(KvMemoryStore, ConcurrentFirstUseOfManyNamespaces) {
-  auto store = make_memory_store();
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0; n < 200; ++n) store->apply("ns-" + std::to_string(n), {{"t" + std::to_string(t), "x"}});
-    });
-  }
-  for (auto& th : threads) th.join();
-  for (int n = 0; n < 200; ++n) EXPECT_EQ(store->snapshot("ns-" + std::to_string(n)).data->size(), 4u) << n;
+  } down;
+  RunView view(&down, "ns", {});
+  std::optional<std::string> v;
+  EXPECT_EQ(view.get("k", &v).code(), Code::Unavailable);
+  EXPECT_EQ(view.failure().code(), Code::Unavailable);
+  EXPECT_EQ(view.failure().message(), "connection refused");
 }
 
 }  // namespace

@@ -437,6 +437,44 @@ TEST(WorkerOutputErrors, Kv) {
   EXPECT_EQ(parse_error(R"({"data":"","kv":"x"})"), "\"kv\" must be an object of strings, got a string");
 }
 
+TEST(WorkerOutput, KvOpsInOrder) {
+  auto out = parse_ok(R"({"data":"","kv":{"a":"1"},"kv_ops":[
+      {"op":"incr","key":"hits"},{"op":"incr","key":"n","by":-5,"ttl_ms":60000},
+      {"op":"cas","key":"lock","expect":null,"value":"me"},{"op":"cas","key":"lock","expect":"me","value":null},
+      {"op":"expire","key":"s","ttl_ms":0},{"op":"set","key":"t","value":"v","ttl_ms":10},{"op":"delete","key":"d"}]})");
+  ASSERT_EQ(out.kv_ops.size(), 7u);
+  EXPECT_EQ(out.kv_ops[0].kind, kv::OpKind::Increment);
+  EXPECT_EQ(out.kv_ops[0].delta, 1);  // "by" defaults to 1
+  EXPECT_EQ(out.kv_ops[1].delta, -5);
+  EXPECT_EQ(out.kv_ops[1].ttl_ms, 60000);
+  EXPECT_EQ(out.kv_ops[2].kind, kv::OpKind::CompareAndSwap);
+  EXPECT_EQ(out.kv_ops[2].expected, std::nullopt);
+  EXPECT_EQ(out.kv_ops[2].value, "me");
+  EXPECT_EQ(out.kv_ops[3].expected, "me");
+  EXPECT_EQ(out.kv_ops[3].value, std::nullopt);
+  EXPECT_EQ(out.kv_ops[4].kind, kv::OpKind::Expire);
+  EXPECT_EQ(out.kv_ops[5].kind, kv::OpKind::Set);
+  EXPECT_EQ(out.kv_ops[5].value, "v");
+  EXPECT_EQ(out.kv_ops[6].kind, kv::OpKind::Delete);
+  EXPECT_TRUE(parse_ok(R"({"data":"","kv_ops":null})").kv_ops.empty());
+}
+
+TEST(WorkerOutputErrors, KvOps) {
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":{}})"), "\"kv_ops\" must be an array of operations, got an object");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[1]})"), "\"kv_ops\"[0] must be an object, got 1");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"key":"k"}]})"),
+            "\"kv_ops\"[0] needs \"op\": \"incr\", \"cas\", \"expire\", \"set\" or \"delete\"");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"incr"}]})"), "\"kv_ops\"[0] needs \"key\" (a string)");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"incr","key":"k"},{"op":"incr","key":"k","by":1.5}]})"),
+            "\"kv_ops\"[1] \"by\" must be a 64-bit integer, got 1.5");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"cas","key":"k","value":"v"}]})"),
+            "\"kv_ops\"[0] needs \"expect\" (a string, or null)");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"set","key":"k"}]})"), "\"kv_ops\"[0] needs \"value\" (a string)");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"swap","key":"k"}]})"),
+            "\"kv_ops\"[0] has an unknown \"op\" \"swap\"; use incr, cas, expire, set or delete");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[],"kv_ops":[]})"), "the \"kv_ops\" field appears twice");
+}
+
 TEST(WorkerOutputErrors, Base64Flag) {
   EXPECT_EQ(parse_error(R"({"data":"","base64":"true"})"), "\"base64\" must be true or false, got a string");
   EXPECT_EQ(parse_error(R"({"data":"","base64":1})"), "\"base64\" must be true or false, got 1");

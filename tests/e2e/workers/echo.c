@@ -1,5 +1,7 @@
 // Test worker: echoes every request field back as a JSON document, so the tests can check what
 // the server put on stdin (url, method, headers, body, base64 flag, params, kv).
+// The protocol as sent: K/V from the snapshot on stdin, not the host functions.
+#define WWS_KV_SNAPSHOT
 #include "wws.h"
 
 static void append_map(wws_buf *out, const char *name, const wws_map *m) {

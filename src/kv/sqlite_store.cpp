@@ -1,0 +1,477 @@
+// kv/sqlite_store.cpp: K/V in one SQLite file (WAL). Reads run on a pool of read connections
+// and never wait for writers. Commits use one write connection per process with group commit,
+// as LevelDB's writer queue does: a committing thread queues its batch; the thread at the front
+// takes every batch queued behind it and applies them in one transaction, each batch in its own
+// savepoint (so one failing batch leaves the others alone), then wakes their threads. Under load
+// many requests share one transaction (and, with synchronous=FULL, one fsync).
+// Other processes on the same file take turns on SQLite's write lock (busy_timeout).
+#include "kv/sqlite_store.h"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace wws::kv {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr size_t kMaxGroup = 256;
+
+const char* const kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS wws_namespaces(
+  name BLOB PRIMARY KEY,
+  version INTEGER NOT NULL,   -- goes up with every commit that changes the namespace
+  keys INTEGER NOT NULL,      -- entries stored (expired ones until purged)
+  bytes INTEGER NOT NULL      -- sum of their key and value lengths
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS wws_entries(
+  ns BLOB NOT NULL,
+  key BLOB NOT NULL,
+  value BLOB NOT NULL,
+  expires_at INTEGER NOT NULL DEFAULT 0,  -- Unix ms; 0 = never
+  PRIMARY KEY (ns, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS wws_entries_expiry ON wws_entries(ns, expires_at) WHERE expires_at > 0;
+)sql";
+
+// A prepared statement, reset after every use.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, const char* sql) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(Stmt&& o) noexcept : stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept {
+    std::swap(stmt_, o.stmt_);
+    return *this;
+  }
+  bool valid() const { return stmt_ != nullptr; }
+
+  // Binds in order from parameter 1. Strings bind as blobs (never NULL, even when empty).
+  Stmt& bind(int i, std::string_view bytes) {
+    sqlite3_bind_blob64(stmt_, i, bytes.empty() ? "" : bytes.data(), bytes.size(), SQLITE_STATIC);
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(stmt_); }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  int64_t int64(int col) { return sqlite3_column_int64(stmt_, col); }
+  std::string text(int col) {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col)) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets the statement whatever way the scope is left.
+struct Resetter {
+  Stmt& s;
+  ~Resetter() { s.reset(); }
+};
+
+class Connection {
+ public:
+  Connection(const SqliteOptions& options, std::string* error) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(options.path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      *error = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      return;
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
+    const char* sync = options.sync == SqliteSync::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
+    if (!exec(sync, error) || !exec("PRAGMA foreign_keys=OFF", error)) return;
+    ok_ = true;
+  }
+  ~Connection() {
+    stmts_.clear();
+    sqlite3_close_v2(db_);
+  }
+  bool ok() const { return ok_; }
+  sqlite3* db() { return db_; }
+  std::string error() const { return sqlite3_errmsg(db_); }
+
+  bool exec(const char* sql, std::string* error = nullptr) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) == SQLITE_OK) return true;
+    if (error) *error = message ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    return false;
+  }
+
+  // Statements are prepared once per connection, on first use.
+  Stmt& stmt(int id, const char* sql) {
+    if (stmts_.size() <= static_cast<size_t>(id)) stmts_.resize(id + 1);
+    if (!stmts_[id].valid()) stmts_[id] = Stmt(db_, sql);
+    return stmts_[id];
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool ok_ = false;
+  std::vector<Stmt> stmts_;
+};
+
+enum StmtId {
+  kGetVersion,
+  kScan,
+  kGet,
+  kListBounded,
+  kListOpen,
+  kNamespaces,
+  kNamespaceRow,
+  kPurge,
+  kLookup,
+  kUpsert,
+  kDelete,
+  kSaveNamespace,
+  kBegin,
+  kCommit,
+  kRollback,
+  kSavepoint,
+  kRelease,
+  kRollbackTo,
+};
+
+// The smallest byte string above every string starting with `prefix`; nullopt if none exists.
+std::optional<std::string> prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (prefix.empty()) return std::nullopt;
+  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+
+  bool open(std::string* error) {
+    std::error_code ec;
+    if (options_.path.has_parent_path()) std::filesystem::create_directories(options_.path.parent_path(), ec);
+    if (ec) {
+      *error = fmt::format("cannot create the folder {}: {}", options_.path.parent_path().string(), ec.message());
+      return false;
+    }
+    writer_ = std::make_unique<Connection>(options_, error);
+    if (!writer_->ok()) return false;
+    // WAL is a property of the file: set once, kept by every later connection and process.
+    Stmt wal(writer_->db(), "PRAGMA journal_mode=WAL");
+    if (!wal.valid() || wal.step() != SQLITE_ROW || sqlite3_stricmp(wal.text(0).c_str(), "wal") != 0) {
+      *error = "cannot switch the database to WAL mode: " + writer_->error();
+      return false;
+    }
+    wal.reset();
+    if (!writer_->exec("BEGIN IMMEDIATE", error)) return false;
+    int user_version = 0;
+    {
+      Stmt v(writer_->db(), "PRAGMA user_version");
+      if (v.step() == SQLITE_ROW) user_version = static_cast<int>(v.int64(0));
+    }
+    if (user_version > kSchemaVersion) {
+      writer_->exec("ROLLBACK");
+      *error = fmt::format("the database was made by a newer wws (schema {}, this one knows {})", user_version,
+                           kSchemaVersion);
+      return false;
+    }
+    std::string pragma = fmt::format("PRAGMA user_version={}", kSchemaVersion);
+    if (!writer_->exec(kSchema, error) || !writer_->exec(pragma.c_str(), error) || !writer_->exec("COMMIT", error)) {
+      writer_->exec("ROLLBACK");
+      return false;
+    }
+    return true;
+  }
+
+  std::string describe() const override { return "sqlite " + options_.path.string(); }
+  bool may_block() const override { return true; }
+
+  Status read(std::string_view ns, std::optional<uint64_t> known_version, NamespaceRead* out) override {
+    *out = NamespaceRead{};
+    return with_reader([&](Connection& c) -> Status {
+      // One read transaction, so the version and the rows belong to the same commit.
+      if (!c.exec("BEGIN")) return failed(c, "read");
+      Status s = read_in_transaction(c, ns, known_version, out);
+      c.exec(s ? "COMMIT" : "ROLLBACK");
+      return s;
+    });
+  }
+
+  Status get(std::string_view ns, std::string_view key, std::optional<std::string>* value) override {
+    value->reset();
+    return with_reader([&](Connection& c) -> Status {
+      Stmt& s = c.stmt(kGet, "SELECT value, expires_at FROM wws_entries WHERE ns=?1 AND key=?2");
+      Resetter r{s};
+      s.bind(1, ns).bind(2, key);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) {
+        int64_t expires = s.int64(1);
+        if (expires == 0 || expires > now_ms()) *value = s.text(0);
+        return Status::ok();
+      }
+      return rc == SQLITE_DONE ? Status::ok() : failed(c, "get");
+    });
+  }
+
+  Status list(std::string_view ns, std::string_view prefix, std::string_view after, size_t limit,
+              std::vector<std::string>* keys) override {
+    keys->clear();
+    if (limit == 0) return Status::ok();
+    // Keys >= start: the prefix itself, or just above `after` (after + "\0") when that is later.
+    std::string start = after.empty() || after < prefix ? std::string(prefix) : std::string(after) + '\0';
+    auto end = prefix_end(std::string(prefix));
+    return with_reader([&](Connection& c) -> Status {
+      Stmt& s = end ? c.stmt(kListBounded,
+                             "SELECT key FROM wws_entries WHERE ns=?1 AND key>=?2 AND key<?3 "
+                             "AND (expires_at=0 OR expires_at>?4) ORDER BY key LIMIT ?5")
+                    : c.stmt(kListOpen,
+                             "SELECT key FROM wws_entries WHERE ns=?1 AND key>=?2 "
+                             "AND (expires_at=0 OR expires_at>?4) ORDER BY key LIMIT ?5");
+      Resetter r{s};
+      s.bind(1, ns).bind(2, start).bind(4, now_ms()).bind(5, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+      if (end) s.bind(3, *end);
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) keys->push_back(s.text(0));
+      return rc == SQLITE_DONE ? Status::ok() : failed(c, "list");
+    });
+  }
+
+  Status namespaces(std::vector<std::string>* out) override {
+    out->clear();
+    return with_reader([&](Connection& c) -> Status {
+      Stmt& s = c.stmt(kNamespaces,
+                       "SELECT DISTINCT ns FROM wws_entries WHERE expires_at=0 OR expires_at>?1 ORDER BY ns");
+      Resetter r{s};
+      s.bind(1, now_ms());
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) out->push_back(s.text(0));
+      return rc == SQLITE_DONE ? Status::ok() : failed(c, "list namespaces");
+    });
+  }
+
+  Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
+    Writer me{ns, batch, limits, out};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&me);
+    me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
+    if (me.done) return me.status;
+
+    // This thread leads: it commits itself and every batch queued behind it, up to kMaxGroup.
+    std::vector<Writer*> group(queue_.begin(), queue_.begin() + std::min(queue_.size(), kMaxGroup));
+    lock.unlock();
+    commit_group(group);
+    lock.lock();
+    for (Writer* w : group) {
+      queue_.pop_front();
+      w->done = true;
+      if (w != &me) w->cv.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    return me.status;
+  }
+
+ private:
+  struct Writer {
+    std::string_view ns;
+    const Batch& batch;
+    const Limits& limits;
+    CommitResult* out;
+    Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  Status failed(Connection& c, std::string_view what) const {
+    return unavailable(fmt::format("sqlite {}: {} failed: {}", options_.path.string(), what, c.error()));
+  }
+
+  template <class Fn>
+  Status with_reader(Fn&& fn) {
+    std::unique_ptr<Connection> c;
+    {
+      std::lock_guard lock(readers_mutex_);
+      if (!readers_.empty()) {
+        c = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (!c) {
+      std::string error;
+      c = std::make_unique<Connection>(options_, &error);
+      if (!c->ok()) return unavailable(fmt::format("sqlite {}: cannot open: {}", options_.path.string(), error));
+    }
+    Status s = fn(*c);
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(c));
+    return s;
+  }
+
+  Status read_in_transaction(Connection& c, std::string_view ns, std::optional<uint64_t> known, NamespaceRead* out) {
+    {
+      Stmt& v = c.stmt(kGetVersion, "SELECT version FROM wws_namespaces WHERE name=?1");
+      Resetter r{v};
+      v.bind(1, ns);
+      int rc = v.step();
+      if (rc == SQLITE_ROW) out->version = static_cast<uint64_t>(v.int64(0));
+      else if (rc != SQLITE_DONE) return failed(c, "read");
+    }
+    if (known && *known == out->version) {
+      out->unchanged = true;
+      return Status::ok();
+    }
+    Stmt& s = c.stmt(kScan, "SELECT key, value, expires_at FROM wws_entries WHERE ns=?1 ORDER BY key");
+    Resetter r{s};
+    s.bind(1, ns);
+    const int64_t now = now_ms();
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      int64_t expires = s.int64(2);
+      if (expires != 0 && expires <= now) continue;
+      if (expires != 0 && (out->next_expiry_ms == 0 || expires < out->next_expiry_ms)) out->next_expiry_ms = expires;
+      out->data.emplace_hint(out->data.end(), s.text(0), s.text(1));
+    }
+    return rc == SQLITE_DONE ? Status::ok() : failed(c, "read");
+  }
+
+  bool step_done(Stmt& s) {
+    Resetter r{s};
+    return s.step() == SQLITE_DONE;
+  }
+
+  void commit_group(const std::vector<Writer*>& group) {
+    Connection& c = *writer_;
+    auto fail_all = [&](Status s) {
+      for (Writer* w : group) w->status = s;
+    };
+    if (!step_done(c.stmt(kBegin, "BEGIN IMMEDIATE"))) {
+      Status s = failed(c, "begin a write transaction");
+      step_done(c.stmt(kRollback, "ROLLBACK"));
+      return fail_all(s);
+    }
+    for (Writer* w : group) {
+      if (!step_done(c.stmt(kSavepoint, "SAVEPOINT batch"))) {
+        w->status = failed(c, "savepoint");
+        continue;
+      }
+      w->status = apply(c, *w);
+      if (!w->status) step_done(c.stmt(kRollbackTo, "ROLLBACK TO batch"));
+      step_done(c.stmt(kRelease, "RELEASE batch"));
+    }
+    if (!step_done(c.stmt(kCommit, "COMMIT"))) {
+      Status s = failed(c, "commit");
+      step_done(c.stmt(kRollback, "ROLLBACK"));
+      for (Writer* w : group)
+        if (w->status) w->status = s;
+    }
+  }
+
+  // One batch, inside the group's transaction.
+  Status apply(Connection& c, Writer& w) {
+    const int64_t now = now_ms();
+    bool exists = false;
+    uint64_t version = 0;
+    NamespaceStats stats;
+    {
+      Stmt& s = c.stmt(kNamespaceRow, "SELECT version, keys, bytes FROM wws_namespaces WHERE name=?1");
+      Resetter r{s};
+      s.bind(1, w.ns);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) {
+        exists = true;
+        version = static_cast<uint64_t>(s.int64(0));
+        stats.keys = static_cast<uint64_t>(s.int64(1));
+        stats.bytes = static_cast<uint64_t>(s.int64(2));
+      } else if (rc != SQLITE_DONE) {
+        return failed(c, "read the namespace");
+      }
+    }
+    if (w.batch.if_version && *w.batch.if_version != version)
+      return {Code::Conflict, "the namespace changed since it was read"};
+    bool purged = false;
+    if (exists) {
+      // Expired entries go first, so quotas count live entries only. The version stays: they
+      // were already invisible to every read.
+      Stmt& s = c.stmt(kPurge,
+                       "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2 "
+                       "RETURNING length(key)+length(value)");
+      Resetter r{s};
+      s.bind(1, w.ns).bind(2, now);
+      int rc;
+      while ((rc = s.step()) == SQLITE_ROW) {
+        stats.keys--;
+        stats.bytes -= static_cast<uint64_t>(s.int64(0));
+        purged = true;
+      }
+      if (rc != SQLITE_DONE) return failed(c, "purge expired keys");
+    }
+    Plan plan;
+    auto lookup = [&](const std::string& key, std::optional<Entry>* entry) -> Status {
+      entry->reset();
+      Stmt& s = c.stmt(kLookup, "SELECT value, expires_at FROM wws_entries WHERE ns=?1 AND key=?2");
+      Resetter r{s};
+      s.bind(1, w.ns).bind(2, key);
+      int rc = s.step();
+      if (rc == SQLITE_ROW) *entry = Entry{s.text(0), s.int64(1)};
+      else if (rc != SQLITE_DONE) return failed(c, "read a key");
+      return Status::ok();
+    };
+    if (Status s = plan_batch(w.batch, w.limits, stats, now, lookup, &plan); !s) return s;
+    for (const Write& write : plan.writes) {
+      Stmt& s = write.entry ? c.stmt(kUpsert, "INSERT OR REPLACE INTO wws_entries(ns, key, value, expires_at) "
+                                              "VALUES(?1, ?2, ?3, ?4)")
+                            : c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2");
+      Resetter r{s};
+      s.bind(1, w.ns).bind(2, write.key);
+      if (write.entry) s.bind(3, write.entry->value).bind(4, write.entry->expires_at_ms);
+      if (s.step() != SQLITE_DONE) return failed(c, "write a key");
+    }
+    if (!plan.writes.empty() || purged) {
+      // A new namespace starts at a time-based version, so a namespace deleted and made again
+      // never repeats a version a cache may still hold.
+      if (!plan.writes.empty()) version = exists ? version + 1 : static_cast<uint64_t>(now) * 1000;
+      Stmt& s = c.stmt(kSaveNamespace, "INSERT OR REPLACE INTO wws_namespaces(name, version, keys, bytes) "
+                                       "VALUES(?1, ?2, ?3, ?4)");
+      Resetter r{s};
+      s.bind(1, w.ns)
+          .bind(2, static_cast<int64_t>(version))
+          .bind(3, static_cast<int64_t>(plan.stats_after.keys))
+          .bind(4, static_cast<int64_t>(plan.stats_after.bytes));
+      if (s.step() != SQLITE_DONE) return failed(c, "update the namespace");
+    }
+    w.out->version = version;
+    w.out->results = std::move(plan.results);
+    return Status::ok();
+  }
+
+  SqliteOptions options_;
+  std::unique_ptr<Connection> writer_;  // used only by the thread leading a group commit
+  std::mutex queue_mutex_;
+  std::deque<Writer*> queue_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const SqliteOptions& options, std::string* error) {
+  auto store = std::make_unique<SqliteStore>(options);
+  std::string why;
+  if (!store->open(&why)) {
+    *error = fmt::format("cannot open the K/V database {}: {}", options.path.string(), why);
+    return nullptr;
+  }
+  return store;
+}
+
+}  // namespace wws::kv
