@@ -803,7 +803,7 @@ static inline const wws_map *wws_request_kv(void) {
   static int built;
   if (built) return &all;
   built = 1;
-  wws_kv_keys keys = {0};
+  wws_kv_keys keys = {0, NULL, NULL};
   const char *after = "";
   for (;;) {
     size_t before = keys.count;
@@ -827,7 +827,7 @@ static inline void wws__kv_ops_json(wws_buf *out) { (void)out; }
 static int wws__kv_changed;
 static int wws__kv_loaded;
 static wws_map wws__kv_original;     /* the snapshot as it came, for keys atomic ops touched */
-static inline wws_map wws__kv_op_keys;      /* keys whose writes travel as "kv_ops" (values unused) */
+static wws_map wws__kv_op_keys;      /* keys whose writes travel as "kv_ops" (values unused) */
 static wws_buf wws__kv_ops;          /* the "kv_ops" array's items, comma-separated */
 
 static inline void wws__kv_load(void) {
