@@ -118,6 +118,7 @@ to_ms() {  # wrk latency like 512.00us / 1.20ms / 2.01s
 
 # run_wrk <label> <url> [seconds]: prints "label req/s p50 p99 errors" and appends it to RESULTS
 RESULTS=()
+LOG_RATIOS=()
 run_wrk() {
   local label=$1 url=$2 secs=${3:-$DURATION} out
   out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "$url")
@@ -174,19 +175,34 @@ done
 fi
 
 if section logs; then
-echo "request log cost: the wasm hello worker logging one line per request (text, then JSON) to a file,"
-echo "vs --log-level warn (no request lines), alternating"
+echo "request log cost: two wws at once on the same cores, each driven by its own wrk (-t1 -c32, ${DURATION} s):"
+echo "one writing a line per request to a file (text, then JSON), one with --log-level warn (no request"
+echo "lines). Both see the same machine load at the same time, so the ratio of their req/s is what logging costs."
 for round in 1 2; do
-  for mode in off text json; do
-    case $mode in
-      off) start_wws --log-level warn ;;
-      text) start_wws ;;
-      json) start_wws --log-format json ;;
-    esac
-    wrk -t"$WRK_THREADS" -c"$CONNS" -d2s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
-    run_wrk "logs-$mode#$round" "http://127.0.0.1:$WWS_PORT/hello"
-    [ "$round" = 1 ] && [ "$mode" != off ] && echo "    $(grep -Ec 'GET /hello|"path":"/hello"' "$WORK/wws.log") request lines in the log, e.g. $(grep -Em1 'GET /hello|"path":"/hello"' "$WORK/wws.log")"
-    stop_wws
+  for mode in text json; do
+    flags=(); [ "$mode" = json ] && flags=(--log-format json)
+    A_PORT=$(free_port); B_PORT=$(free_port)
+    "$WWS" "$WORK/project" --host 127.0.0.1 --port "$A_PORT" --log-level warn > "$WORK/off.log" 2>&1 & A_PID=$!
+    "$WWS" "$WORK/project" --host 127.0.0.1 --port "$B_PORT" "${flags[@]}" > "$WORK/on.log" 2>&1 & B_PID=$!
+    PIDS+=("$A_PID" "$B_PID")
+    wait_ready "http://127.0.0.1:$A_PORT/hello"; wait_ready "http://127.0.0.1:$B_PORT/hello"
+    # warm-up, then the measured runs; each wrk waited for by its pid (nginx is a job of this shell too)
+    wrk -t1 -c32 -d2s "http://127.0.0.1:$A_PORT/hello" >/dev/null & W_PID=$!
+    wrk -t1 -c32 -d2s "http://127.0.0.1:$B_PORT/hello" >/dev/null
+    wait "$W_PID"
+    wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$A_PORT/hello" > "$WORK/off.txt" & W_PID=$!
+    wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$B_PORT/hello" > "$WORK/on.txt"
+    wait "$W_PID"
+    off=$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/off.txt"); on=$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/on.txt")
+    p99_off=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/off.txt")"); p99_on=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/on.txt")")
+    r=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
+    LOG_RATIOS+=("$mode $r")
+    printf '  %-6s round %s: logging %10s req/s (p99 %s ms), not logging %10s req/s (p99 %s ms): ratio %s\n' \
+      "$mode" "$round" "$on" "$p99_on" "$off" "$p99_off" "$r"
+    [ "$round" = 1 ] && echo "    $(grep -Ec 'GET /hello|"path":"/hello"' "$WORK/on.log") request lines written, e.g. $(grep -Em1 'GET /hello|"path":"/hello"' "$WORK/on.log")"
+    kill -TERM "$A_PID" "$B_PID" 2>/dev/null || true
+    wait "$A_PID" "$B_PID" 2>/dev/null || true
+    PIDS=("${PIDS[@]:0:${#PIDS[@]}-2}")
   done
 done
 fi
@@ -257,9 +273,7 @@ N1=$(mean_rps "nginx-workers-1#")
 N2=$(mean_rps "nginx-workers-2#")
 M0=$(mean_rps "metrics-plain#")
 M1=$(mean_rps "metrics-panel#")
-L0=$(mean_rps "logs-off#")
-L1=$(mean_rps "logs-text#")
-L2=$(mean_rps "logs-json#")
+mean_log_ratio() { printf '%s\n' "${LOG_RATIOS[@]}" | awk -v m="$1" '$1 == m { s += $2; n++ } END { printf "%.3f", n ? s / n : 0 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 echo
 echo "summary"
@@ -272,8 +286,8 @@ printf '  %-34s %s\n' "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
 printf '  %-34s %s\n' "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
 printf '  %-34s %s\n' "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
 printf '  %-34s %s\n' "metrics on/off (hello req/s)" "$(ratio "$M1" "$M0")"
-printf '  %-34s %s\n' "request log text/off (hello req/s)" "$(ratio "$L1" "$L0")"
-printf '  %-34s %s\n' "request log json/off (hello req/s)" "$(ratio "$L2" "$L0")"
+printf '  %-34s %s\n' "request log text on/off (hello req/s)" "$(mean_log_ratio text)"
+printf '  %-34s %s\n' "request log json on/off (hello req/s)" "$(mean_log_ratio json)"
 if [ -n "${RSS_BEFORE:-}" ]; then
   printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
     "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"

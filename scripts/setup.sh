@@ -40,7 +40,9 @@ if ! dpkg-query -W -f='${Status}' libnode-dev 2>/dev/null | grep -q "install ok 
   if [ ! -f "$NODE_PREFIX/usr/include/node/v8.h" ] || [ ! -e "$NODE_PREFIX/usr/lib/x86_64-linux-gnu/libnode.so.108" ]; then
     echo "setup: extracting libnode108 + libnode-dev into $NODE_PREFIX"
     tmp=$(mktemp -d)
-    ( cd "$tmp" && apt-get download libnode108 libnode-dev ) || { $SUDO apt-get update -q && ( cd "$tmp" && apt-get download libnode108 libnode-dev ); }
+    # Quiet when it works; when it fails, the retry after an update shows why.
+    ( cd "$tmp" && apt-get download -q libnode108 libnode-dev >/dev/null 2>&1 ) ||
+      { $SUDO apt-get update -q && ( cd "$tmp" && apt-get download libnode108 libnode-dev ); }
     mkdir -p "$NODE_PREFIX"
     for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$NODE_PREFIX"; done
     rm -rf "$tmp"
