@@ -175,9 +175,14 @@ done
 fi
 
 if section logs; then
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # utime + stime of every thread, in clock ticks
+cpu_per_request() {  # ticks wrk-output-file -> microseconds of CPU per request answered
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" '/ requests in / { printf "%.2f", t * 1e6 / hz / $1 }' "$2"
+}
 echo "request log cost: two wws at once on the same cores, each driven by its own wrk (-t1 -c32, ${DURATION} s):"
 echo "one writing a line per request to a file (text, then JSON), one with --log-level warn (no request"
-echo "lines). Both see the same machine load at the same time, so the ratio of their req/s is what logging costs."
+echo "lines). Both see the same machine load at the same time; the CPU of one line, measured alone, is then"
+echo "set against the CPU of a hello request without logging."
 for round in 1 2; do
   for mode in text json; do
     flags=(); [ "$mode" = json ] && flags=(--log-format json)
@@ -190,21 +195,33 @@ for round in 1 2; do
     wrk -t1 -c32 -d2s "http://127.0.0.1:$A_PORT/hello" >/dev/null & W_PID=$!
     wrk -t1 -c32 -d2s "http://127.0.0.1:$B_PORT/hello" >/dev/null
     wait "$W_PID"
+    cpu_a=$(cpu_ticks "$A_PID"); cpu_b=$(cpu_ticks "$B_PID")
     wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$A_PORT/hello" > "$WORK/off.txt" & W_PID=$!
     wrk -t1 -c32 -d"${DURATION}s" --latency "http://127.0.0.1:$B_PORT/hello" > "$WORK/on.txt"
     wait "$W_PID"
+    cpu_a=$(( $(cpu_ticks "$A_PID") - cpu_a )); cpu_b=$(( $(cpu_ticks "$B_PID") - cpu_b ))
     off=$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/off.txt"); on=$(awk '/^Requests\/sec:/ { print $2 }' "$WORK/on.txt")
     p99_off=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/off.txt")"); p99_on=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$WORK/on.txt")")
     r=$(awk -v a="$on" -v b="$off" 'BEGIN { printf "%.3f", a / b }')
-    LOG_RATIOS+=("$mode $r")
-    printf '  %-6s round %s: logging %10s req/s (p99 %s ms), not logging %10s req/s (p99 %s ms): ratio %s\n' \
-      "$mode" "$round" "$on" "$p99_on" "$off" "$p99_off" "$r"
+    # CPU time per request (all of the process's threads, the log flusher included): less
+    # sensitive than req/s to how the scheduler happens to share the cores between the two.
+    us_off=$(cpu_per_request "$cpu_a" "$WORK/off.txt"); us_on=$(cpu_per_request "$cpu_b" "$WORK/on.txt")
+    LOG_RATIOS+=("$mode $r $us_on $us_off")
+    printf '  %-4s round %s: logging %9s req/s (p99 %s ms, %s us CPU/request), not logging %9s req/s (p99 %s ms, %s us CPU/request): req/s ratio %s\n' \
+      "$mode" "$round" "$on" "$p99_on" "$us_on" "$off" "$p99_off" "$us_off" "$r"
     [ "$round" = 1 ] && echo "    $(grep -Ec 'GET /hello|"path":"/hello"' "$WORK/on.log") request lines written, e.g. $(grep -Em1 'GET /hello|"path":"/hello"' "$WORK/on.log")"
     kill -TERM "$A_PID" "$B_PID" 2>/dev/null || true
     wait "$A_PID" "$B_PID" 2>/dev/null || true
     PIDS=("${PIDS[@]:0:${#PIDS[@]}-2}")
   done
 done
+# The line's own CPU, measured alone (bench/micro/request_log.cpp), against a hello request's
+# CPU without logging from the runs above: the cost with none of the scheduler's noise.
+if [ -x "$BUILD/bench_request_log" ]; then
+  LINE_NS=$("$BUILD/bench_request_log" --benchmark_format=csv 2>/dev/null |
+    awk -F, '/request_line\/text/ { t = $4 } /request_line\/json/ { j = $4 } END { printf "%.0f %.0f", t, j }')
+  echo "  one request line alone: text ${LINE_NS% *} ns, json ${LINE_NS#* } ns of CPU (format, buffer, flush, write)"
+fi
 fi
 
 if section threads; then
@@ -273,21 +290,32 @@ N1=$(mean_rps "nginx-workers-1#")
 N2=$(mean_rps "nginx-workers-2#")
 M0=$(mean_rps "metrics-plain#")
 M1=$(mean_rps "metrics-panel#")
-mean_log_ratio() { printf '%s\n' "${LOG_RATIOS[@]}" | awk -v m="$1" '$1 == m { s += $2; n++ } END { printf "%.3f", n ? s / n : 0 }'; }
+mean_log_ratio() {  # mode -> mean req/s ratio, and mean CPU per request with and without logging
+  printf '%s\n' "${LOG_RATIOS[@]}" | awk -v m="$1" '$1 == m { r += $2; on += $3; off += $4; n++ }
+    END { if (n) printf "%.3f (CPU per request %.2f us vs %.2f us: %+.1f%%)", r / n, on / n, off / n, (on / off - 1) * 100; else print 0 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
+row() {  # label value: a figure of a section that ran (BENCH_ONLY leaves the others at 0)
+  case $2 in 0 | 0.0 | 0.000) ;; *) printf '  %-38s %s\n' "$1" "$2" ;; esac
+}
 echo
 echo "summary"
-printf '  %-34s %s\n' "nginx mean req/s" "$NGINX_RPS"
-printf '  %-34s %s\n' "wws mean req/s" "$WWS_RPS"
-printf '  %-34s %s\n' "ratio wws/nginx" "$(ratio "$WWS_RPS" "$NGINX_RPS")"
-printf '  %-34s %s\n' "wws JS mean req/s" "$JS_RPS"
-printf '  %-34s %s\n' "ratio wws JS/nginx" "$(ratio "$JS_RPS" "$NGINX_RPS")"
-printf '  %-34s %s\n' "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
-printf '  %-34s %s\n' "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
-printf '  %-34s %s\n' "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
-printf '  %-34s %s\n' "metrics on/off (hello req/s)" "$(ratio "$M1" "$M0")"
-printf '  %-34s %s\n' "request log text on/off (hello req/s)" "$(mean_log_ratio text)"
-printf '  %-34s %s\n' "request log json on/off (hello req/s)" "$(mean_log_ratio json)"
+row "nginx mean req/s" "$NGINX_RPS"
+row "wws mean req/s" "$WWS_RPS"
+row "ratio wws/nginx" "$(ratio "$WWS_RPS" "$NGINX_RPS")"
+row "wws JS mean req/s" "$JS_RPS"
+row "ratio wws JS/nginx" "$(ratio "$JS_RPS" "$NGINX_RPS")"
+row "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"
+row "scaling wws primes, 2/1 threads" "$(ratio "$P2" "$P1")"
+row "scaling nginx, 2/1 workers" "$(ratio "$N2" "$N1")"
+row "metrics on/off (hello req/s)" "$(ratio "$M1" "$M0")"
+row "request log text on/off (hello req/s)" "$(mean_log_ratio text)"
+row "request log json on/off (hello req/s)" "$(mean_log_ratio json)"
+if [ -n "${LINE_NS:-}" ]; then
+  hello_us=$(printf '%s\n' "${LOG_RATIOS[@]}" | awk '{ s += $4; n++ } END { printf "%.2f", s / n }')
+  row "request line CPU / hello request CPU" "$(awk -v l="$LINE_NS" -v h="$hello_us" 'BEGIN { split(l, x, " ");
+    printf "text %.1f%%, json %.1f%% (%s and %s ns of %s us)", x[1] / 10 / h, x[2] / 10 / h, x[1], x[2], h }')"
+fi
 if [ -n "${RSS_BEFORE:-}" ]; then
   printf '  %-34s %s KiB -> %s KiB after %s requests in %.1f s\n' "wws RSS" "$RSS_BEFORE" "$RSS_AFTER" "$LONG_DONE" \
     "$(awk -v a="$LONG_START" -v b="$LONG_END" 'BEGIN { print b - a }')"
