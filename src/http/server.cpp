@@ -25,6 +25,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/http_date.h"
+#include "http/request_rules.h"
 #include "http/response_head.h"
 #include "http/run_pool.h"
 
@@ -43,6 +44,10 @@ constexpr uint64_t kLingerSeconds = 2;            // after a closing response, h
 constexpr size_t kLingerDrainLimit = 1 << 20;     // and how much of it
 constexpr size_t kInlineBodyLimit = 16 * 1024;    // smaller bodies are copied after the head
 constexpr size_t kKeepCapacity = 64 * 1024;       // per-connection buffers larger than this are freed
+// Unparsed input a connection may hold beyond the head limit: a chunk-size line with its
+// extensions, or a trailer, must fit in it (Beast buffers them whole), so neither can grow
+// without bound (a 1 GiB chunk extension took 1 GB of memory).
+constexpr size_t kMaxBufferedBeyondHead = 16 * 1024;
 
 bool is_http_parse_error(const error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_target).category();
@@ -88,11 +93,11 @@ struct Worker;
 struct Connection {
   enum class State { Reading, Handling, Writing, Lingering };
 
-  Connection(Worker& w, tcp::socket s) : worker(w), socket(std::move(s)) {}
+  Connection(Worker& w, tcp::socket s, size_t max_buffered) : worker(w), socket(std::move(s)), buffer(max_buffered) {}
 
   Worker& worker;
   tcp::socket socket;
-  boost::beast::flat_buffer buffer;
+  boost::beast::flat_buffer buffer;  // bounded: past its max_size a read fails with buffer_overflow
   std::optional<bhttp::request_parser<bhttp::string_body>> parser;
   Request request;
   Response response;
@@ -208,7 +213,7 @@ struct Worker {
       if (stopping) return;
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto& c = connections.emplace_back(*this, std::move(socket));
+      auto& c = connections.emplace_back(*this, std::move(socket), options.max_header_bytes + kMaxBufferedBeyondHead);
       counters.open.fetch_add(1, std::memory_order_relaxed);
       counters.accepted.fetch_add(1, std::memory_order_relaxed);
       c.self = std::prev(connections.end());
@@ -238,8 +243,9 @@ struct Worker {
       if (ec) return on_read_error(c, ec);
       c.last_activity = tick;
       c.request.received = std::chrono::steady_clock::now();
-      if (c.parser->is_done()) return handle(c);
       auto& message = c.parser->get();
+      if (const int status = check_request_head(message.version(), message.base())) return respond_error(c, status);
+      if (c.parser->is_done()) return handle(c);
       if (message.version() == 11 && iequals(message[bhttp::field::expect], "100-continue")) {
         // curl waits for this before sending bodies over 1 KiB.
         c.state = Connection::State::Writing;

@@ -284,7 +284,7 @@ TEST(HttpServer, GarbageGets400AndClose) {
   RunningServer s;
   for (std::string garbage : {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 14),
                               std::string("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
-                              std::string("POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n")}) {
+                              std::string("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")}) {
     Client c(s.port());
     c.send(garbage);
     auto r = c.read_response();
@@ -294,10 +294,76 @@ TEST(HttpServer, GarbageGets400AndClose) {
   }
   // The server is still fine.
   Client ok(s.port());
-  ok.send("GET /hello HTTP/1.1\r\n\r\n");
+  ok.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = ok.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "Hello");
+}
+
+// Issue 7 item 2: a body the server ignores must never be read as the next request.
+TEST(HttpServer, FramingItCannotTrustGets400AndClosesBeforeTheBodyIsRead) {
+  RunningServer s;
+  const std::string smuggled = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string te : {"gzip", "identity", "chunked, identity"}) {
+    Client c(s.port());
+    c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + te + "\r\n\r\n" + smuggled);
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << te;
+    EXPECT_EQ(r->status, 400) << te;
+    EXPECT_EQ(r->header("Connection"), "close") << te;
+    EXPECT_TRUE(c.closed_by_peer()) << te << ": the smuggled request was answered";
+  }
+  Client gzip(s.port());
+  gzip.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  auto r = gzip.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 501);
+  Client http10(s.port());
+  http10.send("POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+  r = http10.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+}
+
+TEST(HttpServer, Http11WithoutOneValidHostGets400) {
+  RunningServer s;
+  for (const std::string head : {"GET /hello HTTP/1.1\r\n\r\n", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                                 "GET /hello HTTP/1.1\r\nHost: x/admin?role=admin#\r\n\r\n"}) {
+    Client c(s.port());
+    c.send(head);
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << head;
+    EXPECT_EQ(r->status, 400) << head;
+  }
+  Client http10(s.port());
+  http10.send("GET /hello HTTP/1.0\r\n\r\n");  // HTTP/1.0 needs no Host
+  auto r = http10.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "Hello");
+}
+
+// A chunk-size line (with its extensions) or a trailer must fit in a bounded buffer: a 1 GiB
+// extension took 1 GB of memory.
+TEST(HttpServer, ChunkExtensionsAndTrailersAreBounded) {
+  ServerOptions o;
+  o.max_header_bytes = 4096;
+  RunningServer s(o);
+  Client ext(s.port());
+  ext.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;" + std::string(64 * 1024, 'e'));
+  auto r = ext.read_response();
+  ASSERT_TRUE(r) << "the server kept buffering the extension";
+  EXPECT_EQ(r->status, 400);
+  Client trailer(s.port());
+  trailer.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: " +
+               std::string(64 * 1024, 't'));
+  r = trailer.read_response();
+  ASSERT_TRUE(r) << "the server kept buffering the trailer";
+  EXPECT_EQ(r->status, 400);
+  Client fine(s.port());
+  fine.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;a=b\r\nabc\r\n0\r\nX-T: 1\r\n\r\n");
+  r = fine.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "abc");
 }
 
 TEST(HttpServer, ExpectContinue) {
@@ -326,7 +392,7 @@ TEST(HttpServer, ExpectContinueWithTooLargeBodyGets413Directly) {
 TEST(HttpServer, RepeatedSetCookieHeadersPreserved) {
   RunningServer s;
   Client c(s.port());
-  c.send("GET /cookies HTTP/1.1\r\n\r\n");
+  c.send("GET /cookies HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
   ASSERT_EQ(r->count("Set-Cookie"), 2u);
@@ -339,7 +405,7 @@ TEST(HttpServer, RepeatedSetCookieHeadersPreserved) {
 TEST(HttpServer, HeaderInjectionBlocked) {
   RunningServer s;
   Client c(s.port());
-  c.send("GET /inject HTTP/1.1\r\n\r\n");
+  c.send("GET /inject HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->count("Injected"), 0u);
@@ -350,11 +416,11 @@ TEST(HttpServer, HeaderInjectionBlocked) {
 TEST(HttpServer, HandlerExceptionGives500AndConnectionSurvives) {
   RunningServer s;
   Client c(s.port());
-  c.send("GET /throw HTTP/1.1\r\n\r\n");
+  c.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status_line, "HTTP/1.1 500 Internal Server Error");
-  c.send("GET /hello HTTP/1.1\r\n\r\n");
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   auto again = c.read_response();
   ASSERT_TRUE(again);
   EXPECT_EQ(again->body, "Hello");
@@ -379,7 +445,7 @@ TEST(HttpServer, Http10KeepAliveSemantics) {
   }
 
   Client closing(s.port());
-  closing.send("GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n");
+  closing.send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   auto cl = closing.read_response();
   ASSERT_TRUE(cl);
   EXPECT_EQ(cl->header("Connection"), "close");
@@ -389,9 +455,9 @@ TEST(HttpServer, Http10KeepAliveSemantics) {
 TEST(HttpServer, GracefulStopFinishesRequestsInFlight) {
   RunningServer s;
   Client busy(s.port()), idle(s.port());
-  idle.send("GET /hello HTTP/1.1\r\n\r\n");
+  idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(idle.read_response());
-  busy.send("GET /slow HTTP/1.1\r\n\r\n");
+  busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
   std::this_thread::sleep_for(100ms);  // /slow is now inside the handler
   const auto before = std::chrono::steady_clock::now();
   std::thread stopper([&] { s.server().stop(); });
@@ -414,7 +480,7 @@ TEST(HttpServer, GraceLimitsHowLongStopWaits) {
   o.shutdown_grace = std::chrono::seconds(1);
   RunningServer s(o);
   Client partial(s.port());
-  partial.send("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly part");  // never completes
+  partial.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part");  // never completes
   std::this_thread::sleep_for(100ms);
   s.server().stop();
   for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
@@ -440,7 +506,7 @@ TEST(HttpServer, HandlersAreCreatedOnTheirOwnThreads) {
   RunningServer s(o);
   for (int i = 0; i < 20; ++i) {
     Client c(s.port());
-    c.send("GET /thread HTTP/1.1\r\n\r\n");
+    c.send("GET /thread HTTP/1.1\r\nHost: x\r\n\r\n");
     auto r = c.read_response();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->body, "same");
@@ -507,10 +573,10 @@ TEST(HttpServer, DeferredRequestsRunOnThePoolWhileTheIoThreadKeepsServing) {
   o.max_pool_threads = 2;
   RunningServer s(o);
   Client slow(s.port()), other(s.port());
-  slow.send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+  slow.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
   std::this_thread::sleep_for(100ms);  // now sleeping on a pool thread
   for (int i = 0; i < 3; ++i) {
-    other.send("GET /hello HTTP/1.1\r\n\r\n");
+    other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     auto r = other.read_response();
     ASSERT_TRUE(r);
     EXPECT_EQ(r->body, "Hello");
@@ -522,7 +588,7 @@ TEST(HttpServer, DeferredRequestsRunOnThePoolWhileTheIoThreadKeepsServing) {
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "answered on the pool");
   // Keep-alive continues on the same connection after a deferred answer.
-  slow.send("GET /deferred HTTP/1.1\r\n\r\n");
+  slow.send("GET /deferred HTTP/1.1\r\nHost: x\r\n\r\n");
   auto again = slow.read_response();
   ASSERT_TRUE(again);
   EXPECT_EQ(again->body, "answered on the pool");
@@ -536,7 +602,7 @@ TEST(HttpServer, PoolThreadsStartOnDemandUpToTheLimitThenJobsQueue) {
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < 3; ++i) {
     clients.push_back(std::make_unique<Client>(s.port()));
-    clients.back()->send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+    clients.back()->send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
   }
   for (auto& c : clients) {
     auto r = c->read_response();
@@ -552,7 +618,7 @@ TEST(HttpServer, GracefulStopWaitsForDeferredRequests) {
   o.max_pool_threads = 1;
   RunningServer s(o);
   Client busy(s.port());
-  busy.send("GET /deferred-slow HTTP/1.1\r\n\r\n");
+  busy.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
   std::this_thread::sleep_for(100ms);
   std::thread stopper([&] { s.server().stop(); });
   auto r = busy.read_response();
