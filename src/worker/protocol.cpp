@@ -8,6 +8,9 @@
 #include <rapidjson/error/en.h>
 
 #include <array>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -49,40 +52,76 @@ constexpr std::array<std::int8_t, 256> kBase64Values = [] {
   return table;
 }();
 
-// Writes a header value made of every value of `name` from index `first` on, joined the way
-// the HTTP semantics allow (RFC 9110 §5.3; cookie pairs use "; ", RFC 6265 §5.4).
-void append_joined_header(std::string& out, const http::HeaderList& headers, std::size_t first) {
-  const std::string& name = headers[first].first;
-  const std::string_view separator = name == "cookie" ? "; " : ", ";
+// Where the header list repeats a name: for each index, the next index with the same name (or
+// npos), and whether it is that name's first occurrence. Hashing keeps this linear whatever the
+// client sends (10,800 distinct empty headers fit in a 64 KiB head); short lists, the common
+// case, are scanned directly and allocate nothing.
+class HeaderGroups {
+ public:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kScanLimit = 32;
+
+  explicit HeaderGroups(const http::HeaderList& headers) : headers_(headers) {
+    if (headers.size() <= kScanLimit) return;
+    next_.assign(headers.size(), kNone);
+    first_.assign(headers.size(), false);
+    std::unordered_map<std::string_view, std::size_t> last;
+    last.reserve(headers.size());
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      auto [it, inserted] = last.try_emplace(headers[i].first, i);
+      if (inserted) {
+        first_[i] = true;
+      } else {
+        next_[it->second] = i;
+        it->second = i;
+      }
+    }
+  }
+  bool first(std::size_t i) const {
+    if (!first_.empty()) return first_[i];
+    for (std::size_t j = 0; j < i; ++j)
+      if (headers_[j].first == headers_[i].first) return false;
+    return true;
+  }
+  std::size_t next(std::size_t i) const {
+    if (!next_.empty()) return next_[i];
+    for (std::size_t j = i + 1; j < headers_.size(); ++j)
+      if (headers_[j].first == headers_[i].first) return j;
+    return kNone;
+  }
+
+ private:
+  const http::HeaderList& headers_;
+  std::vector<std::size_t> next_;
+  std::vector<bool> first_;
+};
+
+// Writes the value of every header named like headers[first], joined the way the HTTP
+// semantics allow (RFC 9110 §5.3; cookie pairs use "; ", RFC 6265 §5.4).
+void append_joined_header(std::string& out, const http::HeaderList& headers, const HeaderGroups& groups,
+                          std::size_t first) {
+  const std::string_view separator = headers[first].first == "cookie" ? "; " : ", ";
   out.push_back('"');
   kv::json::append_escaped(out, headers[first].second);
-  for (std::size_t i = first + 1; i < headers.size(); ++i) {
-    if (headers[i].first != name) continue;
+  for (std::size_t i = groups.next(first); i != HeaderGroups::kNone; i = groups.next(i)) {
     out.append(separator);
     kv::json::append_escaped(out, headers[i].second);
   }
   out.push_back('"');
 }
 
-bool seen_before(const http::HeaderList& headers, std::size_t index) {
-  for (std::size_t i = 0; i < index; ++i)
-    if (headers[i].first == headers[index].first) return true;
-  return false;
-}
-
 void append_headers(std::string& out, const http::HeaderList* headers) {
   out.push_back('{');
   if (headers) {
+    const HeaderGroups groups(*headers);
     bool first = true;
-    // Quadratic in the number of headers, which is small; it keeps the arrival order and
-    // allocates nothing.
-    for (std::size_t i = 0; i < headers->size(); ++i) {
-      if (seen_before(*headers, i)) continue;
+    for (std::size_t i = 0; i < headers->size(); ++i) {  // arrival order of each name's first value
+      if (!groups.first(i)) continue;
       if (!first) out.push_back(',');
       first = false;
       kv::json::append_string(out, (*headers)[i].first);
       out.push_back(':');
-      append_joined_header(out, *headers, i);
+      append_joined_header(out, *headers, groups, i);
     }
   }
   out.push_back('}');
