@@ -85,6 +85,14 @@ void explain_listen_failure(const Options& options, const std::string& what) {
                                 : std::string("--port 0 picks a free one")));
 }
 
+// On SIGTERM in-flight requests get to finish: the grace outlasts the longest time limit in
+// force, so a run still going gets its own 504 rather than a cut connection.
+std::chrono::seconds shutdown_grace(const worker::Site& site) {
+  std::chrono::milliseconds longest{0};
+  for (const auto& w : site.workers) longest = std::max(longest, w->timeout);
+  return std::max(std::chrono::seconds(30), std::chrono::ceil<std::chrono::seconds>(longest) + std::chrono::seconds(5));
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv) {
@@ -116,6 +124,10 @@ int run_app(int argc, char** argv) {
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;
   load.default_memory_bytes = options->memory_limit_mb << 20;
+  const unsigned io_threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
+  // Slow or runaway workers run here, not on the I/O threads; each worker gets at most half.
+  const unsigned pool_threads = std::max(4u, 2 * io_threads);
+  load.lanes = worker::LaneDefaults::for_pool(pool_threads);
   logs::say(fmt::format("⚙️  Loading routes from: {}\n", root->string()));
   std::fflush(stdout);
   auto started = std::chrono::steady_clock::now();
@@ -154,9 +166,8 @@ int run_app(int argc, char** argv) {
   http::ServerOptions server_options;
   server_options.host = options->host;
   server_options.port = options->port;
-  server_options.threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
-  // Slow or runaway workers run here, not on the I/O threads; beyond this many at once they queue.
-  server_options.max_pool_threads = std::max(4u, 2 * server_options.threads);
+  server_options.threads = io_threads;
+  server_options.max_pool_threads = pool_threads;
   server_options.max_body_bytes = options->max_body_mb << 20;
 
   worker::RunnerSettings settings;
@@ -227,7 +238,7 @@ int run_app(int argc, char** argv) {
       if (stopping) continue;
       stopping = true;
       spdlog::info("Received {}, finishing in-flight requests (press Ctrl-C again to stop at once)", strsignal(sig));
-      server.stop();
+      server.stop(shutdown_grace(*reloader->current()));
     }
   });
   server.run();

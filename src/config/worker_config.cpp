@@ -131,6 +131,20 @@ std::optional<std::chrono::milliseconds> read_timeout(const toml::table& limits)
   return std::chrono::milliseconds(ms);
 }
 
+constexpr int64_t kMaxConcurrency = 1024;
+constexpr int64_t kMaxQueue = 1'000'000;
+
+// [limits] max_concurrency and max_queue: whole numbers within [min, max].
+std::optional<uint32_t> read_count(const toml::table& limits, const char* key, int64_t min, int64_t max,
+                                   const char* what) {
+  const toml::node* node = limits.get(key);
+  if (!node) return std::nullopt;
+  int64_t n = detail::require_integer(*node, fmt::format("[limits] {}", key));
+  if (n < min || n > max)
+    throw FieldError(node->source(), fmt::format("[limits] {} must be {} from {} to {} (found {})", key, what, min, max, n));
+  return static_cast<uint32_t>(n);
+}
+
 std::optional<uint64_t> read_memory(const toml::table& limits) {
   const toml::node* memory = limits.get("memory_mb");
   if (!memory) return std::nullopt;
@@ -166,6 +180,12 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
     if (const toml::table* limits = detail::optional_table(root, "limits", "limits")) {
       reading.attempt([&] { config.limits.timeout = read_timeout(*limits); });
       reading.attempt([&] { config.limits.memory_bytes = read_memory(*limits); });
+      reading.attempt([&] {
+        config.limits.max_concurrency = read_count(*limits, "max_concurrency", 1, kMaxConcurrency, "a number of runs at once");
+      });
+      reading.attempt([&] {
+        config.limits.max_queue = read_count(*limits, "max_queue", 0, kMaxQueue, "a number of waiting requests");
+      });
     }
   });
   reading.attempt([&] {

@@ -25,6 +25,8 @@ struct HttpRequestsFeature {
 struct Limits {
   std::optional<std::chrono::milliseconds> timeout;  // [limits] timeout_ms
   std::optional<uint64_t> memory_bytes;              // [limits] memory_mb
+  std::optional<uint32_t> max_concurrency;           // [limits] max_concurrency: runs at once, server-wide
+  std::optional<uint32_t> max_queue;                 // [limits] max_queue: requests waiting for a run
 };
 
 // [data.kv] quotas of the worker's writes (unset: wws's defaults, see kv::Limits).

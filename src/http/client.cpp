@@ -187,7 +187,11 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     }
-    util::note_blocking_wait();
+    // The caller counted this wait (util::begin_blocking_wait); a client that leaves ends it.
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+      return util::run_cancelled() ? 1 : 0;
+    });
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
       if (rc == CURLE_WRITE_ERROR && response.body.size() >= kMaxResponseBytes - 1)

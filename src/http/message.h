@@ -2,6 +2,7 @@
 // Request/Response are the plain data the rest of wws sees; nothing outside http/ touches Beast.
 #pragma once
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,6 +31,8 @@ struct Request {
   }
 };
 
+class RunLane;  // run_pool.h
+
 struct Response {
   int status = 200;
   // May repeat (Set-Cookie). The server adds Date and Server unless set here, always writes its own
@@ -37,6 +40,9 @@ struct Response {
   // "Connection: close" closes after this response) and drops headers with CR/LF/NUL or bad names.
   HeaderList headers;
   std::string body;
+  // Set by a handler that returns Deferred: the run-pool lane the request waits in (null: the
+  // pool's shared lane). Not part of the answer.
+  std::shared_ptr<RunLane> lane;
 
   void set_header(std::string name, std::string value) {
     for (auto& [k, v] : headers)

@@ -28,6 +28,7 @@
 #include "http/request_rules.h"
 #include "http/response_head.h"
 #include "http/run_pool.h"
+#include "util/blocking.h"
 
 namespace wws::http {
 namespace asio = boost::asio;
@@ -41,6 +42,8 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr uint64_t kLingerSeconds = 2;            // after a closing response, how long we drain input
+constexpr auto kDrainWindow = std::chrono::seconds(1);  // on stop: how long idle connections may still send
+constexpr uint64_t kHardStopSeconds = 5;          // after the grace: how long stopped runs get to answer
 constexpr size_t kLingerDrainLimit = 1 << 20;     // and how much of it
 constexpr size_t kInlineBodyLimit = 16 * 1024;    // smaller bodies are copied after the head
 constexpr size_t kKeepCapacity = 64 * 1024;       // per-connection buffers larger than this are freed
@@ -108,6 +111,13 @@ struct Connection {
   State state = State::Reading;
   bool close_after_write = false;
   std::list<Connection>::iterator self;
+
+  // While a deferred request runs on the pool (see Worker::defer). `stop_run` is the run's
+  // util::RunScope::cancel, read by the pool thread; the rest belongs to the I/O thread.
+  std::atomic<bool> stop_run{false};
+  bool client_gone = false;     // the peer closed or reset: nobody to answer
+  bool watching = false;        // an async_wait for the peer's close is pending
+  bool run_done = false;        // the pool posted the run's end; finish once the watch is over
 };
 
 // Shared by every I/O thread; touched once per connection (or per rejected request), not per request.
@@ -129,6 +139,7 @@ struct Worker {
   tcp::acceptor acceptor{io};
   asio::steady_timer sweep_timer{io};
   asio::steady_timer accept_retry_timer{io};
+  asio::steady_timer drain_timer{io};
   std::unique_ptr<Handler> handler;
   RunPool* pool = nullptr;            // where deferred requests run; null: everything runs here
   std::list<Connection> connections;  // stable addresses: completion handlers hold references
@@ -137,6 +148,7 @@ struct Worker {
   char date[kHttpDateLength] = {};
   bool stopping = false;
   uint64_t stop_tick = 0;
+  std::chrono::seconds grace{0};  // of the stop under way
 
   // ---- lifecycle ----
   void start() {
@@ -145,20 +157,33 @@ struct Worker {
     schedule_sweep();
   }
 
-  void begin_stop() {
+  // Stop accepting and drain: every request that has arrived, or is on its way, is answered
+  // (with Connection: close) before its connection closes. A connection with nothing to read
+  // could still have a request in flight, so idle ones get kDrainWindow before they are closed;
+  // the others finish, up to the grace, which outlasts the longest time limit (cli/app.cpp).
+  void begin_stop(std::chrono::seconds stop_grace) {
     if (stopping) return;
     stopping = true;
     stop_tick = tick;
+    grace = stop_grace;
     error_code ignored;
     acceptor.close(ignored);
     accept_retry_timer.cancel();
-    for (auto& c : connections)
-      if (is_idle(c)) c.socket.close(ignored);
+    drain_timer.expires_after(kDrainWindow);
+    drain_timer.async_wait([this](error_code ec) {
+      if (ec) return;
+      error_code ignore;
+      for (auto& c : connections)
+        if (is_idle(c)) c.socket.close(ignore);
+    });
     finish_stop_if_drained();
   }
 
   void finish_stop_if_drained() {
-    if (stopping && connections.empty()) sweep_timer.cancel();
+    if (stopping && connections.empty()) {
+      sweep_timer.cancel();
+      drain_timer.cancel();
+    }
   }
 
   void refresh_clock() {
@@ -179,16 +204,22 @@ struct Worker {
 
   // Closing a socket makes its single pending operation complete with an error, and that
   // completion handler destroys the connection: so this never frees a connection itself.
+  // Past the grace, a request still running is stopped (it answers 504) rather than cut off;
+  // kHardStopSeconds later everything left is closed.
   void sweep() {
     refresh_clock();
     const uint64_t idle_limit = static_cast<uint64_t>(options.idle_timeout.count());
-    const bool grace_over = stopping && tick - stop_tick >= static_cast<uint64_t>(options.shutdown_grace.count());
+    const uint64_t grace_s = static_cast<uint64_t>(grace.count());
+    const bool grace_over = stopping && tick - stop_tick >= grace_s;
+    const bool hard_stop = stopping && tick - stop_tick >= grace_s + kHardStopSeconds;
     error_code ignored;
     for (auto& c : connections) {
       if (!c.socket.is_open()) continue;
       const uint64_t age = tick - c.last_activity;
-      bool expired = age > idle_limit || (c.state == Connection::State::Lingering && age >= kLingerSeconds);
-      if (stopping && (grace_over || is_idle(c))) expired = true;
+      const bool handling = c.state == Connection::State::Handling;
+      bool expired = (age > idle_limit && !handling) || (c.state == Connection::State::Lingering && age >= kLingerSeconds);
+      if (grace_over && handling) c.stop_run = true;
+      if (hard_stop || (grace_over && !handling)) expired = true;
       if (expired) c.socket.close(ignored);
     }
   }
@@ -303,13 +334,77 @@ struct Worker {
   void handle(Connection& c) {
     c.state = Connection::State::Handling;
     fill_request(c);
-    if (run_handler(*handler, c, pool != nullptr) == Handled::Done) return finish(c);
-    // The connection has no pending operation while Handling, so nothing destroys it before
-    // the posted completion runs; the sweep may close its socket, which the write then reports.
-    pool->submit([this, &c](Handler& pool_handler) {
-      run_handler(pool_handler, c, false);
-      asio::post(io, [this, &c] { finish(c); });
+    Handled handled;
+    {
+      // An I/O thread's runs may not wait; with no pool there is nowhere else to run them.
+      util::ScopedRun scope(pool == nullptr, nullptr);
+      handled = run_handler(*handler, c, pool != nullptr);
+    }
+    if (handled == Handled::Done) return finish(c);
+    defer(c);
+  }
+
+  // Hands the request to the run pool, in the lane the handler named. While it waits or runs,
+  // the connection watches for its peer leaving: then the run is cancelled (skipped if it has
+  // not started) and nothing is written. The connection has no other pending operation while
+  // Handling, and only deferred_done() ends it, so it outlives the job that refers to it.
+  void defer(Connection& c) {
+    std::shared_ptr<RunLane> lane = std::move(c.response.lane);
+    c.stop_run = false;
+    c.client_gone = false;
+    c.run_done = false;
+    const auto submitted = pool->submit(
+        [this, &c](Handler& pool_handler) {
+          if (c.stop_run.load()) {
+            // Cancelled before it started: the peer left, or the server's grace is over.
+            reset_to_error(c.response, 503);
+          } else {
+            util::ScopedRun scope(true, &c.stop_run);
+            run_handler(pool_handler, c, false);
+          }
+          asio::post(io, [this, &c] { deferred_done(c); });
+        },
+        lane);
+    if (submitted == RunPool::Submitted::LaneFull) return respond_busy(c);
+    watch_for_hangup(c);
+  }
+
+  void watch_for_hangup(Connection& c) {
+    c.watching = true;
+    c.socket.async_wait(tcp::socket::wait_read, [this, &c](error_code ec) {
+      c.watching = false;
+      if (ec != asio::error::operation_aborted || !c.socket.is_open()) {
+        char byte;
+        const ssize_t n = ec ? -1 : ::recv(c.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && (ec || (errno != EAGAIN && errno != EWOULDBLOCK)))) {
+          c.client_gone = true;  // EOF, reset, or the sweep closed the socket
+          c.stop_run = true;
+        } else if (n < 0 && !c.run_done) {
+          return watch_for_hangup(c);  // a spurious wake-up
+        }
+        // n > 0: the next request is already here (pipelining); the peer is still there.
+      }
+      if (c.run_done) deferred_done(c);
     });
+  }
+
+  void deferred_done(Connection& c) {
+    c.run_done = true;
+    if (c.watching) {
+      c.socket.cancel();  // the watch's handler calls back here
+      return;
+    }
+    if (c.client_gone) return destroy(c);
+    finish(c);
+  }
+
+  // The worker's lane of the run pool is full: 503, and when to retry.
+  void respond_busy(Connection& c) {
+    reset_to_error(c.response, 503);
+    c.response.headers.emplace_back("Retry-After", "1");
+    c.response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+    c.response.body = "Too many requests are waiting for this worker; retry in a moment.\n";
+    finish(c);
   }
 
   static Handled run_handler(Handler& h, Connection& c, bool may_defer) {
@@ -376,7 +471,9 @@ struct Worker {
     release_if_large(c.response.body);
     release_if_large(c.request.body);
     release_if_large(c.head);
-    if (c.close_after_write || stopping) return linger_close(c);
+    // A response written while stopping said "Connection: close". One built just before the stop
+    // did not, so the peer may already have sent its next request: read and answer it.
+    if (c.close_after_write) return linger_close(c);
     if (c.buffer.capacity() > kKeepCapacity && c.buffer.size() == 0) c.buffer.shrink_to_fit();
     read_request(c);
   }
@@ -548,10 +645,11 @@ ServerStats Server::stats() const {
   return s;
 }
 
-void Server::stop() {
+void Server::stop(std::optional<std::chrono::seconds> grace) {
   auto& impl = *impl_;
   impl.stop_requested = true;
-  for (auto& w : impl.workers) asio::post(w->io, [worker = w.get()] { worker->begin_stop(); });
+  const std::chrono::seconds g = grace.value_or(impl.options.shutdown_grace);
+  for (auto& w : impl.workers) asio::post(w->io, [worker = w.get(), g] { worker->begin_stop(g); });
 }
 
 }  // namespace wws::http

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/message.h"
@@ -50,9 +51,10 @@ class Server {
   // Each thread calls the factory once, on that thread. If the factory throws, the server stops
   // and run() rethrows that exception.
   void run();
-  // Graceful: stop accepting, finish in-flight requests, close idle connections. Thread-safe,
-  // async-signal-unsafe (call it from an asio signal_set handler, not a raw signal handler).
-  void stop();
+  // Graceful: stop accepting, answer what has arrived, finish in-flight requests, close idle
+  // connections; past `grace` (default ServerOptions::shutdown_grace) running requests are
+  // stopped. Thread-safe, async-signal-unsafe (call it from a thread, not a signal handler).
+  void stop(std::optional<std::chrono::seconds> grace = std::nullopt);
   ServerStats stats() const;  // thread-safe
 
  private:

@@ -5,6 +5,7 @@
 
 #include "http/client.h"
 #include "js/limited_allocator.h"
+#include "util/blocking.h"
 #include "js/v8_util.h"
 
 namespace wws::js {
@@ -92,6 +93,10 @@ void native_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(target->deadline - Clock::now());
   if (remaining.count() <= 0)
     return throw_error(isolate, http::OutboundError::Timeout, "the worker's time limit was reached");
+  if (!util::begin_blocking_wait()) {  // on an I/O thread: stop the run, it is redone on the run pool
+    isolate->TerminateExecution();
+    return;
+  }
   http::OutboundResponse response = http::send_outbound(permissions, request, remaining);
   if (!response.ok) return throw_error(isolate, response.error, response.message);
 

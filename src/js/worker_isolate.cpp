@@ -343,15 +343,31 @@ WorkerIsolate::Settled WorkerIsolate::settle(v8::Local<v8::Promise> promise, boo
       return Settled::Stopped;
     }
     Clock::time_point due = timers_.find(*next)->due;
-    if (due > Clock::now()) util::note_blocking_wait();
-    if (due > deadline_) {
-      std::this_thread::sleep_until(deadline_);
+    if (due > Clock::now() && !util::begin_blocking_wait()) {  // on an I/O thread: redone on the run pool
       fail(engine::Outcome::TimedOut, "");
       return Settled::Stopped;
     }
-    if (due > Clock::now()) std::this_thread::sleep_until(due);
+    if (due > deadline_) {
+      sleep_until(deadline_);
+      fail(engine::Outcome::TimedOut, "");
+      return Settled::Stopped;
+    }
+    if (!sleep_until(due)) {
+      fail(engine::Outcome::TimedOut, "");
+      return Settled::Stopped;
+    }
     if (!fire_timer(*next, timer_errors_fail)) return Settled::Stopped;
   }
+}
+
+// Sleeps in slices so a run whose client has gone stops waiting at once; false if it has.
+bool WorkerIsolate::sleep_until(Clock::time_point until) {
+  constexpr auto kSlice = std::chrono::milliseconds(20);
+  for (auto now = Clock::now(); now < until; now = Clock::now()) {
+    if (util::run_cancelled()) return false;
+    std::this_thread::sleep_until(std::min(until, now + kSlice));
+  }
+  return !util::run_cancelled();
 }
 
 bool WorkerIsolate::fire_timer(uint32_t id, bool errors_fail) {

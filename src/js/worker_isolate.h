@@ -50,6 +50,7 @@ class WorkerIsolate {
   // Runs ctx.waitUntil / event.waitUntil work to completion, within the time limit.
   void finish_wait_until(v8::Local<v8::Context> context);
   bool fire_timer(uint32_t id, bool errors_fail);
+  static bool sleep_until(std::chrono::steady_clock::time_point until);
   void fail(engine::Outcome outcome, std::string message);
   v8::Local<v8::Value> make_request_value(v8::Local<v8::Context> context, const Request& request);
   bool read_response(v8::Local<v8::Context> context, v8::Local<v8::Value> value, Result& result);

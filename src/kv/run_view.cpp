@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "util/blocking.h"
+
 namespace wws::kv {
 
 Status RunView::note(Status s) {
@@ -108,6 +110,9 @@ Status RunView::expire(const std::string& key, int64_t ttl_ms, bool* existed) {
 Status RunView::commit_now(Op op, OpResult* result) {
   if (Status s = validate(op, limits_); !s) return s;
   if (!store_) return apply_locally(op, result);
+  // This commits at once and cannot be taken back, so a run that may be redone elsewhere (an
+  // I/O thread's, util/blocking.h) is stopped here instead; its redo makes the change once.
+  if (!util::begin_blocking_wait()) return {Code::Unavailable, "an atomic K/V operation is redone on the run pool"};
   Batch batch;
   auto pending = pending_.find(op.key);
   if (pending != pending_.end()) batch.ops.push_back(pending->second);

@@ -161,6 +161,7 @@ Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadO
   w->name = w->config.name.value_or(w->route);
   w->timeout = w->config.limits.timeout.value_or(options.default_timeout);
   w->memory_limit_bytes = w->config.limits.memory_bytes.value_or(options.default_memory_bytes);
+  worker::assign_lane(*w, options.lanes);
   if (!loaded.error.empty()) {
     w->unavailable = loaded.error;
     built.inputs.push_back(stamp_file(w->file));

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "worker/lane.h"
 #include "worker/site.h"
 
 namespace wws::site {
@@ -24,6 +25,7 @@ struct LoadOptions {
   std::vector<std::string> ignore;
   std::chrono::milliseconds default_timeout{30'000};
   uint64_t default_memory_bytes = 128ull << 20;
+  worker::LaneDefaults lanes;  // per-worker run-pool limits when the TOML sets none
 };
 
 // One file a worker was built from, as it was when it was read.

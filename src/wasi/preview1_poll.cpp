@@ -49,11 +49,17 @@ uint64_t readable_bytes(WasiContext& ctx, FdEntry& e) {
   return static_cast<uint64_t>(st.st_size - pos);
 }
 
+// Sleeps in slices so a run whose client has gone (util::run_cancelled) stops waiting at once.
 void sleep_until_monotonic(uint64_t deadline_ns) {
-  struct timespec ts {};
-  ts.tv_sec = static_cast<time_t>(std::min<uint64_t>(deadline_ns / 1000000000ull, std::numeric_limits<time_t>::max()));
-  ts.tv_nsec = static_cast<long>(deadline_ns % 1000000000ull);
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  constexpr uint64_t kSlice = 20'000'000;  // 20 ms
+  for (uint64_t now = now_ns(CLOCK_MONOTONIC); now < deadline_ns && !util::run_cancelled();
+       now = now_ns(CLOCK_MONOTONIC)) {
+    const uint64_t until = std::min(deadline_ns, saturating_add(now, kSlice));
+    struct timespec ts {};
+    ts.tv_sec = static_cast<time_t>(std::min<uint64_t>(until / 1000000000ull, std::numeric_limits<time_t>::max()));
+    ts.tv_nsec = static_cast<long>(until % 1000000000ull);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
   }
 }
 
@@ -127,7 +133,10 @@ Errno poll_oneoff(CallFrame& f, Args a) {
       uint64_t cap = start;
       if (left > Clock::duration::zero())
         cap = saturating_add(start, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
-      util::note_blocking_wait();
+      if (!util::begin_blocking_wait()) {
+        f.ctx.request_trap("poll_oneoff: waits are not allowed on an I/O thread; the request is redone on the run pool");
+        return Errno::Intr;
+      }
       sleep_until_monotonic(std::min(earliest, cap));
     }
     uint64_t now = now_ns(CLOCK_MONOTONIC);

@@ -29,6 +29,7 @@ class Dispatcher final : public http::Handler {
   // Runs the worker here, or defers it to the run pool until its pace says it is quick.
   http::Handled run(const Worker& worker, const http::Request& request, const std::string& path,
                     const std::map<std::string, std::string>& params, http::Response& response, bool may_defer);
+  static http::Handled defer(const Worker& worker, http::Response& response);
   // The last touches on an answered request: CORS headers, then the observers (logs, metrics).
   void finish(const http::Request& request, http::Response& response, std::string_view path,
               const Worker* worker, const RunReport* run) const;

@@ -1,5 +1,7 @@
 #include "worker/http_binding.h"
 
+#include "util/blocking.h"
+
 #include <array>
 #include <string>
 
@@ -97,6 +99,8 @@ uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
   if (!state || !state->permissions) {
     response.error = OutboundError::NotAllowed;
     response.message = "outbound HTTP is not configured for this worker";
+  } else if (!util::begin_blocking_wait()) {
+    return fatal("waits are not allowed on an I/O thread; the request is redone on the run pool");
   } else {
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(state->deadline - std::chrono::steady_clock::now());
     response = http::send_outbound(*state->permissions, req, std::max(remaining, std::chrono::milliseconds(1)));

@@ -27,6 +27,9 @@ struct RunReport {
   uint64_t memory_bytes = 0;   // that instance's memory (wasm linear memory, JS heap)
   uint32_t kv_reads = 0;       // K/V snapshots handed to the worker
   uint32_t kv_writes = 0;      // keys set or deleted by the run, as committed
+  // An inline run (on an I/O thread) that went past its budget or wanted to wait: it was
+  // stopped, nothing of it counts, and the request is redone on the run pool.
+  bool yielded = false;
 };
 
 struct Served {

@@ -17,6 +17,8 @@ class Pace {
   static constexpr uint32_t kQuickRunsToTrust = 16;
   static constexpr std::chrono::milliseconds kQuick{5};
   static constexpr std::chrono::milliseconds kSlow{50};
+  // How long a run on an I/O thread may take before it is stopped and redone on the run pool.
+  static constexpr std::chrono::milliseconds kInlineBudget{10};
 
   bool run_inline() const { return quick_streak_.load(std::memory_order_relaxed) >= kQuickRunsToTrust; }
 

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/blocking.h"
 #include "wasi/context.h"
 #include "worker/failure.h"
 #include "worker/host_state.h"
@@ -47,7 +48,8 @@ Runner::Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& se
     : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
 
 RunReport Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
-                      const std::map<std::string, std::string>& params, http::Response& response) {
+                      const std::map<std::string, std::string>& params, http::Response& response,
+                      std::chrono::milliseconds budget) {
   RunReport report;
   if (!worker.unavailable.empty()) {
     response.status = 503;
@@ -62,7 +64,10 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   kv::RunView view(ns ? &kv_.store() : nullptr, ns.value_or(""), limits_of(worker.config.kv_limits));
   // The run's held writes live outside the guest's memory: its memory limit bounds them too.
   view.limit_pending_bytes(worker.memory_limit_bytes);
-  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}, view};
+  const bool on_io_thread = budget.count() > 0;
+  const bool speculative = on_io_thread && budget < worker.timeout;
+  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}, view,
+            speculative ? budget : worker.timeout};
   if (ns && worker.kind == WorkerKind::Wasm && !worker.kv_by_key) {
     if (kv::Status s = kv_.snapshots().take(*ns, &call.snapshot); !s) {
       kv_failure(worker, s, response);
@@ -74,12 +79,22 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   }
 
   Answer answer = worker.kind == WorkerKind::JavaScript ? run_js(call) : run_wasm(call);
+  // On an I/O thread a run that wanted to wait or to commit a K/V change at once was stopped
+  // (kv::RunView), and a speculative one past its budget too: the run pool redoes it.
+  if (on_io_thread &&
+      (util::run_scope.wanted_to_wait || (speculative && answer.outcome == engine::Outcome::TimedOut))) {
+    report.outcome = answer.outcome;
+    report.yielded = true;
+    return report;
+  }
   report.outcome = answer.outcome;
   report.instantiated = answer.instantiated;
   report.instance_kept = answer.instance_kept;
   report.memory_bytes = answer.memory_bytes;
   report.kv_reads += view.reads();
   if (answer.outcome != engine::Outcome::Ok) {
+    if (answer.outcome == engine::Outcome::TimedOut && util::run_cancelled())
+      answer.message = "stopped early: its client closed the connection, or the server is stopping";
     const Failure failure{answer.outcome == engine::Outcome::TimedOut ? 504 : 500, answer.message, answer.stderr_tail};
     answer_failure(worker, request, failure, settings_.dev, response);
     report.message = std::move(answer.message);
@@ -137,13 +152,13 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   wasi_config.stdin_data = input;
   wasi_config.stderr_sink = [&](std::string_view text) { stderr_lines.write(text); };
   // The watchdog cannot interrupt a host call, so sleeps end at the time limit themselves.
-  auto deadline = std::chrono::steady_clock::now() + worker.timeout;
+  auto deadline = std::chrono::steady_clock::now() + call.timeout;
   wasi_config.sleep_deadline = deadline;
   wasi::WasiContext ctx(std::move(wasi_config));
   HostState host{{&worker.config.http_requests, deadline}, {&call.kv, {}, false}};
   ctx.set_host_data(&host);
 
-  engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{worker.timeout});
+  engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{call.timeout});
   stderr_lines.flush();
   Answer answer;
   answer.outcome = result.outcome;
@@ -180,7 +195,7 @@ Runner::Answer Runner::run_js(const Call& call) {
   env.worker_name = worker.name;
   env.vars = &worker.config.vars;
   env.kv = &call.kv;
-  env.timeout = worker.timeout;
+  env.timeout = call.timeout;
   env.http_requests = &worker.config.http_requests;
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;

@@ -4,6 +4,7 @@
 // turns the answer into an error (503 store unavailable, 507 quota, 409 compare-and-swap
 // conflict, 500 increment of a non-number) with a log line, never a success.
 #pragma once
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,9 +30,14 @@ struct RunnerSettings {
 class Runner {
  public:
   Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings);
-  // `path` is the normalised request path the router matched.
+  // `path` is the normalised request path the router matched. A non-zero `budget` means the
+  // run is on an I/O thread: it may not wait (util::begin_blocking_wait) nor make a K/V change
+  // that commits at once, and below the worker's time limit it is speculative: past the budget
+  // it is stopped. Either way it is reported as `yielded`, with nothing logged, committed or
+  // written to `response`, and the caller redoes it on the run pool.
   RunReport run(const Worker& worker, const http::Request& request, std::string_view path,
-           const std::map<std::string, std::string>& params, http::Response& response);
+                const std::map<std::string, std::string>& params, http::Response& response,
+                std::chrono::milliseconds budget = {});
   // Drops this thread's cached state for the worker's code (kept instances, isolates): called
   // once no Site being served uses that code any more.
   void forget(const Worker& worker);
@@ -45,6 +51,7 @@ class Runner {
     std::string url;
     kv::Snapshot snapshot;  // only for wasm workers that read their namespace from stdin
     kv::RunView& kv;        // key-by-key access (host functions, JS Cache); local-only without a namespace
+    std::chrono::milliseconds timeout;  // the worker's, or the speculative run's budget
   };
   // What a run produced, before it becomes the HTTP response.
   struct Answer {

@@ -13,6 +13,7 @@
 
 #include "config/worker_config.h"
 #include "engine/engine.h"
+#include "http/run_pool.h"
 #include "wasi/context.h"
 #include "worker/pace.h"
 
@@ -55,6 +56,10 @@ struct Worker {
   std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
   // Set by the first run that wrote K/V data without a namespace: that warning is given once.
   std::shared_ptr<std::atomic<bool>> warned_kv_without_namespace = std::make_shared<std::atomic<bool>>(false);
+  // Where its requests wait for a run-pool thread, with its limits (lane.h); shared by every
+  // thread. Null: the pool's shared lane.
+  std::shared_ptr<http::RunLane> lane;
+  bool pool_only = false;  // [limits] max_concurrency is set: never run inline, so the limit is exact
 
   // The compiled code, whichever kind: what per-thread caches are kept for.
   const void* code() const { return module ? static_cast<const void*>(module.get()) : script.get(); }

@@ -133,6 +133,14 @@ TEST(ConfigErrors, MemoryMustBeWithinBounds) {
   EXPECT_EQ(error_of("[limits]\nmemory_mb = \"64\"\n"), "w.toml:2:13: [limits] memory_mb must be an integer (found string)");
 }
 
+TEST(ConfigErrors, ConcurrencyAndQueueMustBeWithinBounds) {
+  EXPECT_EQ(error_of("[limits]\nmax_concurrency = 0\n"),
+            "w.toml:2:19: [limits] max_concurrency must be a number of runs at once from 1 to 1024 (found 0)");
+  EXPECT_EQ(error_of("[limits]\nmax_queue = -1\n"),
+            "w.toml:2:13: [limits] max_queue must be a number of waiting requests from 0 to 1000000 (found -1)");
+  EXPECT_EQ(error_of("[limits]\nmax_queue = \"9\"\n"), "w.toml:2:13: [limits] max_queue must be an integer (found string)");
+}
+
 TEST(ConfigErrors, LimitsMustBeATable) {
   EXPECT_EQ(error_of("limits = 5\n"), "w.toml:1:10: limits must be a table (found integer)");
 }

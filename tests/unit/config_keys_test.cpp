@@ -130,6 +130,16 @@ TEST(ConfigKeys, Limits) {
   EXPECT_EQ(result.config.limits.memory_bytes, 64ull << 20);
 }
 
+TEST(ConfigKeys, ConcurrencyAndQueueLimits) {
+  auto result = parse("[limits]\nmax_concurrency = 3\nmax_queue = 0\n");
+  ASSERT_EQ(result.error, "");
+  EXPECT_EQ(result.config.limits.max_concurrency, 3u);
+  EXPECT_EQ(result.config.limits.max_queue, 0u);
+  auto unset = parse("[limits]\ntimeout_ms = 5\n");
+  EXPECT_FALSE(unset.config.limits.max_concurrency);
+  EXPECT_FALSE(unset.config.limits.max_queue);
+}
+
 TEST(ConfigKeys, MemoryLimitUpperBoundIsAccepted) {
   auto result = parse("[limits]\nmemory_mb = 4096\n");
   ASSERT_EQ(result.error, "");

@@ -1,9 +1,15 @@
 #include "engine/v8/watchdog.h"
 
+#include "util/blocking.h"
+
 namespace wws::engine::v8e {
 
 namespace {
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
+// Runs with a short limit (an I/O thread's inline budget, a worker's timeout_ms = 3) are polled
+// more often, so they stop within a millisecond or so of it.
+constexpr auto kShortRun = std::chrono::milliseconds(50);
+constexpr auto kShortPollInterval = std::chrono::milliseconds(1);
 }
 
 Watchdog::Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
@@ -25,6 +31,8 @@ uint64_t Watchdog::arm(std::chrono::milliseconds timeout, v8::Isolate* target, S
   fired_ = false;
   requested_ = false;
   deadline_ = std::chrono::steady_clock::now() + timeout;
+  cancel_ = util::run_scope.cancel;
+  short_run_ = timeout <= kShortRun;
   return armed_;
 }
 
@@ -63,8 +71,9 @@ void Watchdog::on_interrupt(v8::Isolate* isolate, void* data) {
 void Watchdog::loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    cv_.wait_for(lock, kPollInterval);
-    if (armed_ && !fired_ && std::chrono::steady_clock::now() >= deadline_) {
+    cv_.wait_for(lock, armed_ && short_run_ ? kShortPollInterval : kPollInterval);
+    if (armed_ && !fired_ &&
+        (std::chrono::steady_clock::now() >= deadline_ || (cancel_ && cancel_->load(std::memory_order_relaxed)))) {
       fired_ = true;
       if (stop_ == Stop::Interrupt) {
         target_->RequestInterrupt(&Watchdog::on_interrupt, this);  // thread-safe by V8's contract

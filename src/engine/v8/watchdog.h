@@ -30,7 +30,8 @@ class Watchdog {
   ~Watchdog();
 
   // Arms for one run of the constructor's isolate, or of `target` if given. Returns a token
-  // for disarm().
+  // for disarm(). The run is also stopped when the calling thread's util::run_scope.cancel is
+  // set (its client went away), as if its time had run out.
   uint64_t arm(std::chrono::milliseconds timeout, v8::Isolate* target = nullptr, Stop stop = Stop::Terminate);
   // Disarms; returns true if the deadline fired for this run. Clears the isolate's termination.
   bool disarm(uint64_t token);
@@ -53,6 +54,8 @@ class Watchdog {
   bool requested_ = false;  // TerminateExecution was called for the armed run
   bool stopping_ = false;
   std::chrono::steady_clock::time_point deadline_;
+  const std::atomic<bool>* cancel_ = nullptr;  // the armed run's util::run_scope.cancel
+  bool short_run_ = false;
   std::thread thread_;
 };
 

@@ -1,0 +1,131 @@
+// The run pool under hostile load, through the real server: lanes take turns and are bounded
+// (503 with Retry-After), a request whose client left is cancelled, and a stop drains.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http_test_support.h"
+
+namespace wws::http {
+namespace {
+
+// One lane's backlog must not hold up another lane: lanes take turns for the pool's thread.
+TEST(RunPoolLanes, LanesTakeTurnsForFreeThreads) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 1;
+  RunningServer s(o, {std::make_shared<RunLane>(1, 100), std::make_shared<RunLane>(1, 100)});
+  std::vector<std::unique_ptr<Client>> clients;
+  auto send = [&](const std::string& query) {
+    clients.push_back(std::make_unique<Client>(s.port()));
+    clients.back()->send("GET /deferred-lane?" + query + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::this_thread::sleep_for(20ms);  // arrival order
+  };
+  for (int i = 0; i < 4; ++i) send("0:a" + std::to_string(i));
+  send("1:b");
+  for (auto& c : clients) ASSERT_TRUE(c->read_response());
+  std::lock_guard lock(s.log.mu);
+  ASSERT_EQ(s.log.finished.size(), 5u);
+  // a0 was running and a1 waiting when b arrived: b waits for one of lane 0's runs, not three.
+  EXPECT_EQ(s.log.finished[0], "0:a0");
+  EXPECT_EQ(s.log.finished[1], "0:a1");
+  EXPECT_EQ(s.log.finished[2], "1:b");
+}
+
+// Issue 7 item 3a: the pool's queue was unbounded. A full lane answers 503 with Retry-After at
+// once, and a lane never runs more than its limit even when threads are free.
+TEST(RunPoolLanes, AFullLaneAnswers503WithRetryAfter) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 4;
+  RunningServer s(o, {std::make_shared<RunLane>(1, 1)});
+  Client running(s.port()), waiting(s.port()), refused(s.port());
+  running.send("GET /deferred-lane?0:run HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(50ms);
+  waiting.send("GET /deferred-lane?0:wait HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(50ms);
+  refused.send("GET /deferred-lane?0:refused HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = refused.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->header("Retry-After"), "1");
+  ASSERT_TRUE(running.read_response());
+  ASSERT_TRUE(waiting.read_response());
+  std::lock_guard lock(s.log.mu);
+  EXPECT_EQ(s.log.finished, (std::vector<std::string>{"0:run", "0:wait"}));
+  EXPECT_EQ(s.created.load(), 2) << "one I/O thread and one pool thread: the lane's limit is 1";
+}
+
+// Issue 7 item 3a: requests whose client has gone ran to their full time limit (100 abandoned
+// requests to a looping worker made the others wait 37 s). Now a queued one is skipped and a
+// running one is stopped (util::run_cancelled, which the watchdog acts on).
+TEST(RunPoolLanes, RequestsWhoseClientLeftAreCancelled) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 2;
+  RunningServer s(o);
+  Client blocker(s.port());  // holds one pool thread for 1.5 s, its client waiting
+  blocker.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(50ms);
+  {
+    std::vector<std::unique_ptr<Client>> abandoned;
+    for (int i = 0; i < 5; ++i) {
+      abandoned.push_back(std::make_unique<Client>(s.port()));
+      abandoned.back()->send("GET /deferred-until-cancelled HTTP/1.1\r\nHost: x\r\n\r\n");
+    }
+    std::this_thread::sleep_for(50ms);  // the first runs on the other pool thread, the rest wait
+  }  // every client closes
+  Client other(s.port());
+  other.send("GET /deferred HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = other.read_response();  // runs of 10 s each had it waited behind them
+  ASSERT_TRUE(r) << "the request waited behind abandoned runs";
+  EXPECT_EQ(r->body, "answered on the pool");
+  ASSERT_TRUE(blocker.read_response());
+  std::lock_guard lock(s.log.mu);
+  EXPECT_GE(s.log.runs_started, 1);
+  EXPECT_LE(s.log.runs_started, 2) << "runs whose client had left were started anyway";
+  EXPECT_EQ(s.log.runs_cancelled, s.log.runs_started) << "a run whose client left went on";
+}
+
+// Issue 7 item 4: on stop, a kept-alive connection that sends its next request (already on its
+// way) must get an answer with Connection: close, not a reset.
+TEST(ServerStop, AnIdleConnectionsNextRequestIsStillAnswered) {
+  RunningServer s;
+  Client c(s.port());
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(c.read_response());
+  std::thread stopper([&] { s.server().stop(); });
+  std::this_thread::sleep_for(100ms);  // the stop has begun; the request is "in flight"
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r) << "the connection was closed with the request unread";
+  EXPECT_EQ(r->body, "Hello");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+  stopper.join();
+}
+
+// Issue 7 item 4: a request still running when the grace ends gets its answer (here the 504 of
+// a stopped run), not a cut connection.
+TEST(ServerStop, ARunPastTheGraceIsStoppedAndAnswered) {
+  ServerOptions o;
+  o.threads = 1;
+  o.max_pool_threads = 1;
+  o.shutdown_grace = std::chrono::seconds(1);
+  RunningServer s(o);
+  Client c(s.port());
+  c.send("GET /deferred-until-cancelled HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::this_thread::sleep_for(100ms);
+  s.server().stop();
+  auto r = c.read_response();
+  ASSERT_TRUE(r) << "the connection was cut at the end of the grace";
+  EXPECT_EQ(r->status, 504);
+  EXPECT_EQ(r->header("Connection"), "close");
+  for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_TRUE(s.finished);
+}
+
+}  // namespace
+}  // namespace wws::http
