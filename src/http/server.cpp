@@ -166,6 +166,7 @@ struct Worker {
     stopping = true;
     stop_tick = tick;
     grace = stop_grace;
+    accept_backlog();
     error_code ignored;
     acceptor.close(ignored);
     accept_retry_timer.cancel();
@@ -241,19 +242,36 @@ struct Worker {
         });
         return;
       }
-      if (stopping) return;
-      error_code ignored;
-      socket.set_option(tcp::no_delay(true), ignored);
-      auto& c = connections.emplace_back(*this, std::move(socket), options.max_header_bytes + kMaxBufferedBeyondHead);
-      counters.open.fetch_add(1, std::memory_order_relaxed);
-      counters.accepted.fetch_add(1, std::memory_order_relaxed);
-      c.self = std::prev(connections.end());
-      c.last_activity = tick;
-      const auto remote = c.socket.remote_endpoint(ignored);
-      if (!ignored) c.remote_address = remote.address().to_string();
-      read_request(c);
-      accept();
+      // Accepted before the stop began: its client has connected and may have sent a request,
+      // which gets its answer like any other.
+      serve(std::move(socket));
+      if (!stopping) accept();
     });
+  }
+
+  void serve(tcp::socket socket) {
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto& c = connections.emplace_back(*this, std::move(socket), options.max_header_bytes + kMaxBufferedBeyondHead);
+    counters.open.fetch_add(1, std::memory_order_relaxed);
+    counters.accepted.fetch_add(1, std::memory_order_relaxed);
+    c.self = std::prev(connections.end());
+    c.last_activity = tick;
+    const auto remote = c.socket.remote_endpoint(ignored);
+    if (!ignored) c.remote_address = remote.address().to_string();
+    read_request(c);
+  }
+
+  // Connections the kernel completed but nobody accepted yet are reset when the listener
+  // closes, though their clients already sent a request: take them in first.
+  void accept_backlog() {
+    error_code ec;
+    acceptor.non_blocking(true, ec);
+    while (!ec) {
+      tcp::socket socket(io);
+      acceptor.accept(socket, ec);
+      if (!ec) serve(std::move(socket));
+    }
   }
 
   void destroy(Connection& c) {

@@ -448,7 +448,7 @@ TEST(HttpServer, GracefulStopWaitsForDeferredRequests) {
   EXPECT_EQ(r->body, "answered on the pool");
   EXPECT_EQ(r->header("Connection"), "close");
   stopper.join();
-  for (int i = 0; i < 50 && !s.finished; ++i) std::this_thread::sleep_for(100ms);
+  for (int i = 0; i < 100 && !s.finished; ++i) std::this_thread::sleep_for(100ms);  // lingering ends within 3 s
   EXPECT_TRUE(s.finished);
 }
 
