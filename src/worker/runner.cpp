@@ -34,6 +34,34 @@ std::string suggested_namespace(const Worker& worker) {
   return name.empty() || name == "index" ? std::string("store") : name;
 }
 
+// Why a worker's answer cannot be sent, or "": 1xx are interim answers and 600+ is not HTTP;
+// header count and size are bounded as a request's head is (clients and proxies refuse more).
+constexpr size_t kMaxResponseHeaders = 256;
+constexpr size_t kMaxResponseHeaderBytes = 64 * 1024;
+std::string invalid_answer(int status, const http::HeaderList& headers) {
+  if (status < 200 || status > 599)
+    return fmt::format("the worker answered status {}, which is not a final HTTP status (200-599)", status);
+  if (headers.size() > kMaxResponseHeaders)
+    return fmt::format("the worker answered {} headers; at most {} are sent", headers.size(), kMaxResponseHeaders);
+  size_t bytes = 0;
+  for (const auto& [name, value] : headers) bytes += name.size() + value.size() + 4;  // ": " and CRLF
+  if (bytes > kMaxResponseHeaderBytes)
+    return fmt::format("the worker answered {} bytes of headers; at most {} KiB are sent", bytes,
+                       kMaxResponseHeaderBytes / 1024);
+  return {};
+}
+
+// The message without the server's folders: paths inside the project become relative to it
+// ("users.toml:3:1: ...", not "/srv/site/users.toml:3:1: ..."); the log keeps the full ones.
+std::string without_project_root(const Worker& worker, std::string text) {
+  const std::string file = worker.file.string(), relative = worker.relative.string();
+  if (relative.empty() || file.size() <= relative.size() || file.compare(file.size() - relative.size(), relative.size(), relative) != 0)
+    return text;
+  const std::string root = file.substr(0, file.size() - relative.size());  // ends with '/'
+  for (size_t at = text.find(root); at != std::string::npos; at = text.find(root, at)) text.erase(at, root.size());
+  return text;
+}
+
 kv::Limits limits_of(const config::KvLimits& configured) {
   kv::Limits limits;
   if (configured.max_keys) limits.max_keys = *configured.max_keys;
@@ -54,7 +82,7 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   if (!worker.unavailable.empty()) {
     response.status = 503;
     response.set_header("Content-Type", "text/plain; charset=utf-8");
-    response.body = "This worker is not available: " + worker.unavailable + "\n";
+    response.body = "This worker is not available: " + without_project_root(worker, worker.unavailable) + "\n";
     report.outcome = engine::Outcome::Failed;
     report.unavailable = true;
     report.message = worker.unavailable;
@@ -99,6 +127,15 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     answer_failure(worker, request, failure, settings_.dev, response);
     report.message = std::move(answer.message);
     report.kv_writes = view.writes();  // atomic operations it made before failing stay
+    return report;
+  }
+  if (std::string wrong = invalid_answer(answer.status, answer.headers); !wrong.empty()) {
+    // Not an answer HTTP can carry (or one no client would take): the run failed, commits nothing.
+    answer.message = std::move(wrong);
+    answer_failure(worker, request, Failure{500, answer.message, answer.stderr_tail}, settings_.dev, response);
+    report.outcome = engine::Outcome::Failed;
+    report.message = std::move(answer.message);
+    report.kv_writes = view.writes();
     return report;
   }
   if (!ns && (view.pending() > 0 || !answer.kv_writes.ops.empty())) warn_kv_without_namespace(worker);
@@ -159,7 +196,7 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   ctx.set_host_data(&host);
 
   engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{call.timeout});
-  stderr_lines.flush();
+  stderr_lines.finish();
   Answer answer;
   answer.outcome = result.outcome;
   answer.message = std::move(result.message);

@@ -89,7 +89,11 @@ TEST(StartupErrors, BadTomlIsReportedWithPositionAndThatWorkerAnswers503) {
   EXPECT_NE(log.find("bad.toml"), std::string::npos) << log;
   // file:line:col (or an equivalent line/column wording) pointing at line 3.
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(bad\.toml:3:\d+|line 3)"))) << log;
-  EXPECT_EQ(server.get("/bad").status, 503);
+  Response bad = server.get("/bad");
+  EXPECT_EQ(bad.status, 503);
+  // The body names the file as the project knows it, never the server's folders.
+  EXPECT_NE(bad.body.find("bad.toml:3"), std::string::npos) << bad.body;
+  EXPECT_EQ(bad.body.find(project.root().string()), std::string::npos) << bad.body;
   EXPECT_EQ(server.get("/hello").status, 200);
 }
 

@@ -81,5 +81,29 @@ TEST(Starvation, RedoneRunCommitsItsAtomicKvChangeOnce) {
   EXPECT_EQ(server.get("/count").body, "42");
 }
 
+// Issue 7 item 5: a worker's answer that HTTP cannot carry, or no client would take, is a failed
+// run (500 saying why in the log), not a head of any size on the wire.
+TEST(Oversized, ResponseHeadersAreBoundedInCountAndSize) {
+  Project project;
+  project.file("many.js", R"(export default {
+  fetch(request) {
+    const q = new URL(request.url).searchParams;
+    const h = new Headers();
+    for (let i = 0; i < Number(q.get("n") ?? 0); i++) h.set("x-h" + i, "v");
+    if (q.has("big")) h.set("x-big", "b".repeat(Number(q.get("big"))));
+    return new Response("ok", { headers: h });
+  }
+};
+)");
+  Server server(project);
+  EXPECT_EQ(server.get("/many?n=200").status, 200);
+  EXPECT_EQ(server.get("/many?big=60000").status, 200);
+  Response many = server.get("/many?n=300");
+  EXPECT_EQ(many.status, 500);
+  EXPECT_EQ(server.get("/many?big=70000").status, 500);
+  EXPECT_TRUE(server.wait_for("at most 256 are sent", std::chrono::seconds(3))) << server.log();
+  EXPECT_EQ(server.get("/many?n=1").status, 200);
+}
+
 }  // namespace
 }  // namespace e2e

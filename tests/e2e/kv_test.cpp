@@ -71,7 +71,7 @@ TEST_F(Kv, FailedRunsDoNotCommit) {
   for (const char* worker : {"/failing", "/failing_snap"}) {
     std::string key = std::string("f") + (worker + 1);
     EXPECT_EQ(server_->get(std::string(worker) + "?key=" + key).body, key + "=1");
-    for (const char* how : {"500", "trap", "exit"}) {
+    for (const char* how : {"500", "trap", "exit", "150", "700"}) {
       EXPECT_EQ(server_->get(std::string(worker) + "?key=" + key + "&fail=" + how).status, 500) << worker << how;
       EXPECT_EQ(server_->get(std::string(worker) + "?key=" + key + "&peek=1").body, key + "=1")
           << worker << ": a failed run (" << how << ") must not commit";

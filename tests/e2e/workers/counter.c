@@ -1,6 +1,7 @@
 // Test worker: a K/V counter. ?key=NAME picks the key (default "counter"); each request adds one
 // and answers "NAME=VALUE". ?peek=1 reads without writing. ?fail=500|trap|exit stores the new value
-// and then fails in that way, to prove failed runs do not commit K/V changes.
+// and then fails in that way, to prove failed runs do not commit K/V changes; any other number
+// is answered as the status (150, 700: not a final HTTP status, so a failed run too).
 #include <stdlib.h>
 #include "wws.h"
 
@@ -18,7 +19,7 @@ int main(void) {
   const char *fail = wws_request_query("fail");
   wws_response_header("content-type", "text/plain");
   wws_response_printf("%s=%ld", key, value);
-  if (fail && !strcmp(fail, "500")) wws_response_status(500);
+  if (fail && atoi(fail) > 0) wws_response_status(atoi(fail));
   int rc = wws_respond();
   if (fail && !strcmp(fail, "trap")) __builtin_trap();
   if (fail && !strcmp(fail, "exit")) exit(7);
