@@ -61,6 +61,24 @@ bool is_inside(const std::string& root, const std::string& candidate) {
          (root.back() == '/' || candidate[root.size()] == '/');
 }
 
+// Dot-files and dot-folders (.env, .git/) are a project's secrets and tooling, not its site;
+// only .well-known/ (RFC 8615: security.txt, ACME challenges) is public.
+bool is_hidden(std::string_view segment) {
+  return !segment.empty() && segment.front() == '.' && segment != "." && segment != ".well-known";
+}
+
+// `relative`: a path below public/ ("a/b.txt"); true when any segment of it is hidden.
+bool has_hidden_segment(std::string_view relative) {
+  size_t pos = 0;
+  while (pos <= relative.size()) {
+    size_t end = relative.find('/', pos);
+    if (end == std::string_view::npos) end = relative.size();
+    if (is_hidden(relative.substr(pos, end - pos))) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -146,6 +164,7 @@ std::optional<fs::path> StaticFiles::resolve(std::string_view request_path) cons
     auto segment = decode_segment(raw);
     if (!segment) return std::nullopt;
     if (segment->empty() || *segment == ".") continue;
+    if (is_hidden(*segment)) return std::nullopt;
     relative /= *segment;
     any = true;
   }
@@ -165,7 +184,10 @@ std::optional<fs::path> StaticFiles::resolve(std::string_view request_path) cons
     if (!real) continue;
     std::string resolved(real);
     std::free(real);
-    if (is_inside(root, resolved)) return fs::path(std::move(resolved));
+    // A symlink may lead to a hidden file inside public/ (a link to .env): refused as well.
+    if (!is_inside(root, resolved)) continue;
+    const size_t below = root.back() == '/' ? root.size() : root.size() + 1;
+    if (!has_hidden_segment(std::string_view(resolved).substr(below))) return fs::path(std::move(resolved));
   }
   return std::nullopt;
 }

@@ -109,6 +109,26 @@ TEST_F(StaticFilesTest, TraversalAttemptsNeverEscapePublic) {
   }
 }
 
+TEST_F(StaticFilesTest, DotFilesAndFoldersAreNotServed) {
+  auto write = [&](const std::string& rel, const std::string& text) {
+    fs::create_directories((root_ / "public" / rel).parent_path());
+    std::ofstream(root_ / "public" / rel) << text;
+  };
+  write(".env", "SECRET=1");
+  write(".git/config", "[core]");
+  write("sub/.htpasswd", "admin:x");
+  write(".well-known/security.txt", "Contact: mailto:a@b.c");
+  fs::create_symlink(".env", root_ / "public" / "env.txt");
+  EXPECT_FALSE(resolve("/.env"));
+  EXPECT_FALSE(resolve("/%2eenv"));
+  EXPECT_FALSE(resolve("/.git/config"));
+  EXPECT_FALSE(resolve("/.git"));
+  EXPECT_FALSE(resolve("/sub/.htpasswd"));
+  EXPECT_FALSE(resolve("/env.txt"));  // a link to a dot-file inside public/
+  EXPECT_EQ(resolve("/.well-known/security.txt"), in_public(".well-known/security.txt"));
+  EXPECT_EQ(resolve("/./main.css"), in_public("main.css"));
+}
+
 TEST_F(StaticFilesTest, PrefixIsStrippedAndRequired) {
   EXPECT_EQ(resolve("/app", "/app"), in_public("index.html"));
   EXPECT_EQ(resolve("/app/", "/app"), in_public("index.html"));
