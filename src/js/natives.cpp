@@ -46,7 +46,10 @@ void native_log(const v8::FunctionCallbackInfo<v8::Value>& info) {
              : level == "warn" ? spdlog::level::warn
              : level == "debug" ? spdlog::level::debug
                                 : spdlog::level::info;
-  spdlog::log(lvl, "[{}] {}", target->worker_name, message);
+  const auto shown = target->budget.admit(message);
+  if (!shown) return;
+  if (shown->size() < message.size()) spdlog::log(lvl, "[{}] {}... ({} bytes)", target->worker_name, *shown, message.size());
+  else spdlog::log(lvl, "[{}] {}", target->worker_name, message);
 }
 
 void native_random_fill(const v8::FunctionCallbackInfo<v8::Value>& info) {

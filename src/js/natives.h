@@ -2,11 +2,16 @@
 #pragma once
 #include <v8.h>
 
+#include <string>
+
+#include "util/log_budget.h"
+
 namespace wws::js {
 
 // Where log lines go: the worker isolate keeps one and points it at the running worker.
 struct LogTarget {
   std::string worker_name;
+  util::LogBudget budget;  // reset at the start of each run
 };
 
 // An object template with log, randomFill, digest, utf8Encode, utf8Decode and structuredClone.

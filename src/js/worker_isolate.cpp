@@ -147,6 +147,15 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   v8::HandleScope scope(isolate_);
   Result result;
   log_.worker_name.assign(env.worker_name);
+  log_.budget.reset();
+  // However the run ends, what console.* was not allowed to log is reported once.
+  struct LogSummary {
+    LogTarget& log;
+    ~LogSummary() {
+      if (std::string held = log.budget.held_back("console output"); !held.empty())
+        spdlog::warn("[{}] {}", log.worker_name, held);
+    }
+  } log_summary{log_};
   kv_.view = env.kv;
   // The run's held K/V writes live outside the V8 heap, so its limit does not count them.
   if (env.kv) env.kv->limit_pending_bytes(heap_limit_);

@@ -75,12 +75,13 @@ std::string dev_report(const Worker& worker, const http::Request& request, const
 
 void GuestStderr::write(std::string_view text) {
   pending_.append(text);
-  size_t nl;
-  while ((nl = pending_.find('\n')) != std::string::npos) {
-    emit(std::string_view(pending_).substr(0, nl));
-    pending_.erase(0, nl + 1);
+  size_t start = 0, nl;
+  while ((nl = pending_.find('\n', start)) != std::string::npos) {
+    emit(std::string_view(pending_).substr(start, nl - start));
+    start = nl + 1;
   }
-  if (pending_.size() > 16 * 1024) flush();  // a guest writing no newlines can't grow this without bound
+  pending_.erase(0, start);
+  if (pending_.size() > util::LogBudget::kMaxLineBytes) flush();  // a guest writing no newlines can't grow this without bound
 }
 
 void GuestStderr::flush() {
@@ -88,14 +89,25 @@ void GuestStderr::flush() {
   pending_.clear();
 }
 
+void GuestStderr::finish() {
+  if (finished_) return;
+  finished_ = true;
+  flush();
+  if (std::string held = budget_.held_back("stderr"); !held.empty()) spdlog::warn("[{}] {}", worker_.name, held);
+}
+
 void GuestStderr::emit(std::string_view line) {
-  spdlog::info("[{}] {}", worker_.name, line);
   tail_.append(line.substr(0, kTailBytes));
   tail_ += '\n';
   if (tail_.size() > kTailBytes) {
-    size_t cut = tail_.find('\n', tail_.size() - kTailBytes);
-    tail_.erase(0, cut == std::string::npos ? tail_.size() - kTailBytes : cut + 1);
+    // Whole lines where possible; a single line longer than the tail keeps its end.
+    const size_t cut = tail_.find('\n', tail_.size() - kTailBytes);
+    tail_.erase(0, cut == std::string::npos || cut + 1 == tail_.size() ? tail_.size() - kTailBytes : cut + 1);
   }
+  const auto shown = budget_.admit(line);
+  if (!shown) return;
+  if (shown->size() < line.size()) spdlog::info("[{}] {}... ({} bytes)", worker_.name, *shown, line.size());
+  else spdlog::info("[{}] {}", worker_.name, line);
 }
 
 void answer_failure(const Worker& worker, const http::Request& request, const Failure& failure, bool dev,

@@ -7,26 +7,31 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "util/log_budget.h"
 #include "worker/worker.h"
 
 namespace wws::worker {
 
 // Forwards a guest's stderr to the server log one line at a time, tagged with the worker, and
-// keeps the last lines for a --dev error page.
+// keeps the last lines for a --dev error page. What a run may log is bounded (util::LogBudget).
 class GuestStderr {
  public:
   explicit GuestStderr(const Worker& worker) : worker_(worker) {}
-  ~GuestStderr() { flush(); }
+  ~GuestStderr() { finish(); }
   void write(std::string_view text);
-  void flush();
-  // The last lines written (at most a few KiB), oldest first.
+  // Logs a last line without a newline, and how much was held back; called when the run ends.
+  void finish();
+  // The last lines written (at most a few KiB), oldest first; never capped.
   const std::string& tail() const { return tail_; }
 
  private:
   void emit(std::string_view line);
+  void flush();
   const Worker& worker_;
   std::string pending_;
   std::string tail_;
+  util::LogBudget budget_;
+  bool finished_ = false;
 };
 
 struct Failure {

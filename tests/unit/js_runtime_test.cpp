@@ -10,6 +10,7 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "util/log_budget.h"
 #include "js/prelude.h"
 #include "js/script.h"
 #include "js_test_support.h"
@@ -445,6 +446,34 @@ TEST_F(JsRuntime, ConsoleGoesToTheServerLogTaggedWithTheWorker) {
   for (auto& line : lines) all += line;
   EXPECT_NE(all.find("[logger-worker] hello { n: 1 }"), std::string::npos) << all;
   EXPECT_NE(all.find("[error] [logger-worker] bad"), std::string::npos) << all;
+}
+
+TEST_F(JsRuntime, ConsoleOutputOfOneRunIsCappedAndTheRestCounted) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  env_.worker_name = "chatty";
+  auto script = load("index.js", R"(
+    export default { fetch() {
+      console.log("x".repeat(5000));
+      for (let i = 0; i < 5000; i++) console.log("line " + i);
+      return new Response("");
+    } };)");
+  Result first = run(*script);
+  Result second = run(*script);  // the budget is per run
+  spdlog::set_default_logger(previous);
+  ASSERT_EQ(first.outcome, Outcome::Ok) << first.message;
+  ASSERT_EQ(second.outcome, Outcome::Ok) << second.message;
+  size_t logged = 0, summaries = 0, cut = 0;
+  for (auto& line : sink->last_formatted()) {
+    if (line.find("[chatty] line ") != std::string::npos) ++logged;
+    if (line.find("more lines") != std::string::npos && line.find("not logged") != std::string::npos) ++summaries;
+    if (line.find("... (5000 bytes)") != std::string::npos) ++cut;
+  }
+  EXPECT_EQ(summaries, 2u);
+  EXPECT_EQ(cut, 2u);
+  EXPECT_GT(logged, 20u);
+  EXPECT_LE(logged, 2 * util::LogBudget::kMaxLines);
 }
 
 TEST_F(JsRuntime, WorkerWithoutHandlerIsAClearError) {
