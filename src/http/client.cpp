@@ -16,7 +16,8 @@ constexpr int kMaxRedirects = 10;
 constexpr size_t kMaxResponseBytes = 64u << 20;
 
 struct Url {
-  std::string scheme, host;
+  std::string scheme, host;  // an IPv6 host keeps its brackets, as in allowed_hosts
+  std::string port;          // explicit, or the scheme's default
 };
 
 std::string lower(std::string s) {
@@ -37,6 +38,9 @@ bool parse_url(const std::string& uri, Url& out, std::string* error) {
   part = nullptr;
   if (curl_url_get(u.get(), CURLUPART_HOST, &part, 0) == CURLUE_OK) out.host = lower(part);
   curl_free(part);
+  part = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_PORT, &part, CURLU_DEFAULT_PORT) == CURLUE_OK) out.port = part;
+  curl_free(part);
   if (out.scheme != "http" && out.scheme != "https") {
     *error = fmt::format("unsupported scheme in '{}': only http and https", uri);
     return false;
@@ -44,12 +48,29 @@ bool parse_url(const std::string& uri, Url& out, std::string* error) {
   return true;
 }
 
+// An allowed_hosts entry: "*", "host" (any port, as in the original) or "host:port" (that port
+// only; "[::1]:8080" for IPv6).
+bool host_entry_matches(std::string_view entry, const Url& url) {
+  if (entry == "*") return true;
+  const size_t colon = entry.rfind(':');
+  const bool has_port = colon != std::string_view::npos && (entry.front() == '[' ? entry[colon - 1] == ']'
+                                                                                 : entry.find(':') == colon);
+  if (!has_port) return lower(std::string(entry)) == url.host;
+  return lower(std::string(entry.substr(0, colon))) == url.host && entry.substr(colon + 1) == url.port;
+}
+
 // The permission checks, in the original's order (host, then scheme, then method).
 bool allowed(const config::HttpRequestsFeature& p, const Url& url, const std::string& method, std::string* why) {
   bool host_ok = std::any_of(p.allowed_hosts.begin(), p.allowed_hosts.end(),
-                             [&](const std::string& h) { return h == "*" || lower(h) == url.host; });
+                             [&](const std::string& h) { return host_entry_matches(h, url); });
   if (!host_ok) {
-    *why = fmt::format("The host '{}' is not allowed for this worker. Please, update the worker configuration.", url.host);
+    const bool by_port = std::any_of(p.allowed_hosts.begin(), p.allowed_hosts.end(), [&](const std::string& h) {
+      return lower(h).starts_with(url.host + ":");
+    });
+    *why = by_port ? fmt::format("The port {} of host '{}' is not allowed for this worker. Please, update the worker "
+                                 "configuration.", url.port, url.host)
+                   : fmt::format("The host '{}' is not allowed for this worker. Please, update the worker configuration.",
+                                 url.host);
     return false;
   }
   if (url.scheme == "http" && !p.allow_http) {

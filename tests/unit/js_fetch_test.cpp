@@ -156,6 +156,20 @@ TEST_F(JsFetch, AHostNotAllowedIsRefused) {
             "configuration.");
 }
 
+TEST_F(JsFetch, AHostWithAPortAllowsThatPortOnly) {
+  const std::string code = R"(const r = await fetch(`${BASE}/echo`); return new Response('reached');)";
+  permissions_.allowed_hosts = {"127.0.0.1:" + std::to_string(server_.port())};
+  EXPECT_EQ(run(code).body, "reached");
+  permissions_.allowed_hosts = {"127.0.0.1:1", "localhost:" + std::to_string(server_.port())};
+  EXPECT_EQ(run(code).body, "TypeError: [Not allowed] The port " + std::to_string(server_.port()) +
+                                " of host '127.0.0.1' is not allowed for this worker. Please, update the worker "
+                                "configuration.");
+  permissions_.allowed_hosts = {"127.0.0.1"};  // no port: any port, as in the original
+  EXPECT_EQ(run(code).body, "reached");
+  permissions_.allowed_hosts = {"[::1]:" + std::to_string(server_.port())};
+  EXPECT_EQ(run(code).status, 502);
+}
+
 TEST_F(JsFetch, WithoutPermissionsNothingIsAllowed) {
   env_.http_requests = nullptr;
   Result r = run(R"(await fetch(`${BASE}/echo`); return new Response('reached');)");
