@@ -33,11 +33,12 @@ echo '<p>static</p>' > "$WORK/site/public/index.html"
 ( cd "$WORK" && exec env -i HOME="$WORK" PATH=/usr/bin:/bin "$BIN" site --port 0 ) > "$WORK/wws.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do
-  url=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/wws.log" | tail -1 || true)
   grep -q "Start serving requests" "$WORK/wws.log" && break
   kill -0 "$PID" 2>/dev/null || fail "wws exited"
   sleep 0.1
 done
+# Read only once the line is there (reading it first raced with wws printing it).
+url=$(grep -o 'Start serving requests at http://127.0.0.1:[0-9]*' "$WORK/wws.log" | grep -o 'http://.*' || true)
 [ -n "${url:-}" ] || fail "wws did not start"
 [ "$(curl -fs "$url/hi")" = "served by the installed wws" ] || fail "the JS worker did not answer"
 [ "$(curl -fs "$url/")" = "<p>static</p>" ] || fail "public/ was not served"
