@@ -15,6 +15,7 @@
 #include "cli/admin_setup.h"
 #include "cli/options.h"
 #include "cli/project_source.h"
+#include "cli/kv_command.h"
 #include "cli/runtimes_command.h"
 #include "engine/v8/v8_engine.h"
 #include "http/server.h"
@@ -104,6 +105,7 @@ int run_app(int argc, char** argv) {
   const auto log_level = *logs::parse_level(options->log_level);
   logs::configure(log_format, log_level);
   if (options->runtimes) return run_runtimes_command(options->path, *options->runtimes);
+  if (options->kv_command) return run_kv_command(options->path, options->kv, *options->kv_command);
   sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // inherited by every thread started from here
 

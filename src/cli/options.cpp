@@ -57,6 +57,12 @@ void add_kv_options(CLI::App& app, kv::BackendOptions& kv) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, kv::SqliteSync>{{"normal", kv::SqliteSync::Normal},
                                                                                 {"full", kv::SqliteSync::Full}}))
       ->default_str("normal");
+  app.add_option("--kv-tls-ca", kv.redis_tls_ca, "rediss://: CA bundle that signed the server's certificate (default: the system's)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--kv-tls-cert", kv.redis_tls_cert, "rediss://: client certificate (PEM), for servers that require one")
+      ->check(CLI::ExistingFile);
+  app.add_option("--kv-tls-key", kv.redis_tls_key, "rediss://: the client certificate's private key (PEM)")
+      ->check(CLI::ExistingFile);
 }
 
 std::optional<Options> parse_options(int argc, const char* const* argv, int& exit_code) {
@@ -142,6 +148,34 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   for (CLI::App* sub : rt->get_subcommands({})) sub->fallthrough();  // --repo-url after the action works too
   add_kv_options(app, options.kv);
 
+  KvCommand kvc;
+  CLI::App* kvapp = app.add_subcommand("kv", "Read and write the K/V store of the project's workers on the configured backend (--kv ...)");
+  kvapp->require_subcommand(1, 1);
+  CLI::App* kv_get = kvapp->add_subcommand("get", "Print the value of KEY in NAMESPACE (exit code 3 when absent)");
+  kv_get->add_option("NAMESPACE", kvc.ns)->required();
+  kv_get->add_option("KEY", kvc.key)->required();
+  CLI::App* kv_set = kvapp->add_subcommand("set", "Set KEY in NAMESPACE to VALUE (- reads it from stdin)");
+  kv_set->add_option("NAMESPACE", kvc.ns)->required();
+  kv_set->add_option("KEY", kvc.key)->required();
+  kv_set->add_option("VALUE", kvc.value)->required();
+  kv_set->add_option("--ttl", kvc.ttl_ms, "Milliseconds until the key expires (default: never)")->check(CLI::NonNegativeNumber);
+  CLI::App* kv_delete = kvapp->add_subcommand("delete", "Delete KEY from NAMESPACE");
+  kv_delete->add_option("NAMESPACE", kvc.ns)->required();
+  kv_delete->add_option("KEY", kvc.key)->required();
+  CLI::App* kv_list = kvapp->add_subcommand("list", "List the keys of NAMESPACE in byte order (without NAMESPACE: the namespaces)");
+  kv_list->add_option("NAMESPACE", kvc.ns);
+  kv_list->add_option("--prefix", kvc.prefix, "Only keys starting with this");
+  kv_list->add_option("--limit", kvc.limit, "At most this many keys (default: all)");
+  CLI::App* kv_export = kvapp->add_subcommand("export", "Write NAMESPACE as a JSON object of key -> value (non-UTF-8 values as {\"base64\": ...}; expiries are not kept)");
+  kv_export->add_option("NAMESPACE", kvc.ns)->required();
+  kv_export->add_option("-o,--output", kvc.file, "File to write (default: stdout)");
+  CLI::App* kv_import = kvapp->add_subcommand("import", "Set every key of a JSON object (as export writes it) in NAMESPACE, in one atomic batch");
+  kv_import->add_option("NAMESPACE", kvc.ns)->required();
+  kv_import->add_option("FILE", kvc.file, "JSON file (default: stdin)");
+  kv_import->add_flag("--replace", kvc.replace, "Also delete the keys of NAMESPACE that the file does not have");
+  kvapp->fallthrough();
+  for (CLI::App* sub : kvapp->get_subcommands({})) sub->fallthrough();  // --kv after the action works too
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -159,6 +193,11 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
     }
     runtimes.repo_name_given = repo_name->count() > 0 || std::getenv("WWS_REPO_NAME");
     options.runtimes = std::move(runtimes);
+  }
+  if (kvapp->parsed()) {
+    for (CLI::App* sub : kvapp->get_subcommands({}))
+      if (sub->parsed()) kvc.action = sub->get_name();
+    options.kv_command = std::move(kvc);
   }
   exit_code = 0;
   return options;

@@ -23,6 +23,17 @@ struct RuntimesCommand {
   bool repo_name_given = false;
 };
 
+// `wws [PATH] kv ...`: the K/V store on the configured backend (cli/kv_command.h).
+struct KvCommand {
+  std::string action;      // get | set | delete | list | export | import
+  std::string ns, key, value;
+  std::string file;        // import: the JSON file ("-" or empty: stdin); export: output file ("" = stdout)
+  std::string prefix;      // list
+  uint64_t limit = 0;      // list: 0 = all
+  int64_t ttl_ms = 0;      // set: expires after this many ms (0 = never)
+  bool replace = false;    // import: delete the keys the file does not have
+};
+
 constexpr const char* kDefaultRepoName = "wasmlabs";
 constexpr const char* kDefaultRepoUrl = "https://workers.wasmlabs.dev/repository/v1/index.toml";
 
@@ -51,6 +62,7 @@ struct Options {
   bool install_runtimes = false;          // -i: install the runtimes .wws.toml lists that are missing
   std::optional<RuntimesCommand> runtimes;  // set for `wws runtimes ...` (then nothing is served)
   kv::BackendOptions kv;                  // --kv, --kv-path, --kv-sync, --kv-tls-*
+  std::optional<KvCommand> kv_command;    // set for `wws kv ...` (then nothing is served)
 };
 
 // The K/V backend flags, shared by `wws` and `wws kv`.

@@ -29,6 +29,17 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+std::string list_start(std::string_view prefix, std::string_view after) {
+  return after.empty() || after < prefix ? std::string(prefix) : std::string(after) + '\0';
+}
+
+std::optional<std::string> prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (prefix.empty()) return std::nullopt;
+  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
 std::optional<int64_t> parse_integer(std::string_view text) {
   bool negative = !text.empty() && text.front() == '-';
   if (negative) text.remove_prefix(1);

@@ -116,6 +116,12 @@ Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats
 // A decimal int64 as Increment reads it: optional '-', digits (leading zeros allowed), nothing else.
 std::optional<int64_t> parse_integer(std::string_view text);
 
+// For Store::list: the first key to consider (inclusive): the prefix itself, or just above
+// `after` (after + "\0") when that is later; and the smallest byte string above every string
+// starting with `prefix` (nullopt if none exists: the prefix is empty or all 0xff).
+std::string list_start(std::string_view prefix, std::string_view after);
+std::optional<std::string> prefix_end(std::string prefix);
+
 // Milliseconds since the Unix epoch on this machine's clock.
 int64_t now_ms();
 

@@ -1,5 +1,8 @@
 #include "kv/service.h"
 
+#include "kv/redis_store.h"
+
+#include <cstdlib>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -66,8 +69,15 @@ std::filesystem::path default_sqlite_path(const std::filesystem::path& project_r
   return project_root / ".wws" / "kv.sqlite3";
 }
 
+bool is_redis_spec(std::string_view spec) { return spec.substr(0, 8) == "redis://" || spec.substr(0, 9) == "rediss://"; }
+
 std::string check_backend_spec(const std::string& spec) {
   if (spec == "memory" || spec == "sqlite") return {};
+  if (is_redis_spec(spec)) {
+    RedisAddress address;
+    std::string problem = parse_redis_url(spec, &address);
+    return problem.empty() ? problem : fmt::format("bad Redis URL \"{}\": {}", spec, problem);
+  }
   return fmt::format("unknown K/V backend \"{}\"; use memory, sqlite or redis://HOST[:PORT][/DB]", spec);
 }
 
@@ -78,6 +88,17 @@ std::unique_ptr<Store> open_store(const BackendOptions& options, const std::file
     return nullptr;
   }
   if (options.spec == "memory") return make_memory_store();
+  if (is_redis_spec(options.spec)) {
+    RedisOptions redis;
+    parse_redis_url(options.spec, &redis.address);
+    // The password may come from the environment instead, to keep it out of `ps` and shell history.
+    if (const char* password = std::getenv("WWS_REDIS_PASSWORD"); password && redis.address.password.empty())
+      redis.address.password = password;
+    redis.address.tls_ca = options.redis_tls_ca;
+    redis.address.tls_cert = options.redis_tls_cert;
+    redis.address.tls_key = options.redis_tls_key;
+    return open_redis_store(redis, error);
+  }
   SqliteOptions sqlite;
   sqlite.path = options.sqlite_path.empty() ? default_sqlite_path(project_root) : options.sqlite_path;
   sqlite.sync = options.sqlite_sync;

@@ -146,14 +146,6 @@ enum StmtId {
   kRollbackTo,
 };
 
-// The smallest byte string above every string starting with `prefix`; nullopt if none exists.
-std::optional<std::string> prefix_end(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (prefix.empty()) return std::nullopt;
-  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
@@ -228,8 +220,7 @@ class SqliteStore final : public Store {
               std::vector<std::string>* keys) override {
     keys->clear();
     if (limit == 0) return Status::ok();
-    // Keys >= start: the prefix itself, or just above `after` (after + "\0") when that is later.
-    std::string start = after.empty() || after < prefix ? std::string(prefix) : std::string(after) + '\0';
+    std::string start = list_start(prefix, after);
     auto end = prefix_end(std::string(prefix));
     return with_reader([&](Connection& c) -> Status {
       Stmt& s = end ? c.stmt(kListBounded,

@@ -1,6 +1,8 @@
 // The K/V backends the unit tests run against, each on fresh, private data: memory, SQLite in a
-// temp folder, and Redis on a redis-server the tests start on a free port (tests/unit/redis_server.h).
+// temp folder, and Redis on a redis-server the tests start on a free port (tests/support/redis_server.h).
 #pragma once
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -8,6 +10,8 @@
 
 #include <unistd.h>
 
+#include "../support/redis_server.h"
+#include "kv/redis_store.h"
 #include "kv/sqlite_store.h"
 #include "kv/store.h"
 
@@ -87,11 +91,47 @@ class SqliteBackend final : public Backend {
   SqliteSync sync_;
 };
 
-inline std::vector<std::string> backend_names() { return {"memory", "sqlite"}; }
+// One redis-server for the whole test binary (started on first use); each backend gets its own
+// key prefix, so tests never see each other's data.
+inline wws::test::RedisServer& shared_redis() {
+  static wws::test::RedisServer server;
+  return server;
+}
+
+class RedisBackend final : public Backend {
+ public:
+  std::unique_ptr<Store> open(std::string* error) override {
+    if (!shared_redis().running()) {
+      *error = "redis-server did not start (scripts/setup.sh installs it): " + shared_redis().log();
+      return nullptr;
+    }
+    return open_with(shared_redis().url(), error);
+  }
+  std::unique_ptr<Store> open_with(const std::string& url, std::string* error) {
+    RedisOptions options;
+    options.key_prefix = prefix_;
+    options.address.timeout = std::chrono::milliseconds(2000);
+    if (std::string problem = parse_redis_url(url, &options.address); !problem.empty()) {
+      *error = problem;
+      return nullptr;
+    }
+    return open_redis_store(options, error);
+  }
+
+ private:
+  std::string prefix_ = "t" + std::to_string(next_id()) + ":";
+  static int next_id() {
+    static std::atomic<int> id{0};
+    return id++;
+  }
+};
+
+inline std::vector<std::string> backend_names() { return {"memory", "sqlite", "redis"}; }
 
 inline std::unique_ptr<Backend> make_backend(const std::string& name) {
   if (name == "memory") return std::make_unique<MemoryBackend>();
   if (name == "sqlite") return std::make_unique<SqliteBackend>();
+  if (name == "redis") return std::make_unique<RedisBackend>();
   return nullptr;
 }
 
