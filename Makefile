@@ -57,6 +57,7 @@ bench: build runtimes
 	@bash bench/run.sh $(BUILD)
 	@bash bench/kits.sh $(BUILD)
 	@bash bench/runtimes.sh $(BUILD)
+	@bash bench/kv.sh $(BUILD)
 
 # Hot reload under load: 30 s of wrk while ten workers change (bench/reload.sh).
 bench-reload: build
