@@ -89,13 +89,23 @@ TEST(KvRedis, LostConnectionAnswers503AndTheServerReconnectsByItself) {
   EXPECT_EQ(server.get("/atomic_snap?op=incr&key=n").body, "n=4");
 }
 
+// As on Kubernetes, where wws may start before Redis: it serves, answers 503 for K/V, and
+// connects when Redis comes up.
 TEST(KvRedis, UnreachableAtStartUpServesAndConnectsLater) {
   int port = RedisServer::free_port();
   Project project;
   add_atomic_workers(project);
+  project.worker("hello.wasm", "hello");
   Server server(project, {"--kv", "redis://127.0.0.1:" + std::to_string(port)});
+  EXPECT_EQ(server.get("/hello").status, 200);
   EXPECT_EQ(server.get("/atomic?op=incr&key=n").status, 503);
   EXPECT_TRUE(server.wait_for("cannot connect", 5s)) << server.log();
+  RedisServer redis({}, RedisServer::Plain, port);
+  ASSERT_TRUE(redis.running()) << redis.log();
+  std::string body;
+  EXPECT_TRUE(eventually(server, "/atomic?op=incr&key=n", 200, &body)) << server.log();
+  EXPECT_EQ(body, "n=1");
+  EXPECT_TRUE(server.wait_for("connected again", 5s)) << server.log();
 }
 
 TEST(KvRedis, PasswordFromTheUrlOrTheEnvironment) {

@@ -21,11 +21,13 @@ class RedisServer {
  public:
   enum Mode { Plain, Tls };  // Tls: the port speaks TLS only (give the certificate in `extra`)
   // `extra`: more redis-server arguments (e.g. {"--requirepass", "pw"}).
-  explicit RedisServer(std::vector<std::string> extra = {}, Mode mode = Plain) : extra_(std::move(extra)), mode_(mode) {
+  // `port`: 0 picks a free one.
+  explicit RedisServer(std::vector<std::string> extra = {}, Mode mode = Plain, int port = 0)
+      : extra_(std::move(extra)), mode_(mode) {
     std::string pattern = (std::filesystem::temp_directory_path() / "wws-redis-XXXXXX").string();
     dir_ = mkdtemp(pattern.data());
-    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
-      port_ = free_port();
+    for (int attempt = 0; attempt < (port ? 1 : 5) && pid_ <= 0; ++attempt) {
+      port_ = port ? port : free_port();
       start();
     }
   }
