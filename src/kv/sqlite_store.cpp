@@ -252,7 +252,7 @@ class SqliteStore final : public Store {
   }
 
   Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
-    Writer me{ns, batch, limits, out};
+    Writer me{ns, batch, limits, out, Status::ok(), false, {}};
     std::unique_lock lock(queue_mutex_);
     queue_.push_back(&me);
     me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
