@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "preinit/snapshot.h"
 #include "runtimes/project_runtimes.h"
 
 namespace wws::runtimes {
@@ -40,12 +41,7 @@ std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, c
 // Whether the binary exports `wizer.initialize`.
 bool can_preinitialise(std::span<const uint8_t> wasm);
 
-// The snapshot's data: memory contents (its size is a whole number of pages) and the values of
-// the module's mutable defined globals, in index order, as raw 64-bit patterns.
-struct Snapshot {
-  std::vector<uint8_t> memory;
-  std::vector<uint64_t> globals;
-};
+using Snapshot = preinit::Snapshot;  // memory and mutable globals (preinit/snapshot.h)
 
 // The steps, exposed for tests: the capture module, and the snapshot module built from a capture.
 std::optional<std::vector<uint8_t>> make_capture_module(std::span<const uint8_t> wasm, std::string* error);
@@ -57,6 +53,6 @@ std::optional<Snapshot> take_snapshot(engine::Engine& engine, std::span<const ui
                                       std::string* log, std::string* error);
 
 constexpr const char* kInitExport = "wizer.initialize";
-constexpr uint32_t kCaptureExitCode = 0x5757;  // "WW": the capture function's proc_exit code
+using preinit::kCaptureExitCode;
 
 }  // namespace wws::runtimes
