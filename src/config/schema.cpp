@@ -36,6 +36,7 @@ const Entry& schema() {
       }},
       {"limits", Kind::Table, {{"timeout_ms"}, {"memory_mb"}}},
       {"js", Kind::Table, {{"fresh_context"}}},
+      {"wasm", Kind::Table, {{"preinit"}}},
   }};
   return root;
 }

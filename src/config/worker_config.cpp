@@ -194,6 +194,12 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
         config.js_fresh_context = detail::require_bool(*fresh, "[js] fresh_context");
     }
   });
+  reading.attempt([&] {
+    if (const toml::table* wasm = detail::optional_table(root, "wasm", "wasm")) {
+      if (const toml::node* preinit = wasm->get("preinit"))
+        config.wasm_preinit = detail::require_bool(*preinit, "[wasm] preinit");
+    }
+  });
   return config;
 }
 

@@ -46,6 +46,7 @@ struct WorkerConfig {
   HttpRequestsFeature http_requests;                      // [features.http_requests]
   Limits limits;
   bool js_fresh_context = false;  // [js] fresh_context: a new JS context per request instead of one per thread
+  bool wasm_preinit = true;  // [wasm] preinit: Go workers start from a snapshot taken at their first stdin read (preinit/go.h)
 };
 
 struct LoadResult {

@@ -10,6 +10,7 @@
 
 #include "engine/module_info.h"
 #include "js/runtime.h"
+#include "preinit/go.h"
 #include "site/runtime_workers.h"
 #include "js/script.h"
 #include "project/discovery.h"
@@ -105,6 +106,15 @@ bool imports_module(std::span<const uint8_t> wasm, std::string_view module) {
   return false;
 }
 
+// What the worker's requests see (as runner.cpp sets it up), for a snapshot taken before them.
+preinit::GoSetup go_setup(const worker::Worker& w) {
+  preinit::GoSetup setup;
+  setup.env = w.config.vars;
+  for (const auto& folder : w.config.folders) setup.preopens.push_back({folder.from.string(), folder.to});
+  setup.max_memory_bytes = w.memory_limit_bytes;
+  return setup;
+}
+
 // Compiles the worker's code; on failure sets `unavailable`. Records the files it read.
 void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, std::vector<FileStamp>& inputs) {
   std::string error;
@@ -138,6 +148,8 @@ void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, 
   inputs.push_back(std::move(stamp));
   engine::CompileOptions options{w.memory_limit_bytes};
   auto view = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
+  auto preinitialised = preinit::preinitialised_module(engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
+  if (preinitialised) view = *preinitialised;
   w.module = engine.compile(view, options, &error);
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
   else w.kv_by_key = imports_module(view, worker::kKvImportModule);
