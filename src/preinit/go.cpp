@@ -2,19 +2,27 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/wasm_binary.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::preinit {
 using namespace engine::wasm;
 
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr std::string_view kWasi = "wasi_snapshot_preview1";
+constexpr int kFormatVersion = 1;       // bump when the capture or the snapshot's layout changes
+constexpr size_t kCachedSnapshots = 32;
 
 // One decoded instruction: its opcode, where it starts, and (for calls, branches, locals and
 // globals) its first immediate and where that immediate's bytes are.
@@ -214,6 +222,51 @@ std::vector<uint8_t> shim_body(const GoShape& g, uint32_t slot) {
   return code;
 }
 
+// The snapshot's name in the cache: everything it was made from.
+std::string cache_key(std::span<const uint8_t> wasm, const GoSetup& setup) {
+  std::string material = fmt::format("wws-go-preinit-{}\n", kFormatVersion);
+  material += util::sha256_hex(std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
+  for (const auto& a : setup.args) material += fmt::format("\narg {}:{}", a.size(), a);
+  for (const auto& [k, v] : setup.env) material += fmt::format("\nenv {}:{}={}:{}", k.size(), k, v.size(), v);
+  for (const auto& p : setup.preopens)
+    material += fmt::format("\npreopen {}:{}={}:{}", p.host_path.size(), p.host_path, p.guest_path.size(), p.guest_path);
+  material += fmt::format("\nmemory {}", setup.max_memory_bytes);
+  return util::sha256_hex(material).substr(0, 32);
+}
+
+std::optional<std::vector<uint8_t>> read_cached(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
+  if (in.bad() || !is_go_command(bytes)) return std::nullopt;
+  std::error_code ec;
+  fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // recently used: kept by prune()
+  return bytes;
+}
+
+// Keeps the kCachedSnapshots most recently used snapshots (a rebuilt worker leaves its old one).
+void prune(const fs::path& dir) {
+  std::error_code ec;
+  std::vector<std::pair<fs::file_time_type, fs::path>> entries;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".wasm") entries.emplace_back(entry.last_write_time(ec), entry.path());
+  if (entries.size() <= kCachedSnapshots) return;
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = kCachedSnapshots; i < entries.size(); ++i) fs::remove(entries[i].second, ec);
+}
+
+void store_cached(const fs::path& file, const std::vector<uint8_t>& module) {
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  std::string why;
+  if (!util::write_file_atomically(file, std::string_view(reinterpret_cast<const char*>(module.data()), module.size()),
+                                   &why)) {
+    spdlog::warn("the Go snapshot could not be cached: {}", why);
+    return;
+  }
+  prune(file.parent_path());
+}
+
 void put_body(std::vector<uint8_t>& out, const std::vector<uint8_t>& body) {
   write_leb(out, body.size());
   out.insert(out.end(), body.begin(), body.end());
@@ -350,18 +403,33 @@ std::optional<std::vector<uint8_t>> preinitialise_go(engine::Engine& engine, std
   return make_go_snapshot_module(wasm, *snapshot, error);
 }
 
+std::filesystem::path default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "wws" / "preinit";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "wws" / "preinit";
+  return {};
+}
+
 std::optional<std::vector<uint8_t>> preinitialised_module(engine::Engine& engine, std::span<const uint8_t> wasm,
                                                           const GoSetup& setup, bool enabled, const std::string& file) {
   if (!is_go_command(wasm)) return std::nullopt;
   const char* env = std::getenv("WWS_PREINIT");
   if (!enabled || (env && std::string_view(env) == "0")) return std::nullopt;
   auto started = std::chrono::steady_clock::now();
+  const fs::path cached = setup.cache_dir.empty() ? fs::path() : setup.cache_dir / (cache_key(wasm, setup) + ".wasm");
+  if (!cached.empty()) {
+    if (auto module = read_cached(cached)) {
+      spdlog::info("{}: Go worker pre-initialised at its first read of stdin (snapshot {})", file, cached.string());
+      return module;
+    }
+  }
   std::string error;
   auto module = preinitialise_go(engine, wasm, setup, &error);
   if (!module) {
     spdlog::warn("{}: not pre-initialised, every request runs the Go runtime's start-up: {}", file, error);
     return std::nullopt;
   }
+  if (!cached.empty()) store_cached(cached, *module);
   spdlog::info("{}: Go worker pre-initialised at its first read of stdin in {:.0f} ms", file,
                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
   return module;

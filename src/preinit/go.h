@@ -19,13 +19,16 @@
 //
 // What the snapshot fixes per worker: its [vars] (the environment), its [[folders]] (preopens),
 // argv, and whatever the runtime and packages computed in init, including the runtime's random
-// seeds (map hash seeds, math/rand's global source): they are drawn once per worker per server
-// start, not per request (crypto/rand still asks the host each time). Hot reload redoes the
-// snapshot when the module or its TOML changes; `[wasm] preinit = false` or WWS_PREINIT=0 turns it
-// off. Anything the capture cannot handle (no stdin read, output before it, an unknown
-// instruction, ...) is logged once and the module is served as it is.
+// seeds (map hash seeds, math/rand's global source): every request of one snapshot sees the same
+// ones (crypto/rand still asks the host each time). Snapshots are cached on disk by everything
+// they are made from, because an engine like Wasmtime takes tens of seconds to compile a Go
+// module: a restart reuses the snapshot and the compiled code, and hot reload makes a new one
+// when the module or its TOML changes. `[wasm] preinit = false` or WWS_PREINIT=0 turns it off.
+// Anything the capture cannot handle (no stdin read, output before it, an unknown instruction,
+// ...) is logged once and the module is served as it is.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,7 +54,11 @@ struct GoSetup {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<wasi::Preopen> preopens;
   uint64_t max_memory_bytes = 0;  // the worker's memory limit: a bigger snapshot is refused
+  std::filesystem::path cache_dir;  // where snapshots are kept between starts; empty: not kept
 };
+
+// $XDG_CACHE_HOME/wws/preinit, else ~/.cache/wws/preinit, else empty.
+std::filesystem::path default_cache_dir();
 
 // Runs the capture and returns the snapshot module, or nullopt with the reason in `error`.
 std::optional<std::vector<uint8_t>> preinitialise_go(engine::Engine& engine, std::span<const uint8_t> wasm,

@@ -4,11 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "util/files.h"
+
 namespace wws::runtimes {
 
 bool read_text_file(const std::filesystem::path& file, std::string& out);
-// Writes to a temp file beside `file`, then renames it over `file`, so readers never see half.
-bool write_file_atomically(const std::filesystem::path& file, std::string_view content, std::string* error);
+using util::write_file_atomically;  // util/files.h
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view bytes);
 

@@ -112,6 +112,7 @@ preinit::GoSetup go_setup(const worker::Worker& w) {
   setup.env = w.config.vars;
   for (const auto& folder : w.config.folders) setup.preopens.push_back({folder.from.string(), folder.to});
   setup.max_memory_bytes = w.memory_limit_bytes;
+  setup.cache_dir = preinit::default_cache_dir();
   return setup;
 }
 

@@ -1,7 +1,8 @@
 // Pre-initialised Go workers (preinit/go) over HTTP: a Go worker built from tests/e2e/go starts
 // every request from the snapshot taken at its first read of stdin: package initialisation ran
 // once (its `boot` value is the same on every request), the request's own state does not leak
-// (`count` stays 1), [vars] reach it, and the snapshot is redone when its TOML changes. Workers
+// (`count` stays 1), [vars] reach it, the snapshot is redone when its TOML changes and reused
+// after a restart (from the cache). Workers
 // opted out or that cannot be captured are served as they are.
 #include <csignal>
 #include <regex>
@@ -85,6 +86,23 @@ TEST(PreinitSettings, ReloadRedoesTheSnapshotWithTheNewVars) {
   ASSERT_NE(after.body.find("count=1 message=after"), std::string::npos) << after.body << server.log();
   EXPECT_NE(boot_of(after.body), boot_of(before.body)) << "a new snapshot, initialised again";
   EXPECT_EQ(server.get("/go").body, after.body);
+}
+
+TEST(PreinitSettings, RestartReusesTheCachedSnapshot) {
+  Project cache;  // a private cache folder, so the first start captures
+  Project p;
+  p.worker("go.wasm", "go/preinit");
+  const std::vector<std::string> env = {"XDG_CACHE_HOME=" + cache.root().string()};
+  std::string first;
+  {
+    Server server(p, {}, env);
+    first = server.get("/go").body;
+    ASSERT_FALSE(boot_of(first).empty()) << first << server.log();
+    EXPECT_NE(server.log().find("first read of stdin in"), std::string::npos) << server.log();  // captured now
+  }
+  Server again(p, {}, env);
+  EXPECT_EQ(again.get("/go").body, first);
+  EXPECT_NE(again.log().find("(snapshot " + cache.root().string() + "/wws/preinit/"), std::string::npos) << again.log();
 }
 
 }  // namespace
