@@ -288,7 +288,7 @@ TEST(HttpServer, GracefulStopFinishesRequestsInFlight) {
   busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
   std::this_thread::sleep_for(100ms);  // /slow is now inside the handler
   const auto before = std::chrono::steady_clock::now();
-  std::thread stopper([&] { s.server().stop(); });
+  std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
   auto r = busy.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "slow done");
@@ -442,7 +442,7 @@ TEST(HttpServer, GracefulStopWaitsForDeferredRequests) {
   Client busy(s.port());
   busy.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
   std::this_thread::sleep_for(100ms);
-  std::thread stopper([&] { s.server().stop(); });
+  std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
   auto r = busy.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "answered on the pool");
