@@ -98,8 +98,10 @@ std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::str
     Reader r(wasm, begin, end);
     switch (id) {
       case kTypeSection: return read_types(r, types);
+      // Bytes left over after the declared entries make the module invalid; they must be refused
+      // here, or import_memory's appended entry would follow them and be read as garbage.
       case kImportSection: {
-        return read_imports(r, types, info);
+        return read_imports(r, types, info) && r.at_end();
       }
       case kMemorySection: {
         uint64_t n = r.leb(32);
@@ -116,7 +118,7 @@ std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::str
           if (r.byte() == 0 && info.exports.back() == "_start") info.exports_start = true;
           r.leb(32);
         }
-        return r.ok();
+        return r.ok() && r.at_end();
       }
       default: return true;
     }

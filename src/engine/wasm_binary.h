@@ -29,9 +29,11 @@ class Reader {
     if (pos_ >= end_) return fail();
     return b_[pos_++];
   }
+  // An unsigned (or skipped signed) LEB128 of at most max_bits: ceil(max_bits / 7) bytes, so
+  // every shift stays below 64 (an 11th byte used to shift by 70, which is undefined).
   uint64_t leb(unsigned max_bits = 64) {
     uint64_t result = 0;
-    for (unsigned shift = 0; shift < max_bits + 7; shift += 7) {
+    for (unsigned shift = 0; shift < max_bits; shift += 7) {
       uint8_t v = byte();
       if (!ok_) return 0;
       result |= uint64_t(v & 0x7f) << shift;
