@@ -14,7 +14,8 @@ endif
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
-.PHONY: all setup configure build run install dist test unit e2e bench bench-reload runtimes clean
+.PHONY: all setup configure build run install dist test unit e2e bench bench-reload runtimes clean \
+        test-asan test-tsan fuzz hostile soak
 
 all: build
 
@@ -67,5 +68,36 @@ bench-reload: build
 runtimes: configure
 	@cmake --build $(BUILD) --target runtime_repo
 
+# ---- hardening (issue 7): sanitizers, fuzzing, the hostile suite, the soak ----
+# ASan + UBSan over the unit tests and the e2e suite (build-asan/, cmake/sanitize.cmake). LSan
+# ignores what libnode (V8) keeps until exit; V8 handles its own wasm-trap SIGSEGVs.
+SAN_OPTIONS := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:handle_segv=0:allow_user_segv_handler=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+test-asan: setup
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWWS_SANITIZE=address >/dev/null
+	@bash scripts/build.sh build-asan $(JOBS)
+	@cd build-asan && $(SAN_OPTIONS) ctest --output-on-failure -R '^(unit_|e2e$$)'
+
+# TSan over the threaded parts: the HTTP server and run pool, the K/V stores, hot reload.
+TSAN_TESTS := unit_http unit_kv unit_site
+test-tsan: setup
+	@cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWWS_SANITIZE=thread >/dev/null
+	@bash scripts/build.sh build-tsan $(JOBS) --target $(TSAN_TESTS)
+	@cd build-tsan && $(SAN_OPTIONS) ctest --output-on-failure -R '^($(subst $(eval) ,|,$(TSAN_TESTS)))$$'
+
+# libFuzzer targets (tests/fuzz), each FUZZ_SECONDS from its seed corpus; findings in build-fuzz/findings.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(JOBS) bash scripts/fuzz.sh build-fuzz
+
+# Attacks against the real binary, each checked by a probe that others are still answered.
+hostile: build
+	@python3 tests/hostile/hostile.py $(BUILD)/wws
+
+# SOAK_REQUESTS (default 1,000,000) mixed requests; RSS, descriptors and threads every 100,000.
+soak: build
+	@python3 tests/soak/soak.py $(BUILD)/wws
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -12,7 +12,8 @@ PKGS=(build-essential cmake pkg-config ccache
       libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
       rustc cargo libstd-rust-dev-wasm32
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
-      wrk nginx-light redis-server redis-tools curl git python3 python3-yaml)
+      wrk nginx-light redis-server redis-tools curl git python3 python3-yaml
+      libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes (make fuzz)
 
 # --browser: also Debian's chromium, for the admin panel's browser test (make test asks for it).
 if [ "${1:-}" = "--browser" ]; then PKGS+=(chromium); fi
