@@ -59,4 +59,6 @@ if ! "$go_bin" version 2>/dev/null | grep -qE 'go1\.(2[1-9]|[3-9][0-9])'; then
   echo "setup: Go >= 1.21 is needed for the Go kit's workers (GOOS=wasip1); found: $("$go_bin" version 2>&1 || true)" >&2
   exit 1
 fi
+# Wasmtime: built once per machine from the crate registry, cached under ~/.cache/wws.
+bash scripts/wasmtime.sh
 echo "setup: ok"

@@ -17,7 +17,10 @@
 #include "cli/project_source.h"
 #include "cli/kv_command.h"
 #include "cli/runtimes_command.h"
+#include "engine/code_cache.h"
+#include "engine/engines.h"
 #include "engine/v8/v8_engine.h"
+#include "engine/wasmtime/wasmtime_engine.h"
 #include "http/server.h"
 #include "logs/request_log.h"
 #include "logs/setup.h"
@@ -94,6 +97,42 @@ std::chrono::seconds shutdown_grace(const worker::Site& site) {
   return std::max(std::chrono::seconds(30), std::chrono::ceil<std::chrono::seconds>(longest) + std::chrono::seconds(5));
 }
 
+std::filesystem::path cache_dir(const Options& options) {
+  if (options.no_cache) return {};
+  return options.cache_dir.empty() ? engine::default_cache_dir() : std::filesystem::path(options.cache_dir);
+}
+
+// `threads`: every thread that may run a request (I/O threads plus the run pool).
+engine::EngineSet make_engines(const Options& options, unsigned threads) {
+  engine::WasmtimeSettings wasmtime;
+  wasmtime.cache_dir = cache_dir(options);
+  // One instance per running request, with room for warm slots.
+  wasmtime.max_instances = std::max(64u, 4 * threads);
+  engine::EngineSet engines;
+  engines.wasmtime = engine::make_wasmtime_engine(wasmtime);
+  engines.v8 = engine::make_v8_engine();
+  engines.default_wasm = engines.find(options.engine);
+  return engines;
+}
+
+// `wws compile`: every .wasm worker compiled (into the cache) as start-up would; 1 if any failed.
+int compile_project(const worker::Site& site, const std::filesystem::path& cache_dir) {
+  int failed = 0, compiled = 0;
+  for (const auto& worker : site.workers) {
+    const worker::Worker& w = *worker;
+    if (w.kind != worker::WorkerKind::Wasm) continue;
+    if (!w.unavailable.empty()) {
+      fmt::print(stderr, "❌ {}: {}\n", w.relative.string(), w.unavailable);
+      failed++;
+    } else {
+      fmt::print("✅ {} ({})\n", w.relative.string(), w.engine->name());
+      compiled++;
+    }
+  }
+  fmt::print("{} compiled, {} failed; cache: {}\n", compiled, failed, cache_dir.empty() ? "(none)" : cache_dir.string());
+  return failed ? 1 : 0;
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv) {
@@ -112,7 +151,10 @@ int run_app(int argc, char** argv) {
   logs::say(fmt::format("⚙️  Preparing the project from: {}\n", options->path));
   worker::register_http_binding();
   worker::register_kv_binding();
-  auto engine = engine::make_v8_engine();
+  const unsigned io_threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
+  // Slow or runaway workers run here, not on the I/O threads; each worker gets at most half.
+  const unsigned pool_threads = std::max(4u, 2 * io_threads);
+  engine::EngineSet engines = make_engines(*options, io_threads + pool_threads);
   std::string source_error;
   auto root = prepare_project_root(*options, &source_error);
   if (!root) {
@@ -126,19 +168,17 @@ int run_app(int argc, char** argv) {
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;
   load.default_memory_bytes = options->memory_limit_mb << 20;
-  const unsigned io_threads = options->threads ? options->threads : std::max(1u, std::thread::hardware_concurrency());
-  // Slow or runaway workers run here, not on the I/O threads; each worker gets at most half.
-  const unsigned pool_threads = std::max(4u, 2 * io_threads);
   load.lanes = worker::LaneDefaults::for_pool(pool_threads);
   logs::say(fmt::format("⚙️  Loading routes from: {}\n", root->string()));
   std::fflush(stdout);
   auto started = std::chrono::steady_clock::now();
   site::ReloadReport loaded;
-  auto reloader = site::Reloader::start(*engine, load, &loaded);
+  auto reloader = site::Reloader::start(engines, load, &loaded);
   if (!reloader) {
     logs::complain(fmt::format("❌ {}\n", loaded.fatal));
     return 1;
   }
+  if (options->compile) return compile_project(*reloader->current(), cache_dir(*options));
   auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   logs::say(fmt::format("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
              elapsed.count()));
@@ -184,12 +224,12 @@ int run_app(int argc, char** argv) {
   admin_sources.site = [&] { return reloader->current(); };
   admin_sources.server_stats = [&] { return main_server ? main_server->stats() : http::ServerStats{}; };
   admin_sources.reload = [&] { return reload_outcome(reloader->reload()); };
-  admin_sources.wasm_engine = engine->name();
+  admin_sources.wasm_engine = engines.default_wasm->name();
   admin_sources.version = WWS_VERSION;
   auto admin = AdminSetup::create(*options, std::move(admin_sources));
   if (admin) admin->add_observers(settings);
   http::Server server(server_options, [&]() -> std::unique_ptr<http::Handler> {
-    auto dispatcher = std::make_unique<worker::Dispatcher>(reloader->live(), *engine, kv, settings);
+    auto dispatcher = std::make_unique<worker::Dispatcher>(reloader->live(), kv, settings);
     return admin ? admin->wrap(std::move(dispatcher)) : std::move(dispatcher);
   });
   main_server = &server;

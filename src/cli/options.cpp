@@ -93,6 +93,17 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   app.add_option("--max-body-size", options.max_body_mb, "Largest request body accepted, in MiB (larger gets 413)")
       ->capture_default_str()
       ->transform(whole_number(1, kMaxMemoryMb));
+  app.add_option("--engine", options.engine, "Engine for .wasm workers whose TOML names none ([wasm] engine)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"wasmtime", "v8"}));
+  app.add_option("--cache-dir", options.cache_dir,
+                 "Folder of the compiled-code cache (default: $XDG_CACHE_HOME/wws or ~/.cache/wws)")
+      ->check(kNotEmpty);
+  app.add_flag("--no-cache", options.no_cache, "Neither read nor write compiled code on disk");
+  // `wws compile [PATH]` takes the same options; the folder may come before or after the word.
+  CLI::App* compile = app.add_subcommand("compile", "Compile every .wasm worker of PATH into the cache, then exit");
+  compile->add_option("PATH", options.path, "Project folder to compile");
+  compile->fallthrough();
 
   app.add_flag("--enable-panel", options.enable_panel,
                "Serve the admin panel at /_panel/ and the management API, metrics and health under /_api/v0/");
@@ -199,6 +210,7 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
       if (sub->parsed()) kvc.action = sub->get_name();
     options.kv_command = std::move(kvc);
   }
+  options.compile = compile->parsed();
   exit_code = 0;
   return options;
 }

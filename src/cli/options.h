@@ -63,6 +63,10 @@ struct Options {
   std::optional<RuntimesCommand> runtimes;  // set for `wws runtimes ...` (then nothing is served)
   kv::BackendOptions kv;                  // --kv, --kv-path, --kv-sync, --kv-tls-*
   std::optional<KvCommand> kv_command;    // set for `wws kv ...` (then nothing is served)
+  std::string engine = "wasmtime";        // --engine: what runs .wasm workers without [wasm] engine
+  std::string cache_dir;                  // --cache-dir: compiled-code cache; "" = the default folder
+  bool no_cache = false;                  // --no-cache: compile at every start, write nothing
+  bool compile = false;                   // `wws compile [PATH]`: fill the cache, then exit
 };
 
 // The K/V backend flags, shared by `wws` and `wws kv`.

@@ -34,9 +34,9 @@ const Entry& schema() {
           {"http_requests", Kind::Table, {{"allowed_hosts"}, {"allowed_methods"}, {"allow_http"}}},
           {"wasi_nn", Kind::Unsupported, {}, "wasi-nn is not available in wws; the worker runs without it"},
       }},
-      {"limits", Kind::Table, {{"timeout_ms"}, {"memory_mb"}}},
+      {"limits", Kind::Table, {{"timeout_ms"}, {"memory_mb"}, {"fuel"}}},
       {"js", Kind::Table, {{"fresh_context"}}},
-      {"wasm", Kind::Table, {{"preinit"}}},
+      {"wasm", Kind::Table, {{"preinit"}, {"engine"}}},
   }};
   return root;
 }

@@ -155,6 +155,24 @@ std::optional<uint64_t> read_memory(const toml::table& limits) {
   return static_cast<uint64_t>(mb) << 20;
 }
 
+std::optional<uint64_t> read_fuel(const toml::table& limits) {
+  const toml::node* fuel = limits.get("fuel");
+  if (!fuel) return std::nullopt;
+  int64_t units = detail::require_integer(*fuel, "[limits] fuel");
+  if (units <= 0)
+    throw FieldError(fuel->source(), fmt::format("[limits] fuel must be a positive number of fuel units (found {})", units));
+  return static_cast<uint64_t>(units);
+}
+
+std::optional<std::string> read_wasm_engine(const toml::table& wasm) {
+  const toml::node* engine = wasm.get("engine");
+  if (!engine) return std::nullopt;
+  std::string name = detail::require_string(*engine, "[wasm] engine");
+  if (name != "wasmtime" && name != "v8")
+    throw FieldError(engine->source(), fmt::format("[wasm] engine must be \"wasmtime\" or \"v8\" (found \"{}\")", name));
+  return name;
+}
+
 // Each part is read on its own, so one wrong value does not hide the next one.
 WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, const EnvLookup& env, Reading& reading) {
   WorkerConfig config;
@@ -186,6 +204,7 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
       reading.attempt([&] {
         config.limits.max_queue = read_count(*limits, "max_queue", 0, kMaxQueue, "a number of waiting requests");
       });
+      reading.attempt([&] { config.limits.fuel = read_fuel(*limits); });
     }
   });
   reading.attempt([&] {
@@ -198,6 +217,7 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
     if (const toml::table* wasm = detail::optional_table(root, "wasm", "wasm")) {
       if (const toml::node* preinit = wasm->get("preinit"))
         config.wasm_preinit = detail::require_bool(*preinit, "[wasm] preinit");
+      config.wasm_engine = read_wasm_engine(*wasm);
     }
   });
   return config;

@@ -27,6 +27,7 @@ struct Limits {
   std::optional<uint64_t> memory_bytes;              // [limits] memory_mb
   std::optional<uint32_t> max_concurrency;           // [limits] max_concurrency: runs at once, server-wide
   std::optional<uint32_t> max_queue;                 // [limits] max_queue: requests waiting for a run
+  std::optional<uint64_t> fuel;                      // [limits] fuel: CPU budget of one run (Wasmtime)
 };
 
 // [data.kv] quotas of the worker's writes (unset: wws's defaults, see kv::Limits).
@@ -47,6 +48,7 @@ struct WorkerConfig {
   Limits limits;
   bool js_fresh_context = false;  // [js] fresh_context: a new JS context per request instead of one per thread
   bool wasm_preinit = true;  // [wasm] preinit: Go workers start from a snapshot taken at their first stdin read (preinit/go.h)
+  std::optional<std::string> wasm_engine;  // [wasm] engine: "wasmtime" or "v8"; unset = the server's --engine
 };
 
 struct LoadResult {

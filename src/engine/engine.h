@@ -1,25 +1,37 @@
 // engine/: the seam between wws and a WebAssembly engine. An Engine compiles modules once
 // (shared by all threads); each server thread owns an Executor that runs them.
-// Implementations: engine/v8 (V8 from libnode), later engine/aot (wasm2c).
+// Implementations: engine/wasmtime (the default for .wasm), engine/v8 (V8 from libnode).
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "wasi/context.h"
 
 namespace wws::engine {
 
+enum class ModuleKind {
+  Core,              // a core module: a WASI preview1 command, run with the wws protocol
+  CommandComponent,  // a component exporting wasi:cli/run: the same protocol over WASI 0.2
+  HttpComponent,     // a component exporting wasi:http/incoming-handler: served HTTP directly
+};
+
 // A validated, compiled module, safe to share across threads.
 class CompiledModule {
  public:
   virtual ~CompiledModule() = default;
+  virtual ModuleKind kind() const { return ModuleKind::Core; }
 };
 
 struct CompileOptions {
   uint64_t max_memory_bytes = 0;  // caps the module's linear memory; 0 = the module's own limit
+  bool count_fuel = false;        // runs will set RunLimits::fuel (engines without fuel refuse the module)
 };
 
 struct RunLimits {
@@ -51,12 +63,30 @@ struct ExecutorStats {
   uint64_t instantiations = 0;  // below runs when instances are reset and reused
 };
 
+// One request handed to a wasi:http component, and where its response goes as it is produced.
+struct HttpExchange {
+  std::string_view method;
+  std::string_view scheme = "http";
+  std::string_view authority;        // host[:port]
+  std::string_view path_with_query;  // "/a?b=c"
+  const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+  std::string_view body;
+  std::function<void(int status, std::vector<std::pair<std::string, std::string>> headers)> on_head;
+  std::function<void(std::string_view chunk)> on_body;
+};
+
 // Runs guests on the thread that created it; never shared between threads. Every run starts
 // from the module's initial state: a new instance, or a used one reset to exactly that state.
 class Executor {
  public:
   virtual ~Executor() = default;
+  // Core modules and wasi:cli/run components: stdin/stdout/env/folders from `ctx`.
   virtual RunResult run(const CompiledModule& module, wasi::WasiContext& ctx, const RunLimits& limits) = 0;
+  // wasi:http components: env, folders, stderr and outbound HTTP permission from `ctx`.
+  virtual RunResult serve_http(const CompiledModule& module, wasi::WasiContext& ctx, const HttpExchange& exchange,
+                               const RunLimits& limits) {
+    return {Outcome::Failed, 0, "this engine does not serve wasi:http components"};
+  }
   virtual ExecutorStats stats() const = 0;
   // Drops whatever this executor keeps for `module` (a reusable instance, its memory). Called on
   // the executor's thread when a hot reload replaced or removed the worker; the module may be

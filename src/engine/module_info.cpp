@@ -91,6 +91,11 @@ std::string signature(const FunctionType& t) {
 
 }  // namespace
 
+bool is_component(std::span<const uint8_t> wasm) {
+  static const uint8_t header[8] = {0, 'a', 's', 'm', 0x0d, 0, 1, 0};
+  return wasm.size() >= 8 && std::equal(header, header + 8, wasm.begin());
+}
+
 std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::string* error) {
   ModuleInfo info;
   std::vector<FunctionType> types;

@@ -41,6 +41,9 @@ struct ModuleInfo {
 
 constexpr uint64_t kWasmPageSize = 64 * 1024;
 
+// A component (the component model's binary: version 0x0d, layer 1), not a core module.
+bool is_component(std::span<const uint8_t> wasm);
+
 // Parses the sections wws needs. On malformed input returns nullopt and a reason.
 std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::string* error);
 

@@ -79,7 +79,7 @@ bool for_each_section(std::span<const uint8_t> wasm, std::string* error, Fn&& fn
   if (wasm.size() < 8 || !std::equal(magic, magic + 8, wasm.begin())) {
     if (error) {
       if (wasm.size() >= 8 && std::equal(magic, magic + 4, wasm.begin()))
-        *error = "not a core WebAssembly module (components are not supported; build a WASI preview1 command module)";
+        *error = "not a core WebAssembly module (a component: components run on the wasmtime engine)";
       else
         *error = "not a WebAssembly module (bad magic number or version)";
     }

@@ -159,6 +159,13 @@ OutboundError map_curl_error(CURLcode rc) {
 
 }  // namespace
 
+bool outbound_allowed(const config::HttpRequestsFeature& permissions, std::string_view method, std::string_view url,
+                      std::string* why) {
+  Url parsed;
+  if (!parse_url(std::string(url), parsed, why)) return false;
+  return allowed(permissions, parsed, std::string(method), why);
+}
+
 OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, const OutboundRequest& request,
                                std::chrono::milliseconds timeout) {
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -41,6 +42,11 @@ struct OutboundResponse {
   std::string url;          // the URI that gave this response (after any redirects)
   bool redirected = false;  // at least one redirect was followed
 };
+
+// The permission checks alone, for requests wws does not send itself (wasi:http components):
+// true, or false and why, in the words of the `http` import's NotAllowed errors.
+bool outbound_allowed(const config::HttpRequestsFeature& permissions, std::string_view method, std::string_view url,
+                      std::string* why);
 
 OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, const OutboundRequest& request,
                                std::chrono::milliseconds timeout);

@@ -117,7 +117,8 @@ preinit::GoSetup go_setup(const worker::Worker& w) {
 }
 
 // Compiles the worker's code; on failure sets `unavailable`. Records the files it read.
-void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, std::vector<FileStamp>& inputs) {
+void load_code(const engine::EngineSet& engines, const fs::path& root, worker::Worker& w,
+               std::vector<FileStamp>& inputs) {
   std::string error;
   if (w.kind == worker::WorkerKind::JavaScript) {
     FileStamp main = stat_file(w.file);
@@ -147,17 +148,32 @@ void load_code(engine::Engine& engine, const fs::path& root, worker::Worker& w, 
   }
   set_content(stamp, *bytes);
   inputs.push_back(std::move(stamp));
-  engine::CompileOptions options{w.memory_limit_bytes};
   auto view = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
-  auto preinitialised = preinit::preinitialised_module(engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
+  // Components run on Wasmtime unless the worker's TOML insists on another engine.
+  engine::Engine* engine = w.config.wasm_engine                               ? engines.find(*w.config.wasm_engine)
+                           : engine::is_component(view) && engines.wasmtime ? engines.wasmtime.get()
+                                                                            : engines.default_wasm;
+  if (!engine) {
+    w.unavailable = fmt::format("{}: the engine \"{}\" is not available in this wws", w.file.string(),
+                                w.config.wasm_engine.value_or(""));
+    return;
+  }
+  if (w.fuel && engine->name() != std::string_view("wasmtime")) {
+    w.unavailable = fmt::format("{}: [limits] fuel needs the wasmtime engine (this worker runs on {})", w.file.string(),
+                                engine->name());
+    return;
+  }
+  w.engine = engine;
+  engine::CompileOptions options{w.memory_limit_bytes, w.fuel != 0};
+  auto preinitialised = preinit::preinitialised_module(*engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
   if (preinitialised) view = *preinitialised;
-  w.module = engine.compile(view, options, &error);
+  w.module = engine->compile(view, options, &error);
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
   else w.kv_by_key = imports_module(view, worker::kKvImportModule);
 }
 
-Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadOptions& options, const fs::path& root,
-                   const fs::path& relative, const std::string& route) {
+Built build_worker(const engine::EngineSet& engines, RuntimeWorkers& runtimes, const LoadOptions& options,
+                   const fs::path& root, const fs::path& relative, const std::string& route) {
   auto w = std::make_shared<worker::Worker>();
   Built built;
   w->relative = relative;
@@ -175,6 +191,7 @@ Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadO
   w->timeout = w->config.limits.timeout.value_or(options.default_timeout);
   w->memory_limit_bytes = w->config.limits.memory_bytes.value_or(options.default_memory_bytes);
   worker::assign_lane(*w, options.lanes);
+  w->fuel = w->config.limits.fuel.value_or(0);
   if (!loaded.error.empty()) {
     w->unavailable = loaded.error;
     built.inputs.push_back(stamp_file(w->file));
@@ -182,7 +199,7 @@ Built build_worker(engine::Engine& engine, RuntimeWorkers& runtimes, const LoadO
     built.inputs.push_back(stamp_file(w->file));
     runtimes.load(*w);
   } else {
-    load_code(engine, root, *w, built.inputs);
+    load_code(engines, root, *w, built.inputs);
   }
   built.worker = std::move(w);
   return built;
@@ -204,7 +221,7 @@ std::vector<std::string> normalise_ignore_globs(const fs::path& root, const std:
 
 }  // namespace
 
-LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const BuiltWorkers& previous,
+LoadResult load_site(const engine::EngineSet& engines, const LoadOptions& options, const BuiltWorkers& previous,
                      uint64_t generation) {
   auto started = std::chrono::steady_clock::now();
   LoadResult result;
@@ -221,7 +238,7 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
     report.fatal = fmt::format("{}: not a folder; give wws the path of a project folder", options.root.string());
     return finish();
   }
-  RuntimeWorkers runtimes(engine, root);
+  RuntimeWorkers runtimes(*engines.default_wasm, root);
   std::vector<std::string> extensions{"wasm", "js"};
   for (const auto& ext : runtimes.extensions()) extensions.push_back(ext);
   std::vector<std::string> ignore = normalise_ignore_globs(root, options.ignore);
@@ -261,7 +278,7 @@ LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const B
     } else {
       // A worker whose last load failed is retried even when its files look the same: what it
       // lacked (an imported module, a readable file) may have appeared.
-      built = build_worker(engine, runtimes, options, root, files[i], routes[i]);
+      built = build_worker(engines, runtimes, options, root, files[i], routes[i]);
       const std::string& failure = built.worker->unavailable;
       const worker::Worker* last_good = before && before->worker->code() ? before->worker.get() : nullptr;
       if (before && !before->worker->unavailable.empty() && failure == before->worker->unavailable) {

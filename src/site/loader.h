@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/engine.h"
+#include "engine/engines.h"
 #include "worker/lane.h"
 #include "worker/site.h"
 
@@ -83,8 +83,9 @@ struct LoadResult {
 
 // Loads the project. `previous` is what the Site being served was built from (empty at
 // start-up); unchanged workers are reused as they are, so they keep their compiled code and
-// their per-thread caches. The new Site gets `generation`.
-LoadResult load_site(engine::Engine& engine, const LoadOptions& options, const BuiltWorkers& previous,
+// their per-thread caches. The new Site gets `generation`. .wasm workers compile on
+// engines.default_wasm unless their TOML names another ([wasm] engine); components on Wasmtime.
+LoadResult load_site(const engine::EngineSet& engines, const LoadOptions& options, const BuiltWorkers& previous,
                      uint64_t generation);
 
 }  // namespace wws::site

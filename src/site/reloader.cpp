@@ -19,15 +19,15 @@ std::string list_routes(const std::vector<WorkerRef>& refs) {
 
 }  // namespace
 
-std::unique_ptr<Reloader> Reloader::start(engine::Engine& engine, LoadOptions options, ReloadReport* report) {
-  LoadResult first = load_site(engine, options, {}, 1);
+std::unique_ptr<Reloader> Reloader::start(const engine::EngineSet& engines, LoadOptions options, ReloadReport* report) {
+  LoadResult first = load_site(engines, options, {}, 1);
   *report = first.report;
   if (!first.site) return nullptr;
-  return std::unique_ptr<Reloader>(new Reloader(engine, std::move(options), std::move(first)));
+  return std::unique_ptr<Reloader>(new Reloader(engines, std::move(options), std::move(first)));
 }
 
-Reloader::Reloader(engine::Engine& engine, LoadOptions options, LoadResult first)
-    : engine_(engine),
+Reloader::Reloader(const engine::EngineSet& engines, LoadOptions options, LoadResult first)
+    : engines_(engines),
       options_(std::move(options)),
       live_(std::move(first.site)),
       built_(std::move(first.built)),
@@ -36,7 +36,7 @@ Reloader::Reloader(engine::Engine& engine, LoadOptions options, LoadResult first
 ReloadReport Reloader::reload() {
   std::lock_guard lock(reload_mutex_);
   std::shared_ptr<const worker::Site> serving = live_.current();
-  LoadResult next = load_site(engine_, options_, built_, serving->generation + 1);
+  LoadResult next = load_site(engines_, options_, built_, serving->generation + 1);
   ReloadReport& report = next.report;
   const bool statics_changed = next.site && next.site->statics.enabled() != serving->statics.enabled();
   if (next.site && (report.changed_anything() || statics_changed)) {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 
-#include "engine/engine.h"
+#include "engine/engines.h"
 #include "site/loader.h"
 #include "worker/live_site.h"
 
@@ -18,7 +18,7 @@ class Reloader {
  public:
   // Loads the project for the first time. Returns null, with `report.fatal` set, when it cannot
   // be served at all.
-  static std::unique_ptr<Reloader> start(engine::Engine& engine, LoadOptions options, ReloadReport* report);
+  static std::unique_ptr<Reloader> start(const engine::EngineSet& engines, LoadOptions options, ReloadReport* report);
 
   // Re-reads the project and publishes the result if anything changed. Thread-safe: concurrent
   // calls run one after the other. Prints a summary of what changed and every new problem.
@@ -32,9 +32,9 @@ class Reloader {
   const LoadOptions& options() const { return options_; }
 
  private:
-  Reloader(engine::Engine& engine, LoadOptions options, LoadResult first);
+  Reloader(const engine::EngineSet& engines, LoadOptions options, LoadResult first);
 
-  engine::Engine& engine_;
+  const engine::EngineSet& engines_;
   const LoadOptions options_;
   worker::LiveSite live_;
   std::mutex reload_mutex_;   // one reload at a time; guards built_

@@ -140,6 +140,7 @@ void RuntimeWorkers::load(worker::Worker& w) {
   setup->root = std::move(layout->root);
   if (interp.preinitialised) setup->stdin_preamble = env_line(setup->env);
   w.module = interp.module;
+  w.engine = &engine_;
   w.runtime = std::move(setup);
 }
 

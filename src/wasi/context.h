@@ -43,6 +43,9 @@ struct WasiConfig {
   // Called by proc_exit with the guest's memory as it is at that moment (runtimes/ snapshots an
   // interpreter's pre-initialised state this way, through the host, on any engine).
   std::function<void(const GuestMemory& memory, uint32_t code)> on_exit;
+  // Whether the guest may send an HTTP request (engines serving wasi:http ask it for every
+  // request, so every redirect hop too); false with *why when refused. Unset: refuse all.
+  std::function<bool(std::string_view method, std::string_view url, std::string* why)> allow_outgoing_http;
 };
 
 class FdTable;  // wasi/fd_table.h

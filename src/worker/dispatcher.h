@@ -18,8 +18,8 @@ namespace wws::worker {
 
 class Dispatcher final : public http::Handler {
  public:
-  Dispatcher(const LiveSite& live, engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings)
-      : live_(live), site_(live.current()), generation_(site_->generation), runner_(engine, kv, settings),
+  Dispatcher(const LiveSite& live, kv::Service& kv, const RunnerSettings& settings)
+      : live_(live), site_(live.current()), generation_(site_->generation), runner_(kv, settings),
         settings_(settings), observers_(settings.observers), kv_blocks_(kv.store().may_block()) {}
   http::Handled handle(const http::Request& request, http::Response& response, bool may_defer) override;
 

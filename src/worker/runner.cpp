@@ -6,6 +6,7 @@
 
 #include "util/blocking.h"
 #include "wasi/context.h"
+#include "http/client.h"
 #include "worker/failure.h"
 #include "worker/host_state.h"
 #include "worker/protocol.h"
@@ -70,10 +71,44 @@ kv::Limits limits_of(const config::KvLimits& configured) {
   return limits;
 }
 
+// The sandbox of one wasm run: the worker's [vars] and [[folders]], its stderr to the log, its
+// time limit for sleeps and its outbound HTTP permissions.
+wasi::WasiConfig sandbox_config(const Worker& worker, GuestStderr& stderr_lines,
+                                std::chrono::steady_clock::time_point deadline) {
+  wasi::WasiConfig config;
+  if (worker.runtime) {  // an interpreter running the worker's script (src/runtimes)
+    config.args = worker.runtime->args;
+    config.env = worker.runtime->env;
+    config.root = worker.runtime->root;
+  } else {
+    config.env = worker.config.vars;
+    for (const auto& folder : worker.config.folders) config.preopens.push_back({folder.from.string(), folder.to});
+  }
+  config.stderr_sink = [&stderr_lines](std::string_view text) { stderr_lines.write(text); };
+  config.sleep_deadline = deadline;  // the watchdog cannot interrupt a host call, so sleeps end here
+  const config::HttpRequestsFeature* permissions = &worker.config.http_requests;
+  config.allow_outgoing_http = [permissions](std::string_view method, std::string_view url, std::string* why) {
+    if (!http::outbound_allowed(*permissions, method, url, why)) return false;
+    // A wasi:http component's request waits on the network: on an I/O thread it is refused, the
+    // run's answer is dropped and the request redone on the run pool (util/blocking.h).
+    if (!util::begin_blocking_wait()) {
+      *why = "waiting is not allowed here; the request is redone on the run pool";
+      return false;
+    }
+    return true;
+  };
+  return config;
+}
+
 }  // namespace
 
-Runner::Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings)
-    : executor_(engine.new_executor()), kv_(kv), settings_(settings) {}
+Runner::Runner(kv::Service& kv, const RunnerSettings& settings) : kv_(kv), settings_(settings) {}
+
+engine::Executor& Runner::executor_for(engine::Engine& engine) {
+  for (auto& [e, executor] : executors_)
+    if (e == &engine) return *executor;
+  return *executors_.emplace_back(&engine, engine.new_executor()).second;
+}
 
 RunReport Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
                       const std::map<std::string, std::string>& params, http::Response& response,
@@ -106,7 +141,9 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     report.kv_reads = 1;
   }
 
-  Answer answer = worker.kind == WorkerKind::JavaScript ? run_js(call) : run_wasm(call);
+  Answer answer = worker.kind == WorkerKind::JavaScript                          ? run_js(call)
+                  : worker.module->kind() == engine::ModuleKind::HttpComponent ? run_http_component(call)
+                                                                                : run_wasm(call);
   // On an I/O thread a run that wanted to wait or to commit a K/V change at once was stopped
   // (kv::RunView), and a speculative one past its budget too: the run pool redoes it.
   if (on_io_thread &&
@@ -155,12 +192,16 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   response.status = answer.status;
   response.headers = std::move(answer.headers);
   response.body = std::move(answer.body);
-  if (!response.has_header("content-type")) response.headers.emplace_back("Content-Type", "text/html");
+  if (answer.default_content_type && !response.has_header("content-type"))
+    response.headers.emplace_back("Content-Type", "text/html");
   return report;
 }
 
 void Runner::forget(const Worker& worker) {
-  if (worker.module) executor_->forget(*worker.module);
+  // Only an engine this thread already runs can hold state for the worker's code.
+  if (worker.module)
+    for (auto& [engine, executor] : executors_)
+      if (engine == worker.engine) executor->forget(*worker.module);
   if (worker.script && js_) js_->forget(*static_cast<const js::Script*>(worker.script.get()));
 }
 
@@ -176,26 +217,15 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   std::string input = build_input_json(in);
 
   GuestStderr stderr_lines(worker);
-  wasi::WasiConfig wasi_config;
-  if (worker.runtime) {
-    wasi_config.args = worker.runtime->args;
-    wasi_config.env = worker.runtime->env;
-    wasi_config.root = worker.runtime->root;
-    if (!worker.runtime->stdin_preamble.empty()) input.insert(0, worker.runtime->stdin_preamble);
-  } else {
-    wasi_config.env = worker.config.vars;
-    for (const auto& folder : worker.config.folders) wasi_config.preopens.push_back({folder.from.string(), folder.to});
-  }
-  wasi_config.stdin_data = input;
-  wasi_config.stderr_sink = [&](std::string_view text) { stderr_lines.write(text); };
-  // The watchdog cannot interrupt a host call, so sleeps end at the time limit themselves.
   auto deadline = std::chrono::steady_clock::now() + call.timeout;
-  wasi_config.sleep_deadline = deadline;
+  wasi::WasiConfig wasi_config = sandbox_config(worker, stderr_lines, deadline);
+  if (worker.runtime && !worker.runtime->stdin_preamble.empty()) input.insert(0, worker.runtime->stdin_preamble);
+  wasi_config.stdin_data = input;
   wasi::WasiContext ctx(std::move(wasi_config));
   HostState host{{&worker.config.http_requests, deadline}, {&call.kv, {}, false}};
   ctx.set_host_data(&host);
 
-  engine::RunResult result = executor_->run(*worker.module, ctx, engine::RunLimits{call.timeout});
+  engine::RunResult result = executor_for(*worker.engine).run(*worker.module, ctx, engine::RunLimits{call.timeout, worker.fuel});
   stderr_lines.finish();
   Answer answer;
   answer.outcome = result.outcome;
@@ -221,6 +251,44 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   answer.status = output->status;
   answer.headers = std::move(output->headers);
   answer.body = std::move(output->body);
+  return answer;
+}
+
+// A wasi:http component gets the request itself (method, routed path and query, headers, body)
+// and answers with its own status, headers and body; there is no JSON protocol and no K/V.
+Runner::Answer Runner::run_http_component(const Call& call) {
+  const Worker& worker = call.worker;
+  GuestStderr stderr_lines(worker);
+  auto deadline = std::chrono::steady_clock::now() + call.timeout;
+  wasi::WasiContext ctx(sandbox_config(worker, stderr_lines, deadline));
+  Answer answer;
+  answer.default_content_type = false;
+  // call.url is http://<authority><path>[?query]: the component sees what the router matched.
+  std::string_view url = call.url;
+  url.remove_prefix(std::string_view("http://").size());
+  size_t slash = url.find('/');
+  engine::HttpExchange exchange;
+  exchange.method = call.request.method;
+  exchange.authority = url.substr(0, slash);
+  exchange.path_with_query = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+  exchange.headers = &call.request.headers;
+  exchange.body = call.request.body;
+  exchange.on_head = [&](int status, http::HeaderList headers) {
+    answer.status = status;
+    // wws frames the response itself: the component's framing headers would contradict it.
+    std::erase_if(headers, [](const auto& h) {
+      return h.first == "content-length" || h.first == "transfer-encoding" || h.first == "connection" ||
+             h.first == "keep-alive";
+    });
+    answer.headers = std::move(headers);
+  };
+  exchange.on_body = [&](std::string_view chunk) { answer.body.append(chunk); };
+  engine::RunResult result = executor_for(*worker.engine).serve_http(*worker.module, ctx, exchange,
+                                                                     engine::RunLimits{call.timeout, worker.fuel});
+  stderr_lines.finish();
+  answer.stderr_tail = stderr_lines.tail();
+  answer.outcome = result.outcome;
+  answer.message = std::move(result.message);
   return answer;
 }
 

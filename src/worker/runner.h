@@ -29,7 +29,7 @@ struct RunnerSettings {
 
 class Runner {
  public:
-  Runner(engine::Engine& engine, kv::Service& kv, const RunnerSettings& settings);
+  Runner(kv::Service& kv, const RunnerSettings& settings);
   // `path` is the normalised request path the router matched. A non-zero `budget` means the
   // run is on an I/O thread: it may not wait (util::begin_blocking_wait) nor make a K/V change
   // that commits at once, and below the worker's time limit it is speculative: past the budget
@@ -65,15 +65,20 @@ class Runner {
     bool instance_kept = false;
     uint64_t memory_bytes = 0;
     std::string stderr_tail;  // wasm: the last lines the guest wrote to stderr
+    bool default_content_type = true;    // add Content-Type: text/html when the worker set none
   };
   Answer run_wasm(const Call& call);
+  Answer run_http_component(const Call& call);
   Answer run_js(const Call& call);
   // Commits the run's writes; a failure is returned for kv_failure().
   kv::Status commit_kv(const Worker& worker, kv::RunView& view, kv::Batch batch);
   void kv_failure(const Worker& worker, const kv::Status& status, http::Response& response);
   void warn_kv_without_namespace(const Worker& worker);
 
-  std::unique_ptr<engine::Executor> executor_;
+  // This thread's executor for `engine`, made on first use (executors belong to one thread).
+  engine::Executor& executor_for(engine::Engine& engine);
+
+  std::vector<std::pair<engine::Engine*, std::unique_ptr<engine::Executor>>> executors_;
   std::unique_ptr<js::Runtime> js_;  // created on the first JS request
   kv::Service& kv_;
   const RunnerSettings& settings_;

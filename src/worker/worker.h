@@ -42,6 +42,7 @@ struct Worker {
   std::string route;
   WorkerKind kind = WorkerKind::Wasm;
   config::WorkerConfig config;
+  engine::Engine* engine = nullptr;                // the engine that compiled `module`
   std::shared_ptr<engine::CompiledModule> module;  // wasm workers
   std::shared_ptr<const void> script;              // JS workers (owned by src/js)
   std::shared_ptr<const RuntimeSetup> runtime;     // workers run by a language runtime
@@ -53,6 +54,7 @@ struct Worker {
   std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;
+  uint64_t fuel = 0;                               // [limits] fuel; 0 = no CPU budget
   std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
   // Set by the first run that wrote K/V data without a namespace: that warning is given once.
   std::shared_ptr<std::atomic<bool>> warned_kv_without_namespace = std::make_shared<std::atomic<bool>>(false);

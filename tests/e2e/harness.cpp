@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -37,6 +38,14 @@ Project::~Project() {
 Project& Project::worker(const std::string& relative, const std::string& stem) {
   fs::path source = fs::path(WWS_TEST_WORKERS) / (stem + ".wasm");
   if (!fs::exists(source)) throw std::runtime_error("test worker not built: " + source.string());
+  fs::create_directories(path(relative).parent_path());
+  fs::copy_file(source, path(relative), fs::copy_options::overwrite_existing);
+  return *this;
+}
+
+Project& Project::component(const std::string& relative, const std::string& stem) {
+  fs::path source = fs::path(WWS_TEST_COMPONENTS) / (stem + ".wasm");
+  if (!fs::exists(source)) throw std::runtime_error("test component not built: " + source.string());
   fs::create_directories(path(relative).parent_path());
   fs::copy_file(source, path(relative), fs::copy_options::overwrite_existing);
   return *this;
@@ -170,7 +179,48 @@ void join_all(std::vector<std::thread>& threads) {
   threads.clear();
 }
 
+// The suite runs once per wasm engine (ctest's e2e_wasmtime and e2e_v8): WWS_E2E_ENGINE names
+// the engine every server of the run uses. All of them share one compiled-code cache:
+// WWS_E2E_CACHE_DIR (ctest gives one in the build folder, so the 13 MB test component compiles
+// once per build, not once per run), else a temporary folder removed at the end.
+class EngineArgs {
+ public:
+  EngineArgs() {
+    if (const char* e = std::getenv("WWS_E2E_ENGINE"); e && *e) engine_ = e;
+    if (const char* c = std::getenv("WWS_E2E_CACHE_DIR"); c && *c) {
+      cache_ = c;
+      return;
+    }
+    char tmpl[] = "/tmp/wws-e2e-cache-XXXXXX";
+    if (mkdtemp(tmpl)) cache_ = temporary_ = tmpl;
+  }
+  ~EngineArgs() {
+    std::error_code ec;
+    if (!temporary_.empty()) fs::remove_all(temporary_, ec);
+  }
+  void add_to(std::vector<std::string>& args) const {
+    auto has = [&](std::string_view flag) { return std::find(args.begin(), args.end(), flag) != args.end(); };
+    if (!engine_.empty() && !has("--engine")) args.insert(args.end(), {"--engine", engine_});
+    if (!cache_.empty() && !has("--cache-dir") && !has("--no-cache")) args.insert(args.end(), {"--cache-dir", cache_});
+  }
+
+ private:
+  std::string engine_;
+  std::string cache_;
+  std::string temporary_;
+};
+
+const EngineArgs& engine_args() {
+  static EngineArgs args;
+  return args;
+}
+
 }  // namespace
+
+std::string e2e_engine() {
+  const char* e = std::getenv("WWS_E2E_ENGINE");
+  return e && *e ? e : "wasmtime";
+}
 
 int free_port() { return free_port_impl(); }
 
@@ -192,10 +242,12 @@ bool Server::start_once(const Project& project, const std::vector<std::string>& 
   port_ = free_port();
   std::vector<std::string> full{project.serve_path(), "--host", "127.0.0.1", "--port", std::to_string(port_)};
   full.insert(full.end(), args.begin(), args.end());
+  engine_args().add_to(full);
   pid_ = spawn(full, env, output_, readers_);
 
-  // Generous: start-up compiles every module, and Go's are several megabytes (on a busy machine).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  // Generous: start-up compiles every module (Go's are several megabytes, the test component
+  // 13 MB) on a busy machine.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(150);
   while (std::chrono::steady_clock::now() < deadline) {
     if (wait_for("Start serving requests", std::chrono::milliseconds(50))) return true;
     int code = wait_child(pid_, std::chrono::milliseconds(0));

@@ -33,6 +33,8 @@ class Project {
 
   // Copies the built test worker <stem>.wasm to <relative> (e.g. "users/[id].wasm").
   Project& worker(const std::string& relative, const std::string& stem);
+  // Copies the built test component <stem>.wasm (tests/e2e/components) to <relative>.
+  Project& component(const std::string& relative, const std::string& stem);
   // Writes a file (parent folders are created).
   Project& file(const std::string& relative, std::string_view content);
   // Creates a symlink at <relative> pointing to <target> (as given, relative or absolute).
@@ -80,7 +82,7 @@ Response http(const std::string& base_url, const Request& request);
 class Server {
  public:
   struct Output;  // captured stdout/stderr, shared with the reader threads
-  // Starts `wws <root> --host 127.0.0.1 --port P <args...>` and waits (120 s) for
+  // Starts `wws <root> --host 127.0.0.1 --port P <args...>` and waits (150 s) for
   // "Start serving requests". Throws std::runtime_error with the output when it does not come.
   // `env` entries ("NAME=value") are added to the server's environment.
   Server(const Project& project, std::vector<std::string> args = {}, std::vector<std::string> env = {});
@@ -126,6 +128,9 @@ RunResult run_wws(std::vector<std::string> args, std::chrono::milliseconds timeo
 
 // A TCP port that was free a moment ago on 127.0.0.1.
 int free_port();
+
+// The wasm engine this run of the suite serves .wasm workers with ("wasmtime" or "v8").
+std::string e2e_engine();
 
 // Reads a whole file as bytes.
 std::string read_file(const fs::path& path);

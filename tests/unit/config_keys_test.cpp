@@ -174,3 +174,27 @@ TEST(ConfigJs, FreshContextKey) {
 
 }  // namespace
 }  // namespace wws::config
+
+namespace wws::config {
+namespace {
+
+TEST(ConfigKeys, WasmEngineAndFuel) {
+  auto result = testing::parse("[wasm]\nengine = \"v8\"\n[limits]\nfuel = 1000000\n");
+  ASSERT_EQ(result.error, "");
+  EXPECT_EQ(result.config.wasm_engine, "v8");
+  EXPECT_EQ(result.config.limits.fuel, 1000000u);
+  EXPECT_FALSE(testing::parse("").config.wasm_engine);
+  EXPECT_FALSE(testing::parse("").config.limits.fuel);
+}
+
+TEST(ConfigKeys, BadWasmEngineOrFuelIsAnError) {
+  auto engine = testing::parse("[wasm]\nengine = \"wasm3\"\n");
+  EXPECT_NE(engine.error.find("[wasm] engine must be \"wasmtime\" or \"v8\""), std::string::npos) << engine.error;
+  auto fuel = testing::parse("[limits]\nfuel = 0\n");
+  EXPECT_NE(fuel.error.find("[limits] fuel must be a positive number"), std::string::npos) << fuel.error;
+  auto type = testing::parse("[limits]\nfuel = \"lots\"\n");
+  EXPECT_NE(type.error.find("[limits] fuel"), std::string::npos) << type.error;
+}
+
+}  // namespace
+}  // namespace wws::config

@@ -1,0 +1,135 @@
+#include "engine/wasmtime/wasmtime_engine.h"
+
+#include <mutex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/code_cache.h"
+#include "engine/module_checks.h"
+#include "engine/module_info.h"
+#include "engine/wasmtime/component.h"
+#include "engine/wasmtime/epoch.h"
+#include "engine/wasmtime/wasmtime_internal.h"
+
+namespace wws::engine {
+namespace {
+
+using namespace wt;
+
+constexpr const char* kWasmtimeVersion = WASMTIME_VERSION;  // from the headers of the crate pinned in adapter/Cargo.lock
+
+struct EngineDeleter {
+  void operator()(wasm_engine_t* e) const { wasm_engine_delete(e); }
+};
+
+// The settings that shape generated code or its loading, part of every cache key.
+std::string code_settings(bool fuel) {
+  return fmt::format("wasmtime {}; epoch; fuel={}; opt=speed; pooling+cow", kWasmtimeVersion, fuel);
+}
+
+wasm_engine_t* new_engine(bool fuel, uint32_t max_instances) {
+  wasm_config_t* config = wasm_config_new();
+  wasmtime_config_epoch_interruption_set(config, true);
+  wasmtime_config_consume_fuel_set(config, fuel);
+  wasmtime_config_cranelift_opt_level_set(config, WASMTIME_OPT_LEVEL_SPEED);
+  wasmtime_config_parallel_compilation_set(config, true);
+  wasmtime_config_memory_init_cow_set(config, true);
+  wasmtime_pooling_allocation_config_t* pool = wasmtime_pooling_allocation_config_new();
+  wasmtime_pooling_allocation_config_total_core_instances_set(pool, max_instances);
+  wasmtime_pooling_allocation_config_total_memories_set(pool, max_instances);
+  // Up to 4 tables of 100,000 entries per module (an interpreter's function table is large).
+  wasmtime_pooling_allocation_config_total_tables_set(pool, 4 * max_instances);
+  wasmtime_pooling_allocation_config_max_tables_per_module_set(pool, 4);
+  wasmtime_pooling_allocation_config_table_elements_set(pool, 100'000);
+  wasmtime_pooling_allocation_config_total_gc_heaps_set(pool, max_instances);
+  wasmtime_pooling_allocation_config_max_memory_size_set(pool, size_t(4) << 30);  // wasm32's ceiling
+  // A freed slot's first MiB is zeroed with memset and stays mapped; only the rest is given
+  // back with madvise. A small worker's request then makes no system call for its memory.
+  wasmtime_pooling_allocation_config_linear_memory_keep_resident_set(pool, size_t(1) << 20);
+  wasmtime_pooling_allocation_config_table_keep_resident_set(pool, size_t(64) << 10);
+  wasmtime_pooling_allocation_strategy_set(config, pool);
+  wasmtime_pooling_allocation_config_delete(pool);
+  return wasm_engine_new_with_config(config);
+}
+
+class WasmtimeEngine final : public Engine {
+ public:
+  explicit WasmtimeEngine(const WasmtimeSettings& settings)
+      : settings_(settings),
+        cache_(settings.cache_dir),
+        plain_(new_engine(false, settings.max_instances)),
+        ticker_({[e = plain_.get()] { wasmtime_engine_increment_epoch(e); }, [] { wws_component_increment_epoch(); }}) {
+    wws_component_engine_init(settings.max_instances);
+  }
+
+  const char* name() const override { return "wasmtime"; }
+
+  std::shared_ptr<CompiledModule> compile(std::span<const uint8_t> wasm, const CompileOptions& options,
+                                          std::string* error) override {
+    if (is_component(wasm)) return compile_component(wasm, cache_, options, error);
+    auto checked = check_module(wasm, options, error);
+    if (!checked) return nullptr;
+    wasm_engine_t* engine = options.count_fuel ? fuel_engine() : plain_.get();
+    std::string key = CodeCache::key(wasm, code_settings(options.count_fuel));
+
+    wasmtime_module_t* raw = nullptr;
+    if (auto code = cache_.load(key)) {
+      if (wasmtime_error_t* e = wasmtime_module_deserialize(engine, code->data(), code->size(), &raw)) {
+        cache_.remove(key, take_message(e));
+        raw = nullptr;
+      }
+    }
+    if (!raw) {
+      if (wasmtime_error_t* e = wasmtime_module_new(engine, wasm.data(), wasm.size(), &raw)) {
+        *error = "invalid WebAssembly: " + take_message(e);
+        return nullptr;
+      }
+      if (cache_.enabled()) {
+        wasm_byte_vec_t code;
+        if (wasmtime_error_t* e = wasmtime_module_serialize(raw, &code)) {
+          spdlog::warn("Code cache: cannot serialize a module: {}", take_message(e));
+        } else {
+          cache_.store(key, {reinterpret_cast<const uint8_t*>(code.data), code.size});
+          wasm_byte_vec_delete(&code);
+        }
+      }
+    }
+    std::unique_ptr<wasmtime_module_t, ModuleDeleter> module(raw);
+    wasmtime_instance_pre_t* pre = link_host_functions(engine, module.get(), checked->info, error);
+    if (!pre) return nullptr;
+    return std::make_shared<CoreModule>(engine, std::move(module),
+                                        std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter>(pre),
+                                        std::move(checked->info), checked->max_pages, options.count_fuel);
+  }
+
+  std::unique_ptr<Executor> new_executor() override { return new_core_executor(); }
+
+ private:
+  // Fuel counting is compiled into the code, so workers with a fuel budget get their own engine.
+  wasm_engine_t* fuel_engine() {
+    std::lock_guard lock(mu_);
+    if (!fuel_) {
+      fuel_.reset(new_engine(true, settings_.max_instances));
+      ticker_.add([e = fuel_.get()] { wasmtime_engine_increment_epoch(e); });
+    }
+    return fuel_.get();
+  }
+
+  WasmtimeSettings settings_;
+  CodeCache cache_;
+  std::unique_ptr<wasm_engine_t, EngineDeleter> plain_;
+  std::mutex mu_;
+  std::unique_ptr<wasm_engine_t, EngineDeleter> fuel_;
+  EpochTicker ticker_;  // last: stops before the engines it advances go
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_wasmtime_engine(const WasmtimeSettings& settings) {
+  return std::make_unique<WasmtimeEngine>(settings);
+}
+
+const char* wasmtime_version() { return kWasmtimeVersion; }
+
+}  // namespace wws::engine
