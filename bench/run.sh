@@ -38,48 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source "$ROOT/bench/lib.sh"
 
-wait_ready() {  # url
-  for _ in $(seq 1 300); do
-    curl -fs -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "bench: $1 did not come up" >&2
-  return 1
-}
-
-# ---- nginx: own config, keep-alive, no logs. Two workers is the peer; one worker is the
-# control for thread scaling (what one more process buys on this machine with wrk beside it).
-start_nginx() {  # name workers -> sets NGINX_PORT
-  local dir=$WORK/$1
-  NGINX_PORT=$(free_port)
-  mkdir -p "$dir/logs" "$dir/tmp"
-  cat > "$dir/nginx.conf" <<CONF
-worker_processes $2;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 1000000;
-  keepalive_timeout 65;
-  client_body_temp_path $dir/tmp/body;
-  proxy_temp_path $dir/tmp/proxy;
-  fastcgi_temp_path $dir/tmp/fastcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi;
-  scgi_temp_path $dir/tmp/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / { default_type text/plain; return 200 "Hello"; }
-  }
-}
-CONF
-  nginx -p "$dir" -c "$dir/nginx.conf" &
-  PIDS+=($!)
-  wait_ready "http://127.0.0.1:$NGINX_PORT/"
-}
 start_nginx nginx1 1
 NGINX1_PORT=$NGINX_PORT
 start_nginx nginx 2
