@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/engines.h"
 #include "engine/v8/v8_engine.h"
 #include "site/loader.h"
 #include "site/reloader.h"
@@ -20,9 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-engine::Engine& v8() {
-  static auto engine = engine::make_v8_engine();
-  return *engine;
+// The reloader on V8 alone: what it reuses and rebuilds does not depend on the engine.
+const engine::EngineSet& v8() {
+  static engine::EngineSet engines = [] {
+    engine::EngineSet set;
+    set.v8 = engine::make_v8_engine();
+    set.default_wasm = set.v8.get();
+    return set;
+  }();
+  return engines;
 }
 
 class SiteReload : public ::testing::Test {
