@@ -217,7 +217,7 @@ int run_app(int argc, char** argv) {
   settings.dev = options->dev;
   // Request lines go through per-thread buffers to stdout; created before the server, gone after it.
   logs::LineSink request_lines(STDOUT_FILENO);
-  logs::RequestLog request_log(log_format, log_level, engine->name(), request_lines);
+  logs::RequestLog request_log(log_format, log_level, engines.default_wasm->name(), request_lines);
   if (log_level <= logs::Level::Warn) settings.observers.push_back(&request_log);
   http::Server* main_server = nullptr;
   api::AdminSources admin_sources;

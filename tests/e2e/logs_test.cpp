@@ -48,7 +48,7 @@ TEST_F(RequestLog, OneLinePerRequestWithWhatWasServed) {
   ASSERT_TRUE(server_->wait_for("GET /nothing/here", 3s)) << server_->log();
   const std::string log = server_->out();
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} info GET /hello\?name=x 200 14B )"
-                                                R"([0-9.]+m?s route=/hello worker=hello\.wasm engine=v8\n)")))
+                                                R"([0-9.]+m?s route=/hello worker=hello\.wasm engine=)" + e2e_engine() + "\n")))
       << log;
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(info GET /js 200 7B [0-9.]+m?s route=/js worker=js\.js engine=js\n)"))) << log;
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(info GET /site\.css 200 6B [0-9.]+m?s static\n)"))) << log;
@@ -93,7 +93,7 @@ TEST(RequestLogJson, EveryLineOnStdoutIsOneJsonObject) {
       EXPECT_TRUE(doc["duration_ms"].IsNumber());
       EXPECT_EQ(str(doc, "route"), "/hello");
       EXPECT_EQ(str(doc, "file"), "hello.wasm");
-      EXPECT_EQ(str(doc, "engine"), "v8");
+      EXPECT_EQ(str(doc, "engine"), e2e_engine());
       EXPECT_EQ(str(doc, "level"), "info");
     }
     if (str(doc, "level") == "error" && str(doc, "msg").find("for GET /trap") != std::string::npos) saw_error = true;
