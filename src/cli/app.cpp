@@ -163,7 +163,7 @@ int run_app(int argc, char** argv) {
   }
   site::LoadOptions load;
   load.root = *root;
-  if (options->install_runtimes && !install_missing_runtimes(*engine, *root)) return 1;
+  if (options->install_runtimes && !install_missing_runtimes(*engines.default_wasm, *root)) return 1;
   load.prefix = options->prefix;
   load.ignore = options->ignore;
   load.default_timeout = options->timeout;
