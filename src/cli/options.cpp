@@ -97,7 +97,7 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
       ->capture_default_str()
       ->check(CLI::IsMember({"wasmtime", "v8"}));
   app.add_option("--cache-dir", options.cache_dir,
-                 "Folder of the compiled-code cache (default: $XDG_CACHE_HOME/wws or ~/.cache/wws)")
+                 "Folder of the compiled-code cache (default: $XDG_CACHE_HOME/wws/code or ~/.cache/wws/code)")
       ->check(kNotEmpty);
   app.add_flag("--no-cache", options.no_cache, "Neither read nor write compiled code on disk");
   // `wws compile [PATH]` takes the same options; the folder may come before or after the word.

@@ -110,8 +110,8 @@ void CodeCache::remove(const std::string& key, std::string_view why) const {
 }
 
 fs::path default_cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "wws";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "wws";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return fs::path(xdg) / "wws" / "code";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache" / "wws" / "code";
   return {};
 }
 

@@ -41,7 +41,9 @@ class CodeCache {
   std::filesystem::path dir_;
 };
 
-// $XDG_CACHE_HOME/wws, or ~/.cache/wws; empty when neither can be found.
+// $XDG_CACHE_HOME/wws/code, or ~/.cache/wws/code (a folder of its own: ~/.cache/wws also holds
+// build caches); empty when neither can be found. Each engine keeps its entries in a subfolder
+// named by its version, so a new release leaves the old code in a folder one can delete.
 std::filesystem::path default_cache_dir();
 
 }  // namespace wws::engine

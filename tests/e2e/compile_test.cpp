@@ -16,7 +16,7 @@ TEST(Compile, FillsTheCacheAndReportsFailures) {
   EXPECT_NE(ok.out.find("hello.wasm (wasmtime)"), std::string::npos) << ok.out;
   EXPECT_NE(ok.out.find("2 compiled, 0 failed"), std::string::npos) << ok.out;
   size_t entries = 0;
-  for (const auto& e : fs::directory_iterator(cache)) entries += e.path().extension() == ".code";
+  for (const auto& e : fs::recursive_directory_iterator(cache)) entries += e.path().extension() == ".code";
   EXPECT_EQ(entries, 2u);
 
   Server server(project, {"--cache-dir", cache.string()});

@@ -1,5 +1,6 @@
 // What only the Wasmtime engine does: CPU budgets (fuel) and the on-disk code cache, whose
 // damaged entries must be detected, removed and rebuilt rather than loaded.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -7,6 +8,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include "engine/code_cache.h"
 #include "engine/wasmtime/wasmtime_engine.h"
@@ -93,57 +96,130 @@ TEST(CodeCache, StoresAndLoadsAndRefusesDamagedEntries) {
   EXPECT_FALSE(CodeCache({}).load(key));  // disabled
 }
 
+// Collects what wws logs at warning level or above while it lives.
+class LoggedWarnings {
+ public:
+  LoggedWarnings() : sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64)) {
+    sink_->set_level(spdlog::level::warn);
+    spdlog::default_logger()->sinks().push_back(sink_);
+  }
+  ~LoggedWarnings() {
+    auto& sinks = spdlog::default_logger()->sinks();
+    sinks.erase(std::remove(sinks.begin(), sinks.end(), sink_), sinks.end());
+  }
+  std::string text() const {
+    std::string all;
+    for (const auto& line : sink_->last_formatted()) all += line;
+    return all;
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
+};
+
+std::vector<fs::path> entries_in(const fs::path& dir) {
+  std::vector<fs::path> entries;
+  if (fs::exists(dir))
+    for (const auto& e : fs::directory_iterator(dir)) entries.push_back(e.path());
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
 TEST(WasmtimeCodeCache, CompiledCodeIsReusedAndADamagedEntryIsRebuilt) {
   TempDir dir;
+  // Entries live in a folder named by the Wasmtime release, never beside other caches.
+  fs::path folder = dir.path() / (std::string("wasmtime-") + wasmtime_version());
   auto bytes = fixture("hello");
   std::string error;
   {
     auto engine = make_wasmtime_engine({dir.path()});
     ASSERT_TRUE(engine->compile(bytes, {}, &error)) << error;
   }
-  std::vector<fs::path> entries;
-  for (const auto& e : fs::directory_iterator(dir.path())) entries.push_back(e.path());
+  EXPECT_EQ(entries_in(dir.path()), std::vector<fs::path>{folder});
+  std::vector<fs::path> entries = entries_in(folder);
   ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].extension(), ".code");
   std::string first = slurp(entries[0]);
   auto written = fs::last_write_time(entries[0]);
 
   // A second engine (a second start) loads the entry instead of compiling: it is not rewritten.
   {
+    LoggedWarnings warnings;
     auto engine = make_wasmtime_engine({dir.path()});
     auto module = engine->compile(bytes, {}, &error);
     ASSERT_TRUE(module) << error;
     std::string out;
     EXPECT_EQ(run(*engine, *module, {}, &out).outcome, Outcome::Ok);
     EXPECT_EQ(out, "hello");
+    EXPECT_EQ(warnings.text(), "");
   }
   EXPECT_EQ(fs::last_write_time(entries[0]), written);
 
-  // Damage the compiled code: the checksum catches it, the module is compiled again and the
-  // entry rewritten, intact.
+  // Damage the compiled code: the checksum catches it, it is logged, the module is compiled
+  // again and the entry rewritten, intact.
+  std::string damaged = first;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  { std::ofstream(entries[0], std::ios::binary | std::ios::trunc) << damaged; }
   {
-    std::string damaged = first;
-    damaged[damaged.size() / 2] ^= 0x5a;
-    std::ofstream(entries[0], std::ios::binary | std::ios::trunc) << damaged;
-  }
-  {
+    LoggedWarnings warnings;
     auto engine = make_wasmtime_engine({dir.path()});
     auto module = engine->compile(bytes, {}, &error);
     ASSERT_TRUE(module) << error;
     std::string out;
     EXPECT_EQ(run(*engine, *module, {}, &out).outcome, Outcome::Ok);
     EXPECT_EQ(out, "hello");
+    EXPECT_NE(warnings.text().find(entries[0].string() + " is unusable (checksum mismatch)"), std::string::npos)
+        << warnings.text();
   }
-  EXPECT_NE(slurp(entries[0]), std::string(first).replace(first.size() / 2, 1, 1, first[first.size() / 2] ^ 0x5a));
-  EXPECT_TRUE(CodeCache(dir.path()).load(entries[0].stem().string()));
+  EXPECT_NE(slurp(entries[0]), damaged);
+  EXPECT_TRUE(CodeCache(folder).load(entries[0].stem().string()));
 
   // Fuel counting changes the code: a different entry.
   {
     auto engine = make_wasmtime_engine({dir.path()});
     ASSERT_TRUE(engine->compile(bytes, CompileOptions{0, true}, &error)) << error;
   }
-  size_t count = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++count;
-  EXPECT_EQ(count, 2u);
+  entries = entries_in(folder);
+  ASSERT_EQ(entries.size(), 2u);
+}
+
+// A stale entry: intact (its checksum matches) but not code this engine can load, here the code
+// of the fuel-counting engine filed under the plain engine's key, as if the settings had changed
+// without the key noticing. Wasmtime refuses it; wws logs that, compiles again and rewrites it.
+TEST(WasmtimeCodeCache, AStaleEntryIsRefusedLoggedAndRebuilt) {
+  TempDir dir;
+  fs::path folder = dir.path() / (std::string("wasmtime-") + wasmtime_version());
+  auto bytes = fixture("hello");
+  std::string error;
+  {
+    auto engine = make_wasmtime_engine({dir.path()});
+    ASSERT_TRUE(engine->compile(bytes, {}, &error)) << error;
+  }
+  fs::path plain = entries_in(folder).at(0);
+  {
+    auto engine = make_wasmtime_engine({dir.path()});
+    ASSERT_TRUE(engine->compile(bytes, CompileOptions{0, true}, &error)) << error;
+  }
+  auto entries = entries_in(folder);
+  ASSERT_EQ(entries.size(), 2u);
+  fs::path fuel = entries[0] == plain ? entries[1] : entries[0];
+  CodeCache cache(folder);
+  auto fuel_code = cache.load(fuel.stem().string());
+  ASSERT_TRUE(fuel_code);
+  ASSERT_TRUE(cache.store(plain.stem().string(), *fuel_code));
+  {
+    LoggedWarnings warnings;
+    auto engine = make_wasmtime_engine({dir.path()});
+    auto module = engine->compile(bytes, {}, &error);
+    ASSERT_TRUE(module) << error;
+    std::string out;
+    EXPECT_EQ(run(*engine, *module, {}, &out).outcome, Outcome::Ok);
+    EXPECT_EQ(out, "hello");
+    EXPECT_NE(warnings.text().find(plain.string() + " is unusable"), std::string::npos) << warnings.text();
+  }
+  auto rebuilt = cache.load(plain.stem().string());
+  ASSERT_TRUE(rebuilt);
+  EXPECT_NE(*rebuilt, *fuel_code);
 }
 
 }  // namespace

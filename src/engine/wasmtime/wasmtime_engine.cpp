@@ -57,7 +57,8 @@ class WasmtimeEngine final : public Engine {
  public:
   explicit WasmtimeEngine(const WasmtimeSettings& settings)
       : settings_(settings),
-        cache_(settings.cache_dir),
+        cache_(settings.cache_dir.empty() ? settings.cache_dir
+                                          : settings.cache_dir / (std::string("wasmtime-") + kWasmtimeVersion)),
         plain_(new_engine(false, settings.max_instances)),
         ticker_({[e = plain_.get()] { wasmtime_engine_increment_epoch(e); }, [] { wws_component_increment_epoch(); }}) {
     wws_component_engine_init(settings.max_instances);

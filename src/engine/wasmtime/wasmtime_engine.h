@@ -21,7 +21,7 @@
 namespace wws::engine {
 
 struct WasmtimeSettings {
-  std::filesystem::path cache_dir;  // compiled-code cache; empty = none
+  std::filesystem::path cache_dir;  // compiled-code cache (entries go to wasmtime-<version>/); empty = none
   // Instances that may be alive at once (one per running request): the pooling allocator
   // reserves this many slots of address space up front. Runs past it fail with a clear error.
   uint32_t max_instances = 64;
