@@ -1,10 +1,14 @@
 #include "engine/code_cache.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <random>
 
 #include <fmt/format.h>
@@ -16,9 +20,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kMagic[8] = {'W', 'W', 'S', 'C', 'O', 'D', 'E', '1'};
+// The trailer after the engine's bytes: SHA-256 of them, their length (little-endian), a magic.
+constexpr char kMagic[8] = {'W', 'W', 'S', 'C', 'O', 'D', 'E', '2'};
 constexpr size_t kDigestSize = 32;
-constexpr size_t kHeaderSize = sizeof(kMagic) + kDigestSize + 8;
+constexpr size_t kTrailerSize = kDigestSize + 8 + sizeof(kMagic);
 
 using Digest = std::array<uint8_t, kDigestSize>;
 
@@ -39,6 +44,18 @@ std::span<const uint8_t> bytes_of(std::string_view s) {
 
 }  // namespace
 
+CodeCache::Entry::Entry(Entry&& other) noexcept
+    : fd_(other.fd_), map_(other.map_), map_size_(other.map_size_), payload_size_(other.payload_size_),
+      file_(std::move(other.file_)) {
+  other.fd_ = -1;
+  other.map_ = nullptr;
+}
+
+CodeCache::Entry::~Entry() {
+  if (map_) munmap(map_, map_size_);
+  if (fd_ >= 0) close(fd_);
+}
+
 std::string CodeCache::key(std::span<const uint8_t> input, std::string_view settings) {
   uint64_t size = input.size();
   Digest d = sha256({bytes_of(settings), {reinterpret_cast<const uint8_t*>(&size), sizeof size}, input});
@@ -50,25 +67,42 @@ std::string CodeCache::key(std::span<const uint8_t> input, std::string_view sett
 
 fs::path CodeCache::path_for(const std::string& key) const { return dir_ / (key + ".code"); }
 
-std::optional<std::vector<uint8_t>> CodeCache::load(const std::string& key) const {
+std::optional<CodeCache::Entry> CodeCache::load(const std::string& key) const {
   if (!enabled()) return std::nullopt;
   fs::path path = path_for(key);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)), {});
-  auto damaged = [&](std::string_view why) -> std::optional<std::vector<uint8_t>> {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  auto damaged = [&](std::string_view why) -> std::optional<Entry> {
+    close(fd);
     remove(key, why);
     return std::nullopt;
   };
-  if (file.size() < kHeaderSize || std::memcmp(file.data(), kMagic, sizeof kMagic) != 0)
-    return damaged("not a wws code-cache entry");
-  uint64_t size = 0;
-  std::memcpy(&size, file.data() + sizeof kMagic + kDigestSize, sizeof size);
-  if (size != file.size() - kHeaderSize) return damaged("truncated");
-  std::span<const uint8_t> payload(file.data() + kHeaderSize, size);
-  Digest d = sha256({payload});
-  if (std::memcmp(d.data(), file.data() + sizeof kMagic, kDigestSize) != 0) return damaged("checksum mismatch");
-  return std::vector<uint8_t>(payload.begin(), payload.end());
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return damaged("not a regular file");
+  size_t size = static_cast<size_t>(st.st_size);
+  if (size < kTrailerSize) return damaged("not a wws code-cache entry");
+  void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) {
+    close(fd);
+    spdlog::warn("Code cache: cannot map {}: {}", path.string(), std::strerror(errno));
+    return std::nullopt;
+  }
+  Entry entry(fd, map, size, 0, fmt::format("/proc/self/fd/{}", fd));
+  const auto* bytes = static_cast<const uint8_t*>(map);
+  const uint8_t* trailer = bytes + size - kTrailerSize;
+  auto refuse = [&](std::string_view why) -> std::optional<Entry> {
+    remove(key, why);
+    return std::nullopt;  // `entry` unmaps and closes
+  };
+  if (std::memcmp(trailer + kDigestSize + 8, kMagic, sizeof kMagic) != 0) return refuse("not a wws code-cache entry");
+  uint64_t payload_size = 0;
+  std::memcpy(&payload_size, trailer + kDigestSize, sizeof payload_size);
+  if (payload_size != size - kTrailerSize) return refuse("truncated");
+  Digest d = sha256({{bytes, payload_size}});
+  if (std::memcmp(d.data(), trailer, kDigestSize) != 0) return refuse("checksum mismatch");
+  entry.payload_size_ = payload_size;
+  if (access(entry.file_.c_str(), R_OK) != 0) entry.file_ = path.string();  // no /proc
+  return entry;
 }
 
 bool CodeCache::store(const std::string& key, std::span<const uint8_t> payload) const {
@@ -82,10 +116,10 @@ bool CodeCache::store(const std::string& key, std::span<const uint8_t> payload) 
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     Digest d = sha256({payload});
     uint64_t size = payload.size();
-    out.write(kMagic, sizeof kMagic);
+    out.write(reinterpret_cast<const char*>(payload.data()), static_cast<std::streamsize>(payload.size()));
     out.write(reinterpret_cast<const char*>(d.data()), d.size());
     out.write(reinterpret_cast<const char*>(&size), sizeof size);
-    out.write(reinterpret_cast<const char*>(payload.data()), static_cast<std::streamsize>(payload.size()));
+    out.write(kMagic, sizeof kMagic);
     out.close();
     if (!out) {
       fs::remove(tmp, ec);

@@ -113,23 +113,21 @@ std::optional<Snapshot> take_snapshot(engine::Engine& engine, std::span<const ui
 std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, const InstalledRuntime& runtime,
                                                        bool* preinitialised, std::string* error) {
   *preinitialised = false;
-  std::string text;
-  if (!read_text_file(runtime.binary(), text)) {
+  std::vector<uint8_t> binary;
+  if (!read_binary_file(runtime.binary(), binary)) {
     *error = fmt::format("cannot read {}", runtime.binary().string());
     return std::nullopt;
   }
-  std::vector<uint8_t> binary(text.begin(), text.end());
-  std::string().swap(text);
   // WWS_PREINIT=0 boots the interpreter on every request instead (to measure what the
   // snapshot saves, or to rule it out when debugging a runtime).
   const char* preinit = std::getenv("WWS_PREINIT");
   if (!can_preinitialise(binary) || (preinit && std::string_view(preinit) == "0")) return binary;
 
   fs::path cache = runtime.dir / ".preinit" / (cache_key(binary, runtime) + ".wasm");
-  std::string cached;
-  if (read_text_file(cache, cached) && !cached.empty()) {
+  std::vector<uint8_t> cached;
+  if (read_binary_file(cache, cached) && !cached.empty()) {
     *preinitialised = true;
-    return std::vector<uint8_t>(cached.begin(), cached.end());
+    return cached;
   }
   auto started = std::chrono::steady_clock::now();
   auto layout = prepare_preinit_layout(runtime, runtime.dir / ".preinit" / "work", error);

@@ -70,6 +70,8 @@ TEST(WasmtimeFuel, ABudgetStopsALoopAndIsReportedAsATimeout) {
   EXPECT_EQ(out, "hello");
 }
 
+std::string read_file_of(const CodeCache::Entry& entry) { return slurp(entry.file()); }
+
 TEST(CodeCache, StoresAndLoadsAndRefusesDamagedEntries) {
   TempDir dir;
   CodeCache cache(dir.path() / "sub");
@@ -78,12 +80,16 @@ TEST(CodeCache, StoresAndLoadsAndRefusesDamagedEntries) {
   EXPECT_NE(key, CodeCache::key(payload, "other settings"));
   EXPECT_FALSE(cache.load(key));
   ASSERT_TRUE(cache.store(key, payload));
-  EXPECT_EQ(cache.load(key), payload);
+  auto entry = cache.load(key);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(std::vector<uint8_t>(entry->payload().begin(), entry->payload().end()), payload);
+  EXPECT_EQ(read_file_of(*entry), slurp(cache.path_for(key)));  // file() names the verified file
+  entry.reset();
   // One flipped bit in the payload: refused and removed.
   {
     std::fstream f(cache.path_for(key), std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(-1, std::ios::end);
-    f.put(static_cast<char>(9 ^ 1));
+    f.seekp(4);
+    f.put(static_cast<char>(5 ^ 1));
   }
   EXPECT_FALSE(cache.load(key));
   EXPECT_FALSE(fs::exists(cache.path_for(key)));
@@ -204,9 +210,13 @@ TEST(WasmtimeCodeCache, AStaleEntryIsRefusedLoggedAndRebuilt) {
   ASSERT_EQ(entries.size(), 2u);
   fs::path fuel = entries[0] == plain ? entries[1] : entries[0];
   CodeCache cache(folder);
-  auto fuel_code = cache.load(fuel.stem().string());
-  ASSERT_TRUE(fuel_code);
-  ASSERT_TRUE(cache.store(plain.stem().string(), *fuel_code));
+  std::vector<uint8_t> fuel_code;
+  {
+    auto entry = cache.load(fuel.stem().string());
+    ASSERT_TRUE(entry);
+    fuel_code.assign(entry->payload().begin(), entry->payload().end());
+  }
+  ASSERT_TRUE(cache.store(plain.stem().string(), fuel_code));
   {
     LoggedWarnings warnings;
     auto engine = make_wasmtime_engine({dir.path()});
@@ -219,7 +229,7 @@ TEST(WasmtimeCodeCache, AStaleEntryIsRefusedLoggedAndRebuilt) {
   }
   auto rebuilt = cache.load(plain.stem().string());
   ASSERT_TRUE(rebuilt);
-  EXPECT_NE(*rebuilt, *fuel_code);
+  EXPECT_NE(std::vector<uint8_t>(rebuilt->payload().begin(), rebuilt->payload().end()), fuel_code);
 }
 
 }  // namespace

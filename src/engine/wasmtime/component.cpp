@@ -80,7 +80,7 @@ std::shared_ptr<CompiledModule> compile_component(std::span<const uint8_t> wasm,
   wws_component_t* component = nullptr;
   wws_bytes_t message{};
   if (auto code = cache.load(key)) {
-    component = wws_component_deserialize(code->data(), code->size(), &message);
+    component = wws_component_deserialize(code->payload().data(), code->payload().size(), &message);
     if (!component) cache.remove(key, take(message));
   }
   if (!component) {

@@ -23,6 +23,23 @@ struct EngineDeleter {
   void operator()(wasm_engine_t* e) const { wasm_engine_delete(e); }
 };
 
+// Wasmtime's "context\n\nCaused by:\n    cause" as one log line.
+std::string one_line(std::string text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  for (size_t at; (at = out.find(" Caused by: ")) != std::string::npos;) out.replace(at, 12, ": ");
+  return out;
+}
+
 // The settings that shape generated code or its loading, part of every cache key.
 std::string code_settings(bool fuel) {
   return fmt::format("wasmtime {}; epoch; fuel={}; opt=speed; pooling+cow", kWasmtimeVersion, fuel);
@@ -76,8 +93,9 @@ class WasmtimeEngine final : public Engine {
 
     wasmtime_module_t* raw = nullptr;
     if (auto code = cache_.load(key)) {
-      if (wasmtime_error_t* e = wasmtime_module_deserialize(engine, code->data(), code->size(), &raw)) {
-        cache_.remove(key, take_message(e));
+      // Mapped from the file, not copied: code and memory images are paged in as runs use them.
+      if (wasmtime_error_t* e = wasmtime_module_deserialize_file(engine, code->file().c_str(), &raw)) {
+        cache_.remove(key, one_line(take_message(e)));
         raw = nullptr;
       }
     }
