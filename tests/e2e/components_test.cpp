@@ -23,7 +23,7 @@ class CommandComponent : public SharedServerTest<CommandComponent> {
         .component("folder.wasm", "cmd_folder")
         .file("folder.toml", "[[folders]]\nfrom = \"./_data\"\nto = \"/data\"\n")
         .file("_data/note.txt", "from the host")
-        .component("counter.wasm", "cmd_counter")
+        .component("counter.wasm", "cmd_counter_snapshot")
         .file("counter.toml", "[data.kv]\nnamespace = \"components\"\n")
         .component("trap.wasm", "cmd_trap")
         .component("exit.wasm", "cmd_exit_code")

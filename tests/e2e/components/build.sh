@@ -29,7 +29,7 @@ fi
 mkdir -p "$OUT"
 
 pids=()
-for name in echo vars folder counter trap exit_code memhog loop; do
+for name in echo vars folder counter_snapshot trap exit_code memhog loop; do
   "$TOOLS/node_modules/.bin/jco" new "$WORKERS/$name.wasm" --wasi-command -o "$OUT/cmd_$name.wasm" >/dev/null &
   pids+=($!)
 done

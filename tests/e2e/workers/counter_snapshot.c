@@ -1,4 +1,5 @@
-// The K/V counter (counter.c) on the snapshot protocol: the whole namespace on stdin, changes
-// and atomic operations ("kv", "kv_ops") in the output.
+// Test worker: counter.c for the snapshot K/V protocol (the namespace as "kv" on stdin, changes
+// as "kv" on stdout), which imports nothing from wws_kv: the way a wasi:cli/run component, whose
+// only imports are WASI 0.2 interfaces, reaches its K/V namespace.
 #define WWS_KV_SNAPSHOT
 #include "counter.c"
