@@ -72,29 +72,7 @@ stop_wws() {
   WWS_PID=""
 }
 
-to_ms() {  # wrk latency like 512.00us / 1.20ms / 2.01s
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
-}
-
-# run_wrk <label> <url> [seconds]: prints "label req/s p50 p99 errors" and appends it to RESULTS
-RESULTS=()
 LOG_RATIOS=()
-run_wrk() {
-  local label=$1 url=$2 secs=${3:-$DURATION} out
-  out=$(wrk -t"$WRK_THREADS" -c"$CONNS" -d"${secs}s" --latency "$url")
-  local rps p50 p99 max errors
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-  max=$(to_ms "$(awk '$1 == "Latency" { print $4 }' <<<"$out")")
-  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
-  RESULTS+=("$label $rps $p50 $p99 $errors")
-  printf '  %-16s %12s req/s   p50 %9s ms   p99 %9s ms   max %9s ms   errors %s\n' "$label" "$rps" "$p50" "$p99" "$max" "$errors"
-}
-
-mean_rps() {  # label prefix
-  printf '%s\n' "${RESULTS[@]}" | awk -v p="$1" 'index($1, p) == 1 { s += $2; n++ } END { printf "%.1f", n ? s / n : 0 }'
-}
 
 echo "wws benchmark: wrk -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency, $(nproc) cores"
 echo "wws: $WWS ($("$WWS" -V 2>/dev/null | head -1))"
@@ -254,7 +232,6 @@ mean_log_ratio() {  # mode -> mean req/s ratio, and mean CPU per request with an
   printf '%s\n' "${LOG_RATIOS[@]}" | awk -v m="$1" '$1 == m { r += $2; on += $3; off += $4; n++ }
     END { if (n) printf "%.3f (CPU per request %.2f us vs %.2f us: %+.1f%%)", r / n, on / n, off / n, (on / off - 1) * 100; else print 0 }'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 row() {  # label value: a figure of a section that ran (BENCH_ONLY leaves the others at 0)
   case $2 in 0 | 0.0 | 0.000) ;; *) printf '  %-38s %s\n' "$1" "$2" ;; esac
 }
