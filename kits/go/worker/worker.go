@@ -11,19 +11,20 @@
 //
 // wws runs the module once per request: the request arrives as JSON on stdin and the response
 // leaves as JSON on stdout; this package turns them into a *http.Request and a
-// http.ResponseWriter. r.Context().Value(CacheKey) is the worker's K/V namespace
-// (map[string]string; set, change or delete keys in it) and r.Context().Value(ParamsKey) the
-// route parameters. SendHttpRequest makes outbound requests through the host.
+// http.ResponseWriter. KV(r) is the worker's K/V namespace, key by key through the host (Get,
+// Set, Delete, atomic Increment and CompareAndSwap, TTLs; see kv.go);
+// r.Context().Value(CacheKey) is the original kit's view of it, a map[string]string to set,
+// change or delete keys in (it reads every key). r.Context().Value(ParamsKey) gives the route
+// parameters. SendHttpRequest makes outbound requests through the host.
 //
 // Unlike the original kit, several Write calls append to one body, every value of a repeated
-// header is sent, binary request bodies arrive intact, and K/V changes are sent only when the
-// handler made some. A panic in the handler becomes a 500 with the panic in the server log,
-// and no K/V change is stored.
+// header is sent, binary request bodies arrive intact, and K/V is read and written key by key
+// (a worker touching one key pays for one key, whatever the namespace's size). A panic in the
+// handler becomes a 500 with the panic in the server log, and no K/V change is stored.
 package worker
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -39,20 +40,21 @@ import (
 type ContextKey string
 
 const (
-	// CacheKey gives the worker's K/V namespace, a map[string]string the handler may change.
+	// CacheKey gives the worker's K/V namespace, a map[string]string the handler may change
+	// (read whole from the host when first asked for; KV(r) reads key by key).
 	CacheKey ContextKey = "CACHE"
 	// ParamsKey gives the route parameters, a map[string]string ("[id].wasm" -> "id").
 	ParamsKey ContextKey = "PARAMS"
 )
 
-// input is the request document wws writes to stdin.
+// input is the request document wws writes to stdin ("kv", the namespace old kits got, is
+// empty for a module built with this kit: see kv.go).
 type input struct {
 	URL     string            `json:"url"`
 	Method  string            `json:"method"`
 	Headers map[string]string `json:"headers"`
 	Body    string            `json:"body"`
 	Base64  bool              `json:"base64"`
-	KV      map[string]string `json:"kv"`
 	Params  map[string]string `json:"params"`
 }
 
@@ -83,7 +85,7 @@ func fail(format string, args ...any) {
 	os.Exit(1)
 }
 
-func readRequest() (*http.Request, map[string]string, map[string]string) {
+func readRequest() (*http.Request, *kitContext) {
 	raw, err := io.ReadAll(os.Stdin)
 	if err != nil {
 		fail("worker: cannot read the request from stdin: %v", err)
@@ -112,31 +114,12 @@ func readRequest() (*http.Request, map[string]string, map[string]string) {
 		req.Host = host
 	}
 	req.RequestURI = req.URL.RequestURI()
-	if in.KV == nil {
-		in.KV = map[string]string{}
-	}
 	if in.Params == nil {
 		in.Params = map[string]string{}
 	}
-	ctx := context.WithValue(req.Context(), CacheKey, in.KV)
-	ctx = context.WithValue(ctx, ParamsKey, in.Params)
-	snapshot := make(map[string]string, len(in.KV))
-	for k, v := range in.KV {
-		snapshot[k] = v
-	}
-	return req.WithContext(ctx), in.KV, snapshot
-}
-
-func sameMap(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
+	// This module imports wws_kv, so wws sends no namespace ("kv" is {}): K/V goes through the host.
+	ctx := &kitContext{Context: req.Context(), cache: theCache, params: in.Params}
+	return req.WithContext(ctx), ctx
 }
 
 // appendJSONString appends s as a quoted JSON string. Bytes >= 0x80 are copied, so the result
@@ -172,7 +155,7 @@ func appendJSONString(out []byte, s string) []byte {
 	return append(out, '"')
 }
 
-func writeResponse(w *responseWriter, kv map[string]string, kvChanged bool) {
+func writeResponse(w *responseWriter) {
 	status := w.status
 	if status == 0 {
 		status = http.StatusOK
@@ -216,20 +199,6 @@ func writeResponse(w *responseWriter, kv map[string]string, kvChanged bool) {
 		out = append(out, ']')
 	}
 	out = append(out, '}')
-	if kvChanged {
-		out = append(out, `,"kv":{`...)
-		first = true
-		for k, v := range kv {
-			if !first {
-				out = append(out, ',')
-			}
-			first = false
-			out = appendJSONString(out, k)
-			out = append(out, ':')
-			out = appendJSONString(out, v)
-		}
-		out = append(out, '}')
-	}
 	out = append(out, `,"base64":`...)
 	out = strconv.AppendBool(out, binary)
 	out = append(out, '}')
@@ -238,12 +207,16 @@ func writeResponse(w *responseWriter, kv map[string]string, kvChanged bool) {
 	}
 }
 
-// Serve runs handler for the request wws sent and writes its response.
+// Serve runs handler for the request wws sent and writes its response. The handler's K/V
+// writes are stored only if it returns (a panic is a 500 that stores none) and none failed.
 func Serve(handler http.Handler) {
-	req, kv, snapshot := readRequest()
+	req, ctx := readRequest()
 	w := &responseWriter{header: http.Header{}}
 	handler.ServeHTTP(w, req)
-	writeResponse(w, kv, !sameMap(kv, snapshot))
+	if err := ctx.finish(); err != nil {
+		fail("worker: the handler's K/V writes failed: %v", err)
+	}
+	writeResponse(w)
 }
 
 // ServeFunc is Serve for a handler function.

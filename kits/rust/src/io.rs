@@ -1,6 +1,7 @@
 //! The worker protocol: the request document wws writes to stdin and the response document the
 //! worker writes to stdout, and the `main` that `#[worker]` generates.
-use crate::{base64, json, Cache, Content, Error};
+use crate::cache::CacheArg;
+use crate::{base64, json, Content, Error};
 use http::{HeaderMap, Request, Response};
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -223,25 +224,28 @@ fn fail(message: &str) -> ! {
 }
 
 /// The `main` of a `#[worker]`: read the request, call the handler, write the response. A
-/// failure exits non-zero, so wws answers 500, logs the reason and stores no K/V change.
-pub fn run<B, C, E, F>(handler: F)
+/// failure exits non-zero, so wws answers 500, logs the reason and stores no K/V change. The
+/// handler's cache is `Cache` (key by key through the host) or a `HashMap` (see `CacheArg`).
+pub fn run<B, C, E, K, F>(handler: F)
 where
     B: RequestBody,
     C: Into<Content>,
     E: Display,
-    F: FnOnce(Request<B>, &HashMap<String, String>, &mut Cache) -> Result<Response<C>, E>,
+    K: CacheArg,
+    F: FnOnce(Request<B>, &HashMap<String, String>, &mut K) -> Result<Response<C>, E>,
 {
     let mut input = Input::new(std::io::stdin()).unwrap_or_else(|e| fail(&e.to_string()));
     let body = B::from_bytes(std::mem::take(&mut input.body));
     let request = input.request_with(body);
-    let mut cache = input.kv.clone();
-    let response = match handler(request, &input.params, &mut cache) {
+    let mut cache = K::open().unwrap_or_else(|e| fail(&e.to_string()));
+    let response = match handler(request, &input.params, K::arg(&mut cache)) {
         Ok(response) => response.map(Into::into),
         Err(e) => fail(&format!("the handler returned an error: {:#}", e)),
     };
-    // Comparing costs less than sending: an unchanged namespace is not sent at all.
-    let changed = cache != input.kv;
-    let output = Output::from_parts(response, if changed { Some(cache) } else { None });
+    // A write the store refused must not be answered as a success.
+    K::finish(cache).unwrap_or_else(|e| fail(&format!("the handler's K/V writes failed: {}", e)));
+    // K/V writes went to the host: the response carries none (the "kv" member is for old kits).
+    let output = Output::from_parts(response, None);
     let text = output.to_json().unwrap_or_else(|e| fail(&e.to_string()));
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()).is_err() {

@@ -47,9 +47,13 @@ fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     if cache {
         call_args.push("__wws_cache");
     }
+    // With `cache`, the handler's parameter type decides what it gets (`&mut Cache`, key by
+    // key, or `&mut HashMap<String, String>`); without, the never-touched `Cache` reads nothing.
+    let cache_param = if cache { "__wws_cache" } else { "__wws_cache: &mut ::wasm_workers_rs::Cache" };
     let main = format!(
-        "fn main() {{ ::wasm_workers_rs::__private::run(|__wws_request, __wws_params, __wws_cache| {{ \
+        "fn main() {{ ::wasm_workers_rs::__private::run(|__wws_request, __wws_params, {}| {{ \
            let _ = (&__wws_params, &__wws_cache); {}({}) }}) }}",
+        cache_param,
         name,
         call_args.join(", ")
     );

@@ -5,6 +5,7 @@ pub use worker::handler;
 pub mod cache {
     pub type Cache = std::collections::HashMap<String, String>;
 }
+pub use cache::Cache; // the attribute macro names it for handlers without a cache
 
 #[doc(hidden)]
 pub mod __private {
