@@ -7,6 +7,8 @@
 #  2. Latency added per request: wrk -c1 average of each counter minus the same wws's hello worker.
 #  3. Big namespaces: the snapshot protocol (whole namespace in and out of every run) against the
 #     host functions (one key) on namespaces of 10, 1,000 and 100,000 keys (memory backend).
+#  4. The same for the Rust kit: its rust-kv counter on the key-by-key Cache against the same
+#     counter as the original kit ran it (whole namespace in the request, whole map back).
 #
 # usage: bench/kv.sh <build-dir> [seconds-per-run] [rounds]      (default 5 s, 2 rounds)
 #   BENCH_CONNECTIONS / BENCH_THREADS   wrk -c / -t (default 32 / 2)
@@ -21,8 +23,9 @@ WWS=$BUILD/wws
 for tool in wrk curl redis-server redis-benchmark python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
 done
-for w in kv_atomic kv_atomic_snapshot hello; do
-  [ -f "$BUILD/test-workers/$w.wasm" ] || { echo "bench: $BUILD/test-workers/$w.wasm not built (make build)" >&2; exit 1; }
+for w in test-workers/kv_atomic test-workers/kv_atomic_snapshot test-workers/hello test-workers/rust/rust-kv \
+         bench-workers/rust-kv-snapshot; do
+  [ -f "$BUILD/$w.wasm" ] || { echo "bench: $BUILD/$w.wasm not built (make build)" >&2; exit 1; }
 done
 
 WORK=$(mktemp -d /tmp/wws-bench-kv-XXXXXX)
@@ -125,6 +128,8 @@ for keys in 10 1000 100000; do
   ns_toml() { printf 'name = "%s"\nversion = "1"\n[data.kv]\nnamespace = "big%s"\nmax_keys = 10000000\n' "$1" "$keys"; }
   ns_toml counter > "$P/counter$keys.toml"; cp "$P/counter.wasm" "$P/counter$keys.wasm"
   ns_toml snapshot > "$P/snapshot$keys.toml"; cp "$P/snapshot.wasm" "$P/snapshot$keys.wasm"
+  ns_toml rust > "$P/rust$keys.toml"; cp "$BUILD/test-workers/rust/rust-kv.wasm" "$P/rust$keys.wasm"
+  ns_toml rust-snapshot > "$P/rust-snapshot$keys.toml"; cp "$BUILD/bench-workers/rust-kv-snapshot.wasm" "$P/rust-snapshot$keys.wasm"
 done
 # A server of its own that sees the new workers.
 start_wws big --kv memory --timeout 300000
@@ -141,6 +146,23 @@ for keys in 10 1000 100000; do
     line="$line $(printf '%s %8.1f req/s (one request alone %.1f ms)' "$name" "$v" "$(python3 -c "print($one * 1000)")"),"
   done
   echo "${line%,}"
+done
+
+echo
+echo "4. the Rust kit's rust-kv counter (read \"counter\", write it + 1) on the same namespaces: the kit's"
+echo "   key-by-key Cache vs the same counter as the original kit ran it (whole namespace in and out)"
+for keys in 10 1000 100000; do
+  line="   $(printf '%7s keys:' "$keys")"
+  for w in rust-snapshot rust; do
+    body=$(curl -fsS "http://127.0.0.1:$B/$w$keys") || { tail -5 "$WORK/wws-big.log" >&2; exit 1; }
+    case $body in counter=*) ;; *) echo "bench: /$w$keys answered '$body'" >&2; exit 1 ;; esac
+    one=$(curl -sS -o /dev/null -w '%{time_total}' "http://127.0.0.1:$B/$w$keys" || echo 0)
+    v=$(wrk -t"$WRK_THREADS" -c4 -d"${DURATION}s" --timeout 120s "http://127.0.0.1:$B/$w$keys" | rps)
+    name=$([ "$w" = rust ] && echo "key by key" || echo "snapshot")
+    line="$line $(printf '%s %8.1f req/s (one request alone %.1f ms)' "$name" "$v" "$(python3 -c "print($one * 1000)")"),"
+    [ "$w" = rust ] && kbk=$v || snap=$v
+  done
+  echo "${line%,} -> $(python3 -c "print('%.1fx' % ($kbk / $snap if $snap else float('inf')))")"
 done
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
