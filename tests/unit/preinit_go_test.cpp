@@ -10,6 +10,7 @@
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
 #include "preinit/go.h"
+#include "worker/kv_binding.h"
 
 namespace wws::preinit {
 namespace {
@@ -25,7 +26,8 @@ std::vector<uint8_t> go_worker(const std::string& name) {
 }
 
 engine::Engine& v8() {
-  static auto engine = engine::make_v8_engine();
+  // Modules built with the Go kit import wws_kv, which the server registers at start-up.
+  static auto engine = (worker::register_kv_binding(), engine::make_v8_engine());
   return *engine;
 }
 
