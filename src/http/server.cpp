@@ -24,6 +24,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/handshakes.h"
 #include "http/http_date.h"
 #include "http/request_rules.h"
 #include "http/response_head.h"
@@ -42,9 +43,10 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr uint64_t kLingerSeconds = 2;            // after a closing response, how long we drain input
-constexpr auto kDrainWindow = std::chrono::seconds(1);  // on stop: how long idle connections may still send
-constexpr uint64_t kHardStopSeconds = 5;          // after the grace: how long stopped runs get to answer
 constexpr size_t kLingerDrainLimit = 1 << 20;     // and how much of it
+constexpr auto kDrainWindow = std::chrono::seconds(1);  // on stop: how long idle connections may still send
+constexpr auto kListenerLinger = std::chrono::milliseconds(100);  // on stop: for handshakes under way
+constexpr auto kHardStop = std::chrono::seconds(5);  // after the grace: how long stopped runs get to answer
 constexpr size_t kInlineBodyLimit = 16 * 1024;    // smaller bodies are copied after the head
 constexpr size_t kKeepCapacity = 64 * 1024;       // per-connection buffers larger than this are freed
 // Unparsed input a connection may hold beyond the head limit: a chunk-size line with its
@@ -123,7 +125,7 @@ struct Connection {
 // Shared by every I/O thread; touched once per connection (or per rejected request), not per request.
 struct Counters {
   std::atomic<int64_t> open{0};
-  std::atomic<uint64_t> accepted{0}, rejected_400{0}, rejected_413{0}, rejected_431{0};
+  std::atomic<uint64_t> accepted{0}, rejected_400{0}, rejected_413{0}, rejected_431{0}, abandoned{0};
 };
 
 struct Worker {
@@ -140,6 +142,7 @@ struct Worker {
   asio::steady_timer sweep_timer{io};
   asio::steady_timer accept_retry_timer{io};
   asio::steady_timer drain_timer{io};
+  asio::steady_timer listener_timer{io};
   std::unique_ptr<Handler> handler;
   RunPool* pool = nullptr;            // where deferred requests run; null: everything runs here
   std::list<Connection> connections;  // stable addresses: completion handlers hold references
@@ -147,8 +150,8 @@ struct Worker {
   uint64_t tick = 0;                  // whole seconds since start, advanced by the sweep
   char date[kHttpDateLength] = {};
   bool stopping = false;
-  uint64_t stop_tick = 0;
-  std::chrono::seconds grace{0};  // of the stop under way
+  std::chrono::steady_clock::time_point stop_time;  // measured from here, not from `tick`: a
+  std::chrono::seconds grace{0};                    // whole-second tick would cut it short by up to 1 s
 
   // ---- lifecycle ----
   void start() {
@@ -157,40 +160,52 @@ struct Worker {
     schedule_sweep();
   }
 
-  // Stop accepting and drain: every request that has arrived, or is on its way, is answered
-  // (with Connection: close) before its connection closes. A connection with nothing to read
-  // could still have a request in flight, so idle ones get kDrainWindow before they are closed;
-  // the others finish, up to the grace, which outlasts the longest time limit (cli/app.cpp).
+  // Stop accepting (refuse_new_handshakes, then close_listener) and drain: every request that
+  // has arrived, or is on its way, is answered (with Connection: close) before its connection
+  // closes. A connection with nothing to read could still have a request in flight, so idle ones
+  // get kDrainWindow before they are closed; the others finish, up to the grace, which outlasts
+  // the longest time limit (cli/app.cpp).
   void begin_stop(std::chrono::seconds stop_grace) {
     if (stopping) return;
     stopping = true;
-    stop_tick = tick;
+    stop_time = std::chrono::steady_clock::now();
     grace = stop_grace;
+    const bool refusing = acceptor.is_open() && refuse_new_handshakes(acceptor.native_handle());
     accept_backlog();
-    error_code ignored;
-    acceptor.close(ignored);
-    accept_retry_timer.cancel();
+    listener_timer.expires_after(refusing ? kListenerLinger : std::chrono::milliseconds(0));
+    listener_timer.async_wait([this](error_code) { close_listener(); });
     drain_timer.expires_after(kDrainWindow);
     drain_timer.async_wait([this](error_code ec) {
       if (ec) return;
       error_code ignore;
+      // Idle, unless its next request is here but not read yet (this timer ran first).
       for (auto& c : connections)
-        if (is_idle(c)) c.socket.close(ignore);
+        if (is_idle(c) && !has_unread_input(c)) c.socket.close(ignore);
     });
+  }
+
+  void close_listener() {
+    accept_backlog();
+    error_code ignored;
+    acceptor.close(ignored);
+    accept_retry_timer.cancel();
     finish_stop_if_drained();
   }
 
+  bool drained() const { return stopping && !acceptor.is_open() && connections.empty(); }
+
   void finish_stop_if_drained() {
-    if (stopping && connections.empty()) {
+    if (drained()) {
       sweep_timer.cancel();
       drain_timer.cancel();
     }
   }
 
-  void refresh_clock() {
-    tick = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count());
+  std::chrono::steady_clock::time_point refresh_clock() {
+    const auto now = std::chrono::steady_clock::now();
+    tick = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - started).count());
     format_http_date(std::time(nullptr), date);
+    return now;
   }
 
   void schedule_sweep() {
@@ -198,7 +213,7 @@ struct Worker {
     sweep_timer.async_wait([this](error_code ec) {
       if (ec) return;
       sweep();
-      if (stopping && connections.empty()) return;
+      if (drained()) return;
       schedule_sweep();
     });
   }
@@ -208,11 +223,10 @@ struct Worker {
   // Past the grace, a request still running is stopped (it answers 504) rather than cut off;
   // kHardStopSeconds later everything left is closed.
   void sweep() {
-    refresh_clock();
+    const auto now = refresh_clock();
     const uint64_t idle_limit = static_cast<uint64_t>(options.idle_timeout.count());
-    const uint64_t grace_s = static_cast<uint64_t>(grace.count());
-    const bool grace_over = stopping && tick - stop_tick >= grace_s;
-    const bool hard_stop = stopping && tick - stop_tick >= grace_s + kHardStopSeconds;
+    const bool grace_over = stopping && now - stop_time >= grace;
+    const bool hard_stop = stopping && now - stop_time >= grace + kHardStop;
     error_code ignored;
     for (auto& c : connections) {
       if (!c.socket.is_open()) continue;
@@ -229,23 +243,28 @@ struct Worker {
     return c.state == Connection::State::Reading && c.buffer.size() == 0 && c.parser && !c.parser->got_some();
   }
 
+  static bool has_unread_input(Connection& c) {
+    char byte;
+    return ::recv(c.socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+  }
+
   // ---- accepting ----
   void accept() {
     acceptor.async_accept([this](error_code ec, tcp::socket socket) {
       if (ec) {
-        if (ec == asio::error::operation_aborted || stopping || !acceptor.is_open()) return;
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
         // EMFILE and friends: back off instead of spinning on a failing accept.
         spdlog::warn("http: accept failed: {}", ec.message());
         accept_retry_timer.expires_after(std::chrono::milliseconds(100));
         accept_retry_timer.async_wait([this](error_code e) {
-          if (!e && !stopping) accept();
+          if (!e && acceptor.is_open()) accept();
         });
         return;
       }
-      // Accepted before the stop began: its client has connected and may have sent a request,
-      // which gets its answer like any other.
+      // Also while stopping (until close_listener): its client has connected and may have sent a
+      // request, which gets its answer like any other (with Connection: close).
       serve(std::move(socket));
-      if (!stopping) accept();
+      if (acceptor.is_open()) accept();
     });
   }
 
@@ -397,6 +416,7 @@ struct Worker {
         if (n == 0 || (n < 0 && (ec || (errno != EAGAIN && errno != EWOULDBLOCK)))) {
           c.client_gone = true;  // EOF, reset, or the sweep closed the socket
           c.stop_run = true;
+          counters.abandoned.fetch_add(1, std::memory_order_relaxed);
         } else if (n < 0 && !c.run_done) {
           return watch_for_hangup(c);  // a spurious wake-up
         }
@@ -652,6 +672,7 @@ ServerStats Server::stats() const {
   s.rejected_400 = impl.counters.rejected_400.load(std::memory_order_relaxed);
   s.rejected_413 = impl.counters.rejected_413.load(std::memory_order_relaxed);
   s.rejected_431 = impl.counters.rejected_431.load(std::memory_order_relaxed);
+  s.abandoned = impl.counters.abandoned.load(std::memory_order_relaxed);
   s.stopping = impl.stop_requested.load(std::memory_order_relaxed);
   std::lock_guard lock(impl.pool_mutex);
   if (impl.pool) {

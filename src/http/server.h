@@ -32,6 +32,7 @@ struct ServerStats {
   uint64_t rejected_400 = 0;        // malformed requests answered by the server itself
   uint64_t rejected_413 = 0;        // bodies over --max-body-size
   uint64_t rejected_431 = 0;        // heads over the header limit
+  uint64_t abandoned = 0;           // deferred requests whose client left before the answer (run cancelled or skipped)
   unsigned pool_threads = 0;        // run-pool threads started
   unsigned pool_busy = 0;           // of which running a request
   size_t pool_queued = 0;           // requests waiting for a run-pool thread

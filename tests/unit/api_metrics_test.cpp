@@ -125,6 +125,7 @@ TEST(ApiMetrics, PrometheusTextParsesStrictlyAndCarriesTheFigures) {
   ProcessFigures process;
   process.server.open_connections = 3;
   process.server.pool_queued = 2;
+  process.server.abandoned = 5;
   process.version = "1.2.3";
   const std::string text = render_prometheus(registry, workers, process);
   const prom::Exposition e = prom::parse(text);
@@ -145,6 +146,7 @@ TEST(ApiMetrics, PrometheusTextParsesStrictlyAndCarriesTheFigures) {
   EXPECT_NEAR(*e.value("wws_request_duration_seconds_sum", route), 2.00308, 1e-6);
   EXPECT_EQ(e.value("wws_open_connections"), 3);
   EXPECT_EQ(e.value("wws_run_pool_queue_depth"), 2);
+  EXPECT_EQ(e.value("wws_http_abandoned_total"), 5);
   EXPECT_EQ(e.families.at("wws_request_duration_seconds").type, "histogram");
   EXPECT_EQ(e.families.at("wws_requests_total").type, "counter");
   EXPECT_EQ(e.families.at("wws_open_connections").type, "gauge");

@@ -116,6 +116,8 @@ std::string render_prometheus(const Registry& registry, const std::vector<Worker
          "Requests the server refused before any handler: malformed (400), body too large (413), head too large (431).");
   for (const auto& [status, count] : {std::pair{400, srv.rejected_400}, {413, srv.rejected_413}, {431, srv.rejected_431}})
     fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"{}\"}} {}\n", status, count);
+  single(out, "wws_http_abandoned_total", "counter",
+         "Requests whose client left while they waited or ran on the run pool (cancelled or skipped).", srv.abandoned);
   single(out, "wws_run_pool_queue_depth", "gauge", "Requests waiting for a run-pool thread.", srv.pool_queued);
   single(out, "wws_run_pool_threads", "gauge", "Run-pool threads started.", srv.pool_threads);
   single(out, "wws_run_pool_busy_threads", "gauge", "Run-pool threads running a request now.", srv.pool_busy);
