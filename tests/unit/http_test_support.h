@@ -229,6 +229,18 @@ class Client {
   std::string pending_;
 };
 
+// Waits for a condition instead of sleeping for a guessed time, so a loaded machine only makes a
+// test slower: true as soon as `done()` holds, false if it still does not after `limit` (a hang).
+template <class Condition>
+bool eventually(Condition done, std::chrono::milliseconds limit = 20s) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
 // True when the client has something to read (or the peer closed) right now.
 inline bool readable_now(int fd) {
   pollfd p{fd, POLLIN, 0};
