@@ -105,12 +105,19 @@ int free_port_impl() {
   return port;
 }
 
-// Starts WWS_BINARY with args and extra env; its stdout/stderr go into `output` through reader threads.
+// The wws under test: this build's, or WWS_E2E_BINARY (make test-asan runs the suite against the
+// ASan build's wws without building the suite and its workers a second time).
+const char* wws_binary() {
+  const char* b = std::getenv("WWS_E2E_BINARY");
+  return b && *b ? b : WWS_BINARY;
+}
+
+// Starts the wws under test with args and extra env; its stdout/stderr go into `output` through reader threads.
 pid_t spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
             std::shared_ptr<Server::Output> output, std::vector<std::thread>& readers) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> argv_storage{WWS_BINARY};
+  std::vector<std::string> argv_storage{wws_binary()};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
