@@ -12,7 +12,7 @@
 #include "engine/memory_restore.h"
 #include "engine/module_checks.h"
 #include "engine/run_outcome.h"
-#include "engine/v8/memory_image.h"
+#include "engine/memory_image.h"
 #include "engine/v8/thread_isolate.h"
 #include "wasi/host.h"
 
@@ -44,7 +44,7 @@ class V8CompiledModule final : public CompiledModule {
   // per request.
   std::optional<ResetPlan> reset;
   // For large resettable memories: the initial memory, mapped copy-on-write at each reset.
-  std::unique_ptr<v8e::MemoryImage> image;
+  std::unique_ptr<MemoryImage> image;
 };
 
 std::string exception_text(v8::Isolate* isolate, v8::TryCatch& tc) {
@@ -429,8 +429,8 @@ class V8Engine final : public Engine {
     size_t initial_bytes = checked->info.memory.min_pages * kWasmPageSize;
     auto compiled = std::make_shared<V8CompiledModule>(module->GetCompiledModule(), std::move(checked->info), max_pages,
                                                        memory_imported, std::move(reset));
-    if (compiled->reset && initial_bytes >= v8e::MemoryImage::kMinBytes)
-      compiled->image = v8e::MemoryImage::make(*compiled->reset, initial_bytes);
+    if (compiled->reset && initial_bytes >= MemoryImage::kMinBytes)
+      compiled->image = MemoryImage::make(*compiled->reset, initial_bytes);
     return compiled;
   }
 

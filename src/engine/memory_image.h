@@ -2,13 +2,14 @@
 // copy-on-write: resetting a large memory is one mmap instead of zeroing it and writing every
 // segment again, and a run then pays only for the pages it touches. This is what makes a
 // pre-initialised interpreter (tens of MiB of snapshot, runtimes/preinit.h) cheap to reset.
+// Used by every engine that keeps instances between runs (engine/v8, engine/wasmtime).
 #pragma once
 #include <cstddef>
 #include <memory>
 
 #include "engine/instance_reset.h"
 
-namespace wws::engine::v8e {
+namespace wws::engine {
 
 class MemoryImage {
  public:
@@ -32,4 +33,4 @@ class MemoryImage {
   size_t bytes_;
 };
 
-}  // namespace wws::engine::v8e
+}  // namespace wws::engine

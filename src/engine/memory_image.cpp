@@ -1,9 +1,9 @@
-#include "engine/v8/memory_image.h"
+#include "engine/memory_image.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
-namespace wws::engine::v8e {
+namespace wws::engine {
 
 std::unique_ptr<MemoryImage> MemoryImage::make(const ResetPlan& plan, size_t bytes) {
   int fd = memfd_create("wws-memory-image", MFD_CLOEXEC);
@@ -25,10 +25,10 @@ std::unique_ptr<MemoryImage> MemoryImage::make(const ResetPlan& plan, size_t byt
 MemoryImage::~MemoryImage() { close(fd_); }
 
 bool MemoryImage::restore(void* base) const {
-  // MAP_FIXED replaces the pages the last run touched; V8 keeps owning the reservation
+  // MAP_FIXED replaces the pages the last run touched; the engine keeps owning the reservation
   // around them (guard regions, growth), which this does not change.
   void* at = mmap(base, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd_, 0);
   return at == base;
 }
 
-}  // namespace wws::engine::v8e
+}  // namespace wws::engine
