@@ -2,6 +2,8 @@
 // must give the same outcomes, output and isolation: fresh state on every run whatever the
 // previous run did, exits, traps, time and memory limits, stack overflow, host functions from
 // the shared table (also calling back into the guest), other threads.
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -15,6 +17,7 @@
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
 #include "engine/wasmtime/wasmtime_engine.h"
+#include "util/blocking.h"
 #include "wasi/context.h"
 #include "wasi/host.h"
 
@@ -117,6 +120,30 @@ TEST_P(EngineConformance, TimeLimitStopsLoopsAndTheThreadKeepsServing) {
   EXPECT_EQ(r.result.outcome, Outcome::TimedOut) << r.result.message;
   EXPECT_GE(took, std::chrono::milliseconds(190));
   EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_EQ(run("hello").result.outcome, Outcome::Ok);
+}
+
+// A run whose client went away (util::run_scope.cancel set) stops long before its time limit.
+TEST_P(EngineConformance, ARunWhoseClientLeftStopsEarly) {
+  auto m = module("loop");
+  ASSERT_TRUE(m);
+  std::atomic<bool> cancel{false};
+  std::thread client([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cancel = true;
+  });
+  auto started = std::chrono::steady_clock::now();
+  RunResult r;
+  {
+    util::ScopedRun scope(true, &cancel);
+    wasi::WasiContext ctx(wasi::WasiConfig{});
+    r = executor().run(*m, ctx, RunLimits{std::chrono::seconds(20)});
+  }
+  auto took = std::chrono::steady_clock::now() - started;
+  client.join();
+  EXPECT_EQ(r.outcome, Outcome::TimedOut) << r.message;
+  EXPECT_GE(took, std::chrono::milliseconds(90));
+  EXPECT_LT(took, std::chrono::seconds(5));
   EXPECT_EQ(run("hello").result.outcome, Outcome::Ok);
 }
 

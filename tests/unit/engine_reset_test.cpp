@@ -1,4 +1,4 @@
-// Instance reuse: which modules can be reset in place (engine/instance_reset), and the V8
+// Instance reuse: which modules can be reset in place (engine/instance_reset), and each engine's
 // executor running one instance many times while every run still sees a fresh instance's state,
 // whatever the previous run did (returned, trapped, exited, ran out of time, grew memory).
 #include <fstream>
@@ -11,6 +11,7 @@
 #include "engine/instance_reset.h"
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
+#include "engine/wasmtime/wasmtime_engine.h"
 #include "wasi/context.h"
 
 namespace wws::engine {
@@ -69,9 +70,10 @@ TEST(InstanceReset, StateAResetCannotRestoreMakesAModuleNotResettable) {
   EXPECT_FALSE(make_resettable(std::vector<uint8_t>{1, 2, 3}, &why));
 }
 
-Engine& engine() {
-  static auto e = make_v8_engine();
-  return *e;
+Engine& engine_named(const std::string& name) {
+  static auto v8 = make_v8_engine();
+  static auto wasmtime = make_wasmtime_engine({});
+  return name == "v8" ? *v8 : *wasmtime;
 }
 
 struct RunOutput {
@@ -90,40 +92,59 @@ RunOutput run_with_args(Executor& executor, const CompiledModule& module, int ex
   return r;
 }
 
-TEST(V8InstanceReuse, EveryRunSeesAFreshInstanceWhateverThePreviousOneDid) {
-  std::string error;
-  auto module = engine().compile(wasm_fixture("fresh_state"), CompileOptions{}, &error);
-  ASSERT_TRUE(module) << error;
-  auto executor = engine().new_executor();
-  struct Step {
-    int args;
-    Outcome outcome;
-  };
-  const Step steps[] = {{0, Outcome::Ok},      {0, Outcome::Ok},     {1, Outcome::Trapped}, {0, Outcome::Ok},
-                        {2, Outcome::Exited},  {0, Outcome::Ok},     {3, Outcome::TimedOut}, {0, Outcome::Ok},
-                        {1, Outcome::Trapped}, {1, Outcome::Trapped}, {0, Outcome::Ok}};
-  int i = 0;
-  for (const Step& step : steps) {
-    RunOutput r = run_with_args(*executor, *module, step.args, std::chrono::milliseconds(200));
-    EXPECT_EQ(r.result.outcome, step.outcome) << "step " << i << ": " << r.result.message;
-    EXPECT_EQ(r.out, "fresh") << "step " << i;
-    ++i;
+// Both engines keep one instance of a resettable module per executor and reset it after each
+// run. V8 keeps it whatever the run did; Wasmtime drops it after a trap or a timeout.
+class InstanceReuse : public ::testing::TestWithParam<std::string> {
+ protected:
+  Engine& engine() { return engine_named(GetParam()); }
+  bool keeps_after_traps() const { return GetParam() == "v8"; }
+};
+
+// fresh_state resets by writing zeros and data segments; fresh_big (5 MiB) by mapping an image.
+TEST_P(InstanceReuse, EveryRunSeesAFreshInstanceWhateverThePreviousOneDid) {
+  for (const char* name : {"fresh_state", "fresh_big"}) {
+    std::string error;
+    auto module = engine().compile(wasm_fixture(name), CompileOptions{}, &error);
+    ASSERT_TRUE(module) << error;
+    auto executor = engine().new_executor();
+    struct Step {
+      int args;
+      Outcome outcome;
+    };
+    const Step steps[] = {{0, Outcome::Ok},      {0, Outcome::Ok},      {1, Outcome::Trapped},  {0, Outcome::Ok},
+                          {2, Outcome::Exited},  {0, Outcome::Ok},      {3, Outcome::TimedOut}, {0, Outcome::Ok},
+                          {1, Outcome::Trapped}, {1, Outcome::Trapped}, {0, Outcome::Ok}};
+    int i = 0;
+    uint64_t dropped = 0;
+    for (const Step& step : steps) {
+      RunOutput r = run_with_args(*executor, *module, step.args, std::chrono::milliseconds(200));
+      EXPECT_EQ(r.result.outcome, step.outcome) << name << " step " << i << ": " << r.result.message;
+      EXPECT_EQ(r.out, "fresh") << name << " step " << i;
+      EXPECT_EQ(r.result.instance_kept, keeps_after_traps() || step.args % 2 == 0) << name << " step " << i;
+      if (!r.result.instance_kept) ++dropped;
+      ++i;
+    }
+    EXPECT_EQ(executor->stats().runs, std::size(steps));
+    // One instance served every run but those after a dropped one.
+    EXPECT_EQ(executor->stats().instantiations, 1u + dropped) << name;
   }
-  // One instance served all of them.
-  EXPECT_EQ(executor->stats().runs, std::size(steps));
-  EXPECT_EQ(executor->stats().instantiations, 1u);
 }
 
-TEST(V8InstanceReuse, GrowingTheMemoryRetiresTheInstance) {
+TEST_P(InstanceReuse, GrowingTheMemoryRetiresTheInstance) {
   std::string error;
   auto module = engine().compile(wasm_fixture("leftover_grow"), CompileOptions{}, &error);
   ASSERT_TRUE(module) << error;
   auto executor = engine().new_executor();
   for (int i = 0; i < 3; ++i) EXPECT_EQ(run_with_args(*executor, *module, 0).out, "clean") << i;
   EXPECT_EQ(executor->stats().instantiations, 3u);
+  // Memory the previous run dirtied but did not grow is reset, not replaced.
+  auto kept = engine().compile(wasm_fixture("leftover"), CompileOptions{}, &error);
+  ASSERT_TRUE(kept) << error;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(run_with_args(*executor, *kept, 0).out, "clean") << i;
+  EXPECT_EQ(executor->stats().instantiations, 4u);
 }
 
-TEST(V8InstanceReuse, ModulesThatCannotBeResetGetANewInstancePerRun) {
+TEST_P(InstanceReuse, ModulesThatCannotBeResetGetANewInstancePerRun) {
   for (const char* name : {"with_start", "table_set", "data_drop"}) {
     std::string error;
     auto module = engine().compile(wasm_fixture(name), CompileOptions{}, &error);
@@ -133,10 +154,27 @@ TEST(V8InstanceReuse, ModulesThatCannotBeResetGetANewInstancePerRun) {
       RunOutput r = run_with_args(*executor, *module, 0);
       EXPECT_EQ(r.result.outcome, Outcome::Ok) << name << " run " << i << ": " << r.result.message;
       EXPECT_EQ(r.out, "ok") << name << " run " << i;
+      EXPECT_FALSE(r.result.instance_kept) << name;
     }
     EXPECT_EQ(executor->stats().instantiations, 3u) << name;
   }
 }
+
+// A hot reload forgets the module: its kept instance goes, and the next run makes a new one.
+TEST_P(InstanceReuse, ForgettingAModuleDropsItsInstance) {
+  std::string error;
+  auto module = engine().compile(wasm_fixture("leftover"), CompileOptions{}, &error);
+  ASSERT_TRUE(module) << error;
+  auto executor = engine().new_executor();
+  EXPECT_EQ(run_with_args(*executor, *module, 0).out, "clean");
+  EXPECT_EQ(run_with_args(*executor, *module, 0).out, "clean");
+  executor->forget(*module);
+  EXPECT_EQ(run_with_args(*executor, *module, 0).out, "clean");
+  EXPECT_EQ(executor->stats().instantiations, 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, InstanceReuse, ::testing::Values("wasmtime", "v8"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace wws::engine

@@ -1,14 +1,22 @@
-// Runs core modules on Wasmtime: one Store and one fresh instance per run, host functions from
-// the engine-independent table, the outcome decided by the rules every engine shares.
+// Runs core modules on Wasmtime, host functions from the engine-independent table, the outcome
+// decided by the rules every engine shares. A resettable module (engine/instance_reset) runs on
+// an instance this thread keeps in a long-lived Store and resets after each run; any other
+// module gets one Store and one fresh pooled instance per run.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "engine/memory_restore.h"
 #include "engine/run_outcome.h"
 #include "engine/wasmtime/component.h"
 #include "engine/wasmtime/epoch.h"
 #include "engine/wasmtime/wasmtime_internal.h"
+#include "util/blocking.h"
 #include "wasi/context.h"
 #include "wasi/host.h"
 
@@ -23,6 +31,11 @@ class RunState final : public wasi::GuestCalls {
   explicit RunState(wasi::WasiContext& ctx) : ctx(ctx) {}
 
   wasi::WasiContext& ctx;
+  // The time limit in epoch ticks not yet handed to the store; the deadline callback hands out
+  // at most kTicksPerCheck at a time, so a run whose client left is seen within that many.
+  uint64_t ticks_left = 0;
+  const std::atomic<bool>* cancel = util::run_scope.cancel;
+  bool stopped = false;  // the callback ended the run: out of time, or its client went away
   wasmtime_context_t* cx = nullptr;  // the store's context, or the caller's during a host call
   wasmtime_instance_t instance{};
   bool have_instance = false;
@@ -100,15 +113,120 @@ wasm_valtype_vec_t valtypes(const std::vector<wasi::ValType>& types) {
 struct StoreDeleter {
   void operator()(wasmtime_store_t* s) const { wasmtime_store_delete(s); }
 };
+using Store = std::unique_ptr<wasmtime_store_t, StoreDeleter>;
+
+// A kept store could gather host-side bookkeeping from its runs; it is replaced after this many.
+constexpr uint64_t kRunsPerStore = 100'000;
+
+// How often, in epoch ticks, a running guest checks whether its client is still there.
+constexpr uint64_t kTicksPerCheck = 5;
+
+constexpr std::string_view kOutOfTime = "wws: the run's time is up or its client went away";
+
+// Called by Wasmtime when a store's epoch deadline passes: more ticks while the run has time
+// left and a client, else the run ends (reported as a timeout, as on every engine).
+wasmtime_error_t* on_deadline(wasmtime_context_t* cx, void*, uint64_t* delta, wasmtime_update_deadline_kind_t* kind) {
+  auto* state = static_cast<RunState*>(wasmtime_context_get_data(cx));
+  if (state && state->ticks_left > 0 && !(state->cancel && state->cancel->load(std::memory_order_relaxed))) {
+    *delta = std::min(state->ticks_left, kTicksPerCheck);
+    state->ticks_left -= *delta;
+    *kind = WASMTIME_UPDATE_DEADLINE_CONTINUE;
+    return nullptr;
+  }
+  if (state) state->stopped = true;
+  return wasmtime_error_new(kOutOfTime.data());
+}
+
+// Arms a run's limits in its store: the epoch deadline and, for fuel-counting modules, fuel.
+void arm_limits(wasmtime_context_t* cx, RunState* state, const CoreModule& mod, std::chrono::milliseconds timeout,
+                uint64_t fuel) {
+  // Without a run (instantiating, resetting) there is no client to watch: all ticks at once.
+  uint64_t ticks = epoch_ticks_for(timeout);
+  uint64_t first = state ? std::min(ticks, kTicksPerCheck) : ticks;
+  if (state) state->ticks_left = ticks - first;
+  wasmtime_context_set_epoch_deadline(cx, first);
+  // A module compiled for fuel needs some to run at all; without a budget it gets the most.
+  if (mod.counts_fuel)
+    if (wasmtime_error_t* e = wasmtime_context_set_fuel(cx, fuel ? fuel : UINT64_MAX)) take_message(e);
+}
+
+Store new_store(const CoreModule& mod) {
+  Store store(wasmtime_store_new(mod.engine, nullptr, nullptr));
+  if (mod.max_pages) wasmtime_store_limiter(store.get(), int64_t(mod.max_pages * kWasmPageSize), -1, -1, -1, -1);
+  wasmtime_store_epoch_deadline_callback(store.get(), &on_deadline, nullptr, nullptr);
+  return store;
+}
+
+bool export_func(wasmtime_context_t* cx, wasmtime_instance_t* instance, std::string_view name, wasmtime_func_t* out) {
+  wasmtime_extern_t item;
+  if (!wasmtime_instance_export_get(cx, instance, name.data(), name.size(), &item) || item.kind != WASMTIME_EXTERN_FUNC)
+    return false;
+  *out = item.of.func;
+  return true;
+}
+
+// Records why a trap ended the run (its code tells timeouts and fuel) and frees it.
+void record_trap(wasm_trap_t* trap, RunEnd& end) {
+  wasmtime_trap_code_t code;
+  if (wasmtime_trap_code(trap, &code)) {
+    end.timed_out = code == WASMTIME_TRAP_CODE_INTERRUPT;
+    end.out_of_fuel = code == WASMTIME_TRAP_CODE_OUT_OF_FUEL;
+  }
+  end.error = take_message(trap);
+}
+
+// True if `func` takes and returns nothing, as _start must.
+bool is_nullary(wasmtime_context_t* cx, const wasmtime_func_t& func) {
+  wasm_functype_t* type = wasmtime_func_type(cx, &func);
+  bool nullary = wasm_functype_params(type)->size == 0 && wasm_functype_results(type)->size == 0;
+  wasm_functype_delete(type);
+  return nullary;
+}
+
+// Calls a function of type [] -> [] (checked by is_nullary, or wws.reset). `checked` = false
+// skips Wasmtime's own check, which looks up and reference-counts the function's type on
+// every call: measurable on a hello request, so a kept instance checks once instead.
+wasmtime_error_t* call_nullary(wasmtime_context_t* cx, const wasmtime_func_t& func, wasm_trap_t** trap, bool checked) {
+  if (checked) return wasmtime_func_call(cx, &func, nullptr, 0, nullptr, 0, trap);
+  wasmtime_val_raw_t none[1];
+  return wasmtime_func_call_unchecked(cx, &func, none, 0, trap);
+}
+
+// Calls _start and records how the call ended in `end` (trap codes for timeouts and fuel).
+void call_start(wasmtime_context_t* cx, const wasmtime_func_t& start, RunEnd& end, bool checked) {
+  wasm_trap_t* trap = nullptr;
+  if (wasmtime_error_t* error = call_nullary(cx, start, &trap, checked))
+    end.error = take_message(error);
+  else
+    end.completed = !trap;
+  if (trap) record_trap(trap, end);
+}
+
+// An instance of a resettable module kept by one executor, with the store that owns it and
+// the memory it imports (made by the host, so it stays with the store across runs).
+struct KeptInstance {
+  Store store;
+  wasmtime_context_t* cx = nullptr;
+  wasmtime_instance_t instance{};
+  wasmtime_memory_t memory{};
+  wasmtime_func_t start{};
+  wasmtime_func_t reset{};
+  bool has_reset = false;
+  uint64_t runs = 0;
+  uint64_t last_used = 0;
+};
 
 class CoreExecutor final : public Executor {
  public:
   RunResult run(const CompiledModule& compiled, wasi::WasiContext& ctx, const RunLimits& limits) override {
     stats_.runs++;
-    stats_.instantiations++;
     switch (compiled.kind()) {
-      case ModuleKind::Core: return run_core(static_cast<const CoreModule&>(compiled), ctx, limits);
+      case ModuleKind::Core: {
+        const auto& mod = static_cast<const CoreModule&>(compiled);
+        return mod.reset ? run_kept(mod, ctx, limits) : run_fresh(mod, ctx, limits);
+      }
       case ModuleKind::CommandComponent:
+        stats_.instantiations++;
         return run_command_component(static_cast<const ComponentModule&>(compiled), ctx, limits);
       case ModuleKind::HttpComponent: break;
     }
@@ -124,23 +242,23 @@ class CoreExecutor final : public Executor {
   }
 
   ExecutorStats stats() const override { return stats_; }
-  // Nothing to drop: Wasmtime executors keep no per-module state between runs (the module's
-  // InstancePre and its memory image belong to the compiled module itself).
-  void forget(const CompiledModule&) override {}
+
+  // Drops the kept instance of a resettable module (fresh-instance modules keep nothing here:
+  // their InstancePre and memory image belong to the compiled module itself).
+  void forget(const CompiledModule& module) override {
+    if (module.kind() == ModuleKind::Core) kept_.erase(static_cast<const CoreModule&>(module).id);
+  }
 
  private:
-  RunResult run_core(const CoreModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
+  // A fresh Store and a fresh instance from the pooling allocator for this run alone.
+  RunResult run_fresh(const CoreModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
+    stats_.instantiations++;
     RunState state(ctx);
-    std::unique_ptr<wasmtime_store_t, StoreDeleter> store(wasmtime_store_new(mod.engine, &state, nullptr));
+    Store store = new_store(mod);
     wasmtime_context_t* cx = wasmtime_store_context(store.get());
+    wasmtime_context_set_data(cx, &state);
     state.cx = cx;
-    if (mod.max_pages) wasmtime_store_limiter(store.get(), int64_t(mod.max_pages * kWasmPageSize), -1, -1, -1, -1);
-    wasmtime_context_set_epoch_deadline(cx, epoch_ticks_for(limits.timeout));
-    if (mod.counts_fuel) {
-      // A module compiled for fuel needs some to run at all; without a budget it gets the most.
-      if (wasmtime_error_t* e = wasmtime_context_set_fuel(cx, limits.fuel ? limits.fuel : UINT64_MAX))
-        take_message(e);
-    }
+    arm_limits(cx, &state, mod, limits.timeout, limits.fuel);
 
     RunEnd end;
     end.max_pages = mod.max_pages;
@@ -148,32 +266,22 @@ class CoreExecutor final : public Executor {
     wasmtime_error_t* error = wasmtime_instance_pre_instantiate(mod.pre.get(), cx, &state.instance, &trap);
     if (error) {
       end.error = take_message(error);
+    } else if (trap) {  // the start function trapped, or ran out of time
+      end.instantiated = true;
+      record_trap(trap, end);
     } else {
       end.instantiated = true;
-      if (!trap) {
-        state.have_instance = true;
-        wasmtime_extern_t item;
-        if (wasmtime_instance_export_get(cx, &state.instance, "memory", 6, &item) && item.kind == WASMTIME_EXTERN_MEMORY) {
-          state.memory_export = item.of.memory;
-          state.have_memory = true;
-        }
-        if (wasmtime_instance_export_get(cx, &state.instance, "_start", 6, &item) && item.kind == WASMTIME_EXTERN_FUNC) {
-          error = wasmtime_func_call(cx, &item.of.func, nullptr, 0, nullptr, 0, &trap);
-          if (error) end.error = take_message(error);
-          else end.completed = !trap;
-        } else {
-          end.error = "the module exports no _start function";  // check_module refuses such modules
-        }
+      state.have_instance = true;
+      wasmtime_extern_t item;
+      if (wasmtime_instance_export_get(cx, &state.instance, "memory", 6, &item) && item.kind == WASMTIME_EXTERN_MEMORY) {
+        state.memory_export = item.of.memory;
+        state.have_memory = true;
       }
+      wasmtime_func_t start;
+      if (export_func(cx, &state.instance, "_start", &start)) call_start(cx, start, end, true);
+      else end.error = "the module exports no _start function";  // check_module refuses such modules
     }
-    if (trap) {
-      wasmtime_trap_code_t code;
-      if (wasmtime_trap_code(trap, &code)) {
-        end.timed_out = code == WASMTIME_TRAP_CODE_INTERRUPT;
-        end.out_of_fuel = code == WASMTIME_TRAP_CODE_OUT_OF_FUEL;
-      }
-      end.error = take_message(trap);
-    }
+    end.timed_out = end.timed_out || state.stopped;
     uint64_t pages = state.have_memory ? wasmtime_memory_size(cx, &state.memory_export) : 0;
     end.at_memory_cap = mod.max_pages && pages >= mod.max_pages;
     RunResult result = decide_outcome(end, ctx, limits);
@@ -182,7 +290,139 @@ class CoreExecutor final : public Executor {
     return result;
   }
 
+  // The run on this thread's kept instance of the module, made on first use; afterwards the
+  // instance is reset to its initial state, or dropped if the run did not end cleanly.
+  RunResult run_kept(const CoreModule& mod, wasi::WasiContext& ctx, const RunLimits& limits) {
+    RunResult failed{Outcome::Failed, 0, ""};
+    bool made = false;
+    KeptInstance* kept = kept_instance(mod, &made, &failed.message);
+    if (!kept) {
+      failed.instantiated = true;
+      return failed;
+    }
+    RunState state(ctx);
+    state.cx = kept->cx;
+    state.instance = kept->instance;
+    state.have_instance = true;
+    state.memory_export = kept->memory;
+    state.have_memory = true;
+    wasmtime_context_set_data(kept->cx, &state);
+    arm_limits(kept->cx, &state, mod, limits.timeout, limits.fuel);
+
+    RunEnd end;
+    end.instantiated = true;
+    end.max_pages = mod.max_pages;
+    call_start(kept->cx, kept->start, end, false);
+    wasmtime_context_set_data(kept->cx, nullptr);
+    end.timed_out = end.timed_out || state.stopped;
+    uint64_t pages = wasmtime_memory_size(kept->cx, &kept->memory);
+    end.at_memory_cap = mod.max_pages && pages >= mod.max_pages;
+    RunResult result = decide_outcome(end, ctx, limits);
+    result.instantiated = made;
+    result.memory_bytes = pages * kWasmPageSize;
+    // Only a run that returned or exited leaves an instance worth keeping: after a trap, a
+    // timeout or running out of fuel it is dropped, as it is when its memory grew (memories
+    // cannot shrink) or the reset fails.
+    bool clean = result.outcome == Outcome::Ok || result.outcome == Outcome::Exited;
+    if (clean && ++kept->runs < kRunsPerStore && reset(mod, *kept)) result.instance_kept = true;
+    else kept_.erase(mod.id);
+    return result;
+  }
+
+  // Puts the kept instance back to a fresh instance's state: its memory's initial content (an
+  // image mapped over it, or zeros and data segments written where they differ), then its
+  // mutable globals through wws.reset.
+  bool reset(const CoreModule& mod, KeptInstance& kept) {
+    size_t bytes = wasmtime_memory_data_size(kept.cx, &kept.memory);
+    if (bytes != mod.info.memory.min_pages * kWasmPageSize) return false;
+    uint8_t* base = wasmtime_memory_data(kept.cx, &kept.memory);
+    bool mapped = mod.image && mod.image->restore(base);
+    if (!mapped && !restore_initial_memory({base, bytes}, mod.reset->data)) return false;
+    if (!kept.has_reset) return true;
+    arm_limits(kept.cx, nullptr, mod, std::chrono::seconds(1), 0);
+    wasm_trap_t* trap = nullptr;
+    if (wasmtime_error_t* error = call_nullary(kept.cx, kept.reset, &trap, false)) {
+      take_message(error);
+      return false;
+    }
+    if (trap) {
+      take_message(trap);
+      return false;
+    }
+    return true;
+  }
+
+  KeptInstance* kept_instance(const CoreModule& mod, bool* made, std::string* error) {
+    uint64_t now = ++clock_;
+    auto it = kept_.find(mod.id);
+    if (it != kept_.end()) {
+      it->second.last_used = now;
+      return &it->second;
+    }
+    if (kept_.size() >= kKeptInstancesPerThread) {
+      auto oldest = std::min_element(kept_.begin(), kept_.end(),
+                                     [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
+      kept_.erase(oldest);
+    }
+    KeptInstance kept;
+    if (!make_instance(mod, kept, error)) return nullptr;
+    stats_.instantiations++;
+    *made = true;
+    kept.last_used = now;
+    return &kept_.emplace(mod.id, std::move(kept)).first->second;
+  }
+
+  // A store holding the module's memory (made by the host, at the module's initial size and
+  // cap) and an instance importing it with every host function.
+  static bool make_instance(const CoreModule& mod, KeptInstance& kept, std::string* error) {
+    kept.store = new_store(mod);
+    kept.cx = wasmtime_store_context(kept.store.get());
+    wasm_memorytype_t* type = nullptr;
+    if (wasmtime_error_t* e = wasmtime_memorytype_new(mod.info.memory.min_pages, true, mod.max_pages, false, false, 16,
+                                                      &type)) {
+      *error = "could not describe the module's memory: " + take_message(e);
+      return false;
+    }
+    wasmtime_error_t* e = wasmtime_memory_new(kept.cx, type, &kept.memory);
+    wasm_memorytype_delete(type);
+    if (e) {
+      *error = "could not allocate the module's memory: " + take_message(e);
+      return false;
+    }
+    auto linker = link_host_functions(mod.engine, mod.info, error);
+    if (!linker) return false;
+    wasmtime_extern_t memory;
+    memory.kind = WASMTIME_EXTERN_MEMORY;
+    memory.of.memory = kept.memory;
+    if ((e = wasmtime_linker_define(linker.get(), kept.cx, kMemoryImportModule.data(), kMemoryImportModule.size(),
+                                    kMemoryImportName.data(), kMemoryImportName.size(), &memory))) {
+      *error = take_message(e);
+      return false;
+    }
+    // No start function (make_resettable refuses those), but Wasmtime checks the epoch while
+    // it instantiates: a new store's deadline has passed already.
+    arm_limits(kept.cx, nullptr, mod, std::chrono::seconds(10), 0);
+    wasm_trap_t* trap = nullptr;
+    e = wasmtime_linker_instantiate(linker.get(), kept.cx, mod.module.get(), &kept.instance, &trap);
+    if (e || trap) {
+      *error = e ? take_message(e) : take_message(trap);
+      return false;
+    }
+    if (!export_func(kept.cx, &kept.instance, "_start", &kept.start) || !is_nullary(kept.cx, kept.start)) {
+      *error = "the module exports no _start function without parameters or results";
+      return false;
+    }
+    kept.has_reset = mod.reset->has_reset_function;
+    if (kept.has_reset && !export_func(kept.cx, &kept.instance, kResetExport, &kept.reset)) {
+      *error = "the module lost its reset function";
+      return false;
+    }
+    return true;
+  }
+
   ExecutorStats stats_;
+  std::unordered_map<uint64_t, KeptInstance> kept_;  // by CoreModule::id
+  uint64_t clock_ = 0;                               // orders kept instances by last use
 };
 
 }  // namespace
@@ -205,8 +445,8 @@ std::string take_message(wasm_trap_t* trap) {
   return text;
 }
 
-wasmtime_instance_pre_t* link_host_functions(wasm_engine_t* engine, const wasmtime_module_t* module,
-                                             const ModuleInfo& info, std::string* error) {
+std::unique_ptr<wasmtime_linker_t, LinkerDeleter> link_host_functions(wasm_engine_t* engine, const ModuleInfo& info,
+                                                                      std::string* error) {
   std::unique_ptr<wasmtime_linker_t, LinkerDeleter> linker(wasmtime_linker_new(engine));
   wasmtime_linker_allow_shadowing(linker.get(), true);  // a module may import one function twice
   for (const auto& imp : info.imports) {
@@ -226,8 +466,13 @@ wasmtime_instance_pre_t* link_host_functions(wasm_engine_t* engine, const wasmti
       return nullptr;
     }
   }
+  return linker;
+}
+
+wasmtime_instance_pre_t* pre_instantiate(const wasmtime_linker_t* linker, const wasmtime_module_t* module,
+                                         std::string* error) {
   wasmtime_instance_pre_t* pre = nullptr;
-  if (wasmtime_error_t* e = wasmtime_linker_instantiate_pre(linker.get(), module, &pre)) {
+  if (wasmtime_error_t* e = wasmtime_linker_instantiate_pre(linker, module, &pre)) {
     *error = take_message(e);
     return nullptr;
   }

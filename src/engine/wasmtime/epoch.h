@@ -1,7 +1,8 @@
 // Time limits on Wasmtime: generated code checks the engine's epoch at function entries and
-// loop back-edges, and a run's store traps once the epoch passes its deadline. One ticker
-// thread advances the epoch of every Wasmtime engine of the process every kEpochTick, so a
-// deadline of N ticks fires between N-1 and N ticks after the run started.
+// loop back-edges, and a run's store calls back once the epoch passes its deadline (the core
+// executor then extends it or ends the run). One ticker thread advances the epoch of every
+// Wasmtime engine of the process every kEpochTick, so a deadline of N ticks fires between N-1
+// and N ticks after the run started.
 #pragma once
 #include <chrono>
 #include <condition_variable>

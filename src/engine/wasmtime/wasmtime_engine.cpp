@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/code_cache.h"
+#include "engine/instance_reset.h"
+#include "engine/memory_image.h"
 #include "engine/module_checks.h"
 #include "engine/module_info.h"
 #include "engine/wasmtime/component.h"
@@ -53,10 +55,14 @@ wasm_engine_t* new_engine(bool fuel, uint32_t max_instances) {
   wasmtime_config_parallel_compilation_set(config, true);
   wasmtime_config_memory_init_cow_set(config, true);
   wasmtime_pooling_allocation_config_t* pool = wasmtime_pooling_allocation_config_new();
-  wasmtime_pooling_allocation_config_total_core_instances_set(pool, max_instances);
+  // Besides the instances of running requests, each thread keeps up to kKeptInstancesPerThread
+  // reset-in-place instances (their memories are made by the host, outside the pool), and
+  // there are at most max_instances / 4 threads.
+  uint32_t core_instances = max_instances + max_instances / 4 * kKeptInstancesPerThread;
+  wasmtime_pooling_allocation_config_total_core_instances_set(pool, core_instances);
   wasmtime_pooling_allocation_config_total_memories_set(pool, max_instances);
   // Up to 4 tables of 100,000 entries per module (an interpreter's function table is large).
-  wasmtime_pooling_allocation_config_total_tables_set(pool, 4 * max_instances);
+  wasmtime_pooling_allocation_config_total_tables_set(pool, 4 * core_instances);
   wasmtime_pooling_allocation_config_max_tables_per_module_set(pool, 4);
   wasmtime_pooling_allocation_config_table_elements_set(pool, 100'000);
   wasmtime_pooling_allocation_config_total_gc_heaps_set(pool, max_instances);
@@ -88,6 +94,16 @@ class WasmtimeEngine final : public Engine {
     if (is_component(wasm)) return compile_component(wasm, cache_, options, error);
     auto checked = check_module(wasm, options, error);
     if (!checked) return nullptr;
+    // A module whose memory can be imported and whose instance can be reset in place is
+    // compiled in that form: executors then keep one instance per thread instead of making a
+    // store and an instance per run. Anything else (no memory, a shared memory, a start
+    // function, table writes) runs from a fresh pooled instance every time.
+    std::optional<ResettableModule> resettable;
+    if (checked->info.memory.defined) {
+      std::string why;
+      if (auto imported = import_memory(wasm, checked->max_pages, &why)) resettable = make_resettable(*imported, &why);
+    }
+    if (resettable) wasm = resettable->wasm;
     wasm_engine_t* engine = options.count_fuel ? fuel_engine() : plain_.get();
     std::string key = CodeCache::key(wasm, code_settings(options.count_fuel));
 
@@ -115,11 +131,21 @@ class WasmtimeEngine final : public Engine {
       }
     }
     std::unique_ptr<wasmtime_module_t, ModuleDeleter> module(raw);
-    wasmtime_instance_pre_t* pre = link_host_functions(engine, module.get(), checked->info, error);
-    if (!pre) return nullptr;
-    return std::make_shared<CoreModule>(engine, std::move(module),
-                                        std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter>(pre),
-                                        std::move(checked->info), checked->max_pages, options.count_fuel);
+    auto linker = link_host_functions(engine, checked->info, error);
+    if (!linker) return nullptr;
+    std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter> pre;
+    if (!resettable) {
+      pre.reset(pre_instantiate(linker.get(), module.get(), error));
+      if (!pre) return nullptr;
+    }
+    uint64_t initial_bytes = checked->info.memory.min_pages * kWasmPageSize;
+    std::optional<ResetPlan> plan;
+    if (resettable) plan = std::move(resettable->plan);
+    auto compiled = std::make_shared<CoreModule>(engine, std::move(module), std::move(pre), std::move(checked->info),
+                                                 checked->max_pages, options.count_fuel, std::move(plan));
+    if (compiled->reset && initial_bytes >= MemoryImage::kMinBytes)
+      compiled->image = MemoryImage::make(*compiled->reset, initial_bytes);
+    return compiled;
   }
 
   std::unique_ptr<Executor> new_executor() override { return new_core_executor(); }

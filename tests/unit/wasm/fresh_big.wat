@@ -1,0 +1,60 @@
+;; fresh_state with a memory of 5 MiB (80 pages), large enough for engines to reset it by mapping
+;; an image of its initial content: also checks memory far past the data (at 5,000,000) and a data
+;; segment near the end.
+;; Checks that every run starts from the module's initial state, whatever the previous run did
+;; to it: mutable globals (of every type, like C's __stack_pointer), a data segment, memory past
+;; the data, the memory size and the table. Prints "fresh" or "stale:<what>", then dirties all
+;; of it and ends as argc says: 0 args returns, 1 traps, 2 exits with code 7, 3 loops forever.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (memory (export "memory") 80)
+  (global $sp (mut i32) (i32.const 65536))
+  (global $wide (mut i64) (i64.const -7))
+  (global $real (mut f64) (f64.const 1.5))
+  (global $narrow (mut i32) (i32.const 5))
+  (type $answer (func (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 0) $one $two)
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (data (i32.const 100) "fresh")
+  (data (i32.const 200) "stale:")
+  (data (i32.const 5200000) "deep")
+  ;; Prints "stale:" followed by the one letter naming what was stale.
+  (func $stale (param $what i32)
+    (i32.store8 (i32.const 206) (local.get $what))
+    (i32.store (i32.const 0) (i32.const 200))
+    (i32.store (i32.const 4) (i32.const 7))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "_start")
+    (local $argc i32)
+    (block $checked
+      (if (i32.ne (global.get $sp) (i32.const 65536)) (then (call $stale (i32.const 115)) (br $checked)))
+      (if (i64.ne (global.get $wide) (i64.const -7)) (then (call $stale (i32.const 119)) (br $checked)))
+      (if (f64.ne (global.get $real) (f64.const 1.5)) (then (call $stale (i32.const 114)) (br $checked)))
+      (if (i32.ne (global.get $narrow) (i32.const 5)) (then (call $stale (i32.const 100)) (br $checked)))
+      (if (i32.ne (i32.load8_u (i32.const 100)) (i32.const 102)) (then (call $stale (i32.const 68)) (br $checked)))
+      (if (i32.ne (i32.load (i32.const 70000)) (i32.const 0)) (then (call $stale (i32.const 109)) (br $checked)))
+      (if (i32.ne (i32.load (i32.const 5000000)) (i32.const 0)) (then (call $stale (i32.const 77)) (br $checked)))
+      (if (i32.ne (i32.load8_u (i32.const 5200000)) (i32.const 100)) (then (call $stale (i32.const 69)) (br $checked)))
+      (if (i32.ne (memory.size) (i32.const 80)) (then (call $stale (i32.const 122)) (br $checked)))
+      (if (i32.ne (call_indirect (type $answer) (i32.const 1)) (i32.const 2)) (then (call $stale (i32.const 116)) (br $checked)))
+      (i32.store (i32.const 0) (i32.const 100))
+      (i32.store (i32.const 4) (i32.const 5))
+      (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+    ;; Dirty everything a run can reach.
+    (global.set $sp (i32.const 1000))
+    (global.set $wide (i64.const 99))
+    (global.set $real (f64.const -0.25))
+    (global.set $narrow (i32.const 77))
+    (i32.store8 (i32.const 100) (i32.const 88))
+    (i32.store (i32.const 70000) (i32.const 0xdeadbeef))
+    (i32.store (i32.const 5000000) (i32.const 0xdeadbeef))
+    (i32.store8 (i32.const 5200000) (i32.const 88))
+    (drop (call $args_sizes_get (i32.const 300) (i32.const 304)))
+    (local.set $argc (i32.load (i32.const 300)))
+    (if (i32.eq (local.get $argc) (i32.const 1)) (then unreachable))
+    (if (i32.eq (local.get $argc) (i32.const 2)) (then (call $proc_exit (i32.const 7))))
+    (if (i32.eq (local.get $argc) (i32.const 3)) (then (loop $forever (br $forever))))))
