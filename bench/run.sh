@@ -82,18 +82,26 @@ echo
 section() { [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = "$1" ]; }
 
 if section peers; then
+# The same wasm hello on the second engine, served by its own wws alongside (V8_PORT).
+start_wws --engine v8
+V8_PID=$WWS_PID V8_PORT=$WWS_PORT
 start_wws
 echo "warm-up (3 s each)"
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$NGINX_PORT/" >/dev/null
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$WWS_PORT/hello" >/dev/null
+wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$V8_PORT/hello" >/dev/null
 wrk -t"$WRK_THREADS" -c"$CONNS" -d3s "http://127.0.0.1:$WWS_PORT/hello-js" >/dev/null
 
-echo "alternating runs (wws: the wasm hello worker, wws-js: the JS hello worker)"
+echo "alternating runs (wws: the wasm hello worker on the default engine, Wasmtime; wws-v8: the same"
+echo "module with --engine v8; wws-js: the JS hello worker)"
 for round in 1 2; do
   run_wrk "nginx#$round" "http://127.0.0.1:$NGINX_PORT/"
   run_wrk "wws#$round" "http://127.0.0.1:$WWS_PORT/hello"
+  run_wrk "wws-v8#$round" "http://127.0.0.1:$V8_PORT/hello"
   run_wrk "wws-js#$round" "http://127.0.0.1:$WWS_PORT/hello-js"
 done
+stop_wws
+WWS_PID=$V8_PID
 stop_wws
 fi
 
@@ -220,6 +228,7 @@ fi
 NGINX_RPS=$(mean_rps "nginx#")
 WWS_RPS=$(mean_rps "wws#")
 JS_RPS=$(mean_rps "wws-js#")
+V8_RPS=$(mean_rps "wws-v8#")
 T1=$(mean_rps "wws-threads-1#")
 T2=$(mean_rps "wws-threads-2#")
 P1=$(mean_rps "primes-threads-1#")
@@ -240,6 +249,8 @@ echo "summary"
 row "nginx mean req/s" "$NGINX_RPS"
 row "wws mean req/s" "$WWS_RPS"
 row "ratio wws/nginx" "$(ratio "$WWS_RPS" "$NGINX_RPS")"
+row "wws --engine v8 mean req/s" "$V8_RPS"
+row "ratio wws v8/nginx" "$(ratio "$V8_RPS" "$NGINX_RPS")"
 row "wws JS mean req/s" "$JS_RPS"
 row "ratio wws JS/nginx" "$(ratio "$JS_RPS" "$NGINX_RPS")"
 row "scaling wws hello, 2/1 threads" "$(ratio "$T2" "$T1")"

@@ -42,7 +42,8 @@ start_wws() {  # sets WWS_PORT, STARTED_MS; env for wws comes from the caller
   local t0; t0=$(date +%s%N)
   "$WWS" "$P" --host 127.0.0.1 --port "$WWS_PORT" > "$WORK/wws.log" 2>&1 &
   WWS_PID=$!
-  for _ in $(seq 1 1200); do
+  # A first start compiles both interpreters' snapshots with Cranelift: minutes on a loaded machine.
+  for _ in $(seq 1 12000); do
     grep -q "Start serving requests" "$WORK/wws.log" && break
     sleep 0.05
   done
