@@ -253,8 +253,10 @@ bool Server::start_once(const Project& project, const std::vector<std::string>& 
   pid_ = spawn(full, env, output_, readers_);
 
   // Generous: start-up compiles every module (Go's are several megabytes, the test component
-  // 13 MB) on a busy machine.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(150);
+  // 13 MB, the Python and Ruby interpreters tens of MB) on a busy machine: with a cold code
+  // cache at load average 30 on 2 cores, the interpreters alone took over 150 s. A start that
+  // fails still fails at once (wws exits).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   while (std::chrono::steady_clock::now() < deadline) {
     if (wait_for("Start serving requests", std::chrono::milliseconds(50))) return true;
     int code = wait_child(pid_, std::chrono::milliseconds(0));
