@@ -21,21 +21,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 WWS=$BUILD/wws
 CACHE=${WWS_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wws}
-for f in "$WWS" "$BUILD/engine_bench" "$BUILD/test-workers/hello.wasm" "$BUILD/bench-workers/primes.wasm" \
-         "$BUILD/test-components/http_app.wasm"; do
-  [ -e "$f" ] || { echo "bench: $f not found; run make build (and make test once, for the components)" >&2; exit 1; }
-done
-
-WORK=$(mktemp -d /tmp/wws-engines-XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 source "$ROOT/bench/lib.sh"
+need_files "$WWS" "$BUILD/engine_bench" "$BUILD/test-workers/hello.wasm" "$BUILD/bench-workers/primes.wasm" \
+           "$BUILD/test-components/http_app.wasm"
+bench_scratch engines
 
 # `wasmtime serve`, the same Wasmtime release as wws's, built once per machine.
 WASMTIME_VERSION=$(sed -n '/^name = "wasmtime-c-api-impl"/{n;s/^version = "\(.*\)"/\1/p}' \

@@ -14,9 +14,8 @@ ROUNDS=${3:-2}
 CONNS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_THREADS:-2}
 WWS=$BUILD/wws
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
-done
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_tools wrk curl
 
 # route -> module
 declare -A WORKERS=(
@@ -28,24 +27,16 @@ declare -A WORKERS=(
 )
 ORDER=(c rust go cpp rust-basic)
 
-WORK=$(mktemp -d /tmp/wws-bench-kits-XXXXXX)
-WWS_PID=""
-cleanup() {
-  [ -n "$WWS_PID" ] && kill "$WWS_PID" 2>/dev/null && wait "$WWS_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+bench_scratch bench-kits
 mkdir -p "$WORK/project"
 for name in "${ORDER[@]}"; do
-  [ -f "${WORKERS[$name]}" ] || { echo "bench: ${WORKERS[$name]} not built (make build)" >&2; exit 1; }
+  need_files "${WORKERS[$name]}"
   cp "${WORKERS[$name]}" "$WORK/project/$name.wasm"
 done
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+PORT=$(free_port)
 # shellcheck disable=SC2086
 "$WWS" "$WORK/project" --host 127.0.0.1 --port "$PORT" ${BENCH_WWS_ARGS:-} > "$WORK/wws.log" 2>&1 &
-WWS_PID=$!
+PIDS+=($!)
 for _ in $(seq 1 1200); do
   curl -fs -o /dev/null "http://127.0.0.1:$PORT/c" && break
   sleep 0.1

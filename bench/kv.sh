@@ -20,24 +20,11 @@ ROUNDS=${3:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
 WWS=$BUILD/wws
-for tool in wrk curl redis-server redis-benchmark python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
-done
-for w in test-workers/kv_atomic test-workers/kv_atomic_snapshot test-workers/hello test-workers/rust/rust-kv \
-         bench-workers/rust-kv-snapshot; do
-  [ -f "$BUILD/$w.wasm" ] || { echo "bench: $BUILD/$w.wasm not built (make build)" >&2; exit 1; }
-done
-
-WORK=$(mktemp -d /tmp/wws-bench-kv-XXXXXX)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # free_port, to_ms
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_tools wrk curl redis-server redis-benchmark python3
+need_files "$BUILD/test-workers/kv_atomic.wasm" "$BUILD/test-workers/kv_atomic_snapshot.wasm" "$BUILD/test-workers/hello.wasm" \
+           "$BUILD/test-workers/rust/rust-kv.wasm" "$BUILD/bench-workers/rust-kv-snapshot.wasm"
+bench_scratch bench-kv
 wait_http() {
   for _ in $(seq 1 1200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
   echo "bench: $1 never answered" >&2; return 1

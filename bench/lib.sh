@@ -1,6 +1,36 @@
-# bench/lib.sh: what the benchmark scripts share: free ports, waiting for a server, nginx as the
-# peer, wrk runs with their latency figures. Sourced; expects WORK (a scratch folder), PIDS (an
-# array of started processes the caller stops), DURATION, CONNS and WRK_THREADS.
+# bench/lib.sh: what the benchmark scripts share: checking what they need, a scratch folder and
+# the processes they start (both gone when the script exits, however it exits), free ports,
+# waiting for a server, nginx as the peer, wrk runs with their latency figures. Sourced; the wrk
+# helpers expect DURATION, CONNS and WRK_THREADS.
+
+need_tools() {  # tool... : each must be on PATH
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
+  done
+}
+
+need_files() {  # file... : each must exist (built by make build, or make test for the components)
+  local f
+  for f in "$@"; do
+    [ -e "$f" ] || { echo "bench: $f not found; run make build first (make test once, for the components)" >&2; exit 1; }
+  done
+}
+
+# bench_scratch <name>: WORK becomes a new folder under /tmp, and every process whose pid the
+# script appends to PIDS is stopped, and WORK removed, when the script exits or is interrupted.
+bench_scratch() {
+  WORK=$(mktemp -d "/tmp/wws-$1-XXXXXX")
+  PIDS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

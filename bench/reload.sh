@@ -13,22 +13,11 @@ BUILD=$(cd "${1:?usage: bench/reload.sh <build-dir> [seconds]}" && pwd)
 SECONDS_TOTAL=${2:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WWS=$BUILD/wws
-for tool in wrk wat2wasm python3 curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
-done
-[ -x "$WWS" ] || { echo "bench: $WWS not found; build it first (make build)" >&2; exit 1; }
 HELLO_WASM=$BUILD/test-workers/hello.wasm
-[ -f "$HELLO_WASM" ] || { echo "bench: $HELLO_WASM not found; build it first (make build)" >&2; exit 1; }
-
-WORK=$(mktemp -d /tmp/wws-reload-XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_tools wrk wat2wasm python3 curl
+need_files "$WWS" "$HELLO_WASM"
+bench_scratch reload
 
 # The project: two workers nobody touches, five that the churn changes (c0-c2 JS, c3-c4 wasm),
 # at version 1; the five that come and go (r0-r4) start absent.

@@ -18,27 +18,13 @@ LONG_REQUESTS=200000
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 WWS=$BUILD/wws
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing; run scripts/setup.sh" >&2; exit 1; }
-done
-[ -x "$WWS" ] || { echo "bench: $WWS not found; build it first (make build)" >&2; exit 1; }
+source "$ROOT/bench/lib.sh"
+need_tools wrk nginx curl
 HELLO_WASM=$BUILD/test-workers/hello.wasm
 [ -f "$HELLO_WASM" ] || HELLO_WASM=$ROOT/examples/hello/index.wasm
-[ -f "$HELLO_WASM" ] || { echo "bench: no hello worker built (test-workers/hello.wasm)" >&2; exit 1; }
 PRIMES_WASM=$BUILD/bench-workers/primes.wasm
-[ -f "$PRIMES_WASM" ] || { echo "bench: $PRIMES_WASM not found; build it first (make build)" >&2; exit 1; }
-
-WORK=$(mktemp -d /tmp/wws-bench-XXXXXX)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-source "$ROOT/bench/lib.sh"
+need_files "$WWS" "$HELLO_WASM" "$PRIMES_WASM"
+bench_scratch bench
 
 start_nginx nginx1 1
 NGINX1_PORT=$NGINX_PORT

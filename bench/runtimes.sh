@@ -15,19 +15,10 @@ WRK_THREADS=${BENCH_THREADS:-2}
 WWS=$BUILD/wws
 REPO=$BUILD/runtime-repo/index.toml
 HELLO_WASM=$BUILD/test-workers/hello.wasm
-for f in "$WWS" "$REPO" "$HELLO_WASM"; do
-  [ -e "$f" ] || { echo "bench: $f not found; run make build first" >&2; exit 1; }
-done
-
-WORK=$(mktemp -d /tmp/wws-bench-rt-XXXXXX)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_files "$WWS" "$REPO" "$HELLO_WASM"
+bench_scratch bench-rt
 WWS_PID=""
-cleanup() {
-  [ -n "$WWS_PID" ] && kill "$WWS_PID" 2>/dev/null && wait "$WWS_PID" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"  # free_port, to_ms
 
 P=$WORK/project
 mkdir -p "$P"
@@ -42,6 +33,7 @@ start_wws() {  # sets WWS_PORT, STARTED_MS; env for wws comes from the caller
   local t0; t0=$(date +%s%N)
   "$WWS" "$P" --host 127.0.0.1 --port "$WWS_PORT" > "$WORK/wws.log" 2>&1 &
   WWS_PID=$!
+  PIDS+=("$WWS_PID")
   # A first start compiles both interpreters' snapshots with Cranelift: minutes on a loaded machine.
   for _ in $(seq 1 12000); do
     grep -q "Start serving requests" "$WORK/wws.log" && break
