@@ -1,8 +1,10 @@
 // Time limits on Wasmtime: generated code checks the engine's epoch at function entries and
 // loop back-edges, and a run's store calls back once the epoch passes its deadline (the core
 // executor then extends it or ends the run). One ticker thread advances the epoch of every
-// Wasmtime engine of the process every kEpochTick, so a deadline of N ticks fires between N-1
-// and N ticks after the run started.
+// Wasmtime engine of the process by one per kEpochTick of wall-clock time, so a deadline of N
+// ticks fires between N-1 and N ticks after the run started. The ticker counts the ticks that
+// have passed, not the times it woke: on a loaded machine it wakes late, and counting wake-ups
+// stretched a 300 s limit past 15 minutes.
 #pragma once
 #include <chrono>
 #include <condition_variable>
