@@ -57,11 +57,12 @@ stop() {
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
 }
-wws_on() {  # project engine extra-args... : starts wws, sets PORT
-  local project=$1 engine=$2
+wws_on() {  # project engine extra-args... : starts wws, sets PORT; ready once its first route answers
+  local project=$1 engine=$2 ready=/
   shift 2
+  [ -e "$project/hello.wasm" ] && ready=/hello  # the core project has no index route
   PORT=$(free_port)
-  start "http://127.0.0.1:$PORT/" "$WWS" "$project" --host 127.0.0.1 --port "$PORT" --engine "$engine" \
+  start "http://127.0.0.1:$PORT$ready" "$WWS" "$project" --host 127.0.0.1 --port "$PORT" --engine "$engine" \
     --cache-dir "$WORK/cache" "$@"
 }
 
