@@ -8,7 +8,7 @@ static int count_primes(unsigned char *composite, int limit) {
   for (int i = 2; i < limit; i++) {
     if (composite[i]) continue;
     count++;
-    for (long j = (long)i * i; j < limit; j += i) composite[j] = 1;
+    for (long long j = (long long)i * i; j < limit; j += i) composite[j] = 1;
   }
   return count;
 }
