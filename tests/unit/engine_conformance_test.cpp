@@ -20,15 +20,12 @@
 #include "util/blocking.h"
 #include "wasi/context.h"
 #include "wasi/host.h"
+#include "wasm_fixture.h"
 
 namespace wws::engine {
 namespace {
 
-std::vector<uint8_t> fixture(const std::string& name) {
-  std::ifstream in(std::string(WWS_UNIT_WASM) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::fixture;
 
 // test.call_back(x): calls the guest's grow_and_double(x), then checks that the memory it sees
 // afterwards is the grown one.

@@ -12,15 +12,12 @@
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
 #include "wasi/context.h"
+#include "wasm_fixture.h"
 
 namespace wws::engine {
 namespace {
 
-std::vector<uint8_t> fixture(const std::string& name) {
-  std::ifstream in(std::string(WWS_UNIT_WASM) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::fixture;
 
 Engine& v8() {
   static auto engine = make_v8_engine();

@@ -14,17 +14,14 @@
 #include "engine/code_cache.h"
 #include "engine/wasmtime/wasmtime_engine.h"
 #include "wasi/context.h"
+#include "wasm_fixture.h"
 
 namespace wws::engine {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<uint8_t> fixture(const std::string& name) {
-  std::ifstream in(std::string(WWS_UNIT_WASM) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::fixture;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

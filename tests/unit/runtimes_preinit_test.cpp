@@ -9,15 +9,12 @@
 #include "engine/module_info.h"
 #include "engine/v8/v8_engine.h"
 #include "runtimes/preinit.h"
+#include "wasm_fixture.h"
 
 namespace wws::runtimes {
 namespace {
 
-std::vector<uint8_t> fixture(const std::string& name) {
-  std::ifstream in(std::string(WWS_UNIT_WASM) + "/" + name + ".wasm", std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+using test::fixture;
 
 engine::Engine& v8() {
   static auto engine = engine::make_v8_engine();
