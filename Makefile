@@ -15,7 +15,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 
 .PHONY: all setup configure build run install dist test unit e2e bench bench-reload runtimes clean \
-        test-asan test-tsan fuzz hostile soak
+        test-asan test-tsan fuzz hostile soak lint format
 
 all: build
 
@@ -90,6 +90,18 @@ hostile: build
 # SOAK_REQUESTS (default 1,000,000) mixed requests; RSS, descriptors and threads every 100,000.
 soak: build
 	@python3 tests/soak/soak.py $(BUILD)/wws
+
+# ---- code style (README "Code style"): clang-format and clang-tidy, every warning an error ----
+# clang-tidy takes each file's flags from the build's compile database, the guests' one (wasm
+# workers, cmake/wasm.cmake) and the fuzz targets' one (only configured here, not built).
+LINT_DBS := $(BUILD)/compile_commands.json $(BUILD)/guest_compile_commands.json build-fuzz/compile_commands.json
+lint: configure
+	@cmake -S tests/fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@bash scripts/lint.sh $(LINT_DBS)
+
+# Rewrites every C/C++ file git tracks as .clang-format says.
+format: setup
+	@git ls-files -z -- '*.c' '*.cc' '*.cpp' '*.h' '*.hpp' | xargs -0 clang-format-14 -i
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -13,7 +13,8 @@ PKGS=(build-essential cmake pkg-config ccache
       rustc cargo libstd-rust-dev-wasm32
       libuv1 libicu72 libc-ares2 libnghttp2-14 libbrotli1 libssl3 zlib1g
       wrk nginx-light redis-server redis-tools curl git python3 python3-yaml
-      libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes (make fuzz)
+      libclang-rt-14-dev   # libFuzzer and the sanitizer runtimes (make fuzz)
+      clang-format-14 clang-tidy-14)  # make lint: one major version, as formats differ between them
 
 # --browser: also Debian's chromium, for the admin panel's browser test (make test asks for it).
 if [ "${1:-}" = "--browser" ]; then PKGS+=(chromium); fi
