@@ -64,6 +64,13 @@ void error_response(http::Response& response, int status, std::string_view messa
   json_response(response, status, buffer.GetString());
 }
 
+// Always true: the request was for this endpoint.
+bool method_not_allowed(http::Response& response, const char* allow, std::string_view endpoint) {
+  error_response(response, 405, fmt::format("use {} for {}{}", allow, kApi, endpoint));
+  response.headers.emplace_back("Allow", allow);
+  return true;
+}
+
 std::string engine_of(const worker::Worker& w, const std::string& wasm_engine) {
   return w.kind == worker::WorkerKind::JavaScript ? "v8" : wasm_engine;
 }
@@ -160,65 +167,67 @@ void Admin::serve_panel(std::string_view path, http::Response& response) {
 }
 
 void Admin::handle_api(const http::Request& request, std::string_view path, http::Response& response) {
-  const bool get = request.method == "GET" || request.method == "HEAD";
-  auto method_not_allowed = [&](const char* allow) {
-    error_response(response, 405, fmt::format("use {} for {}", allow, path));
-    response.headers.emplace_back("Allow", allow);
-  };
   if (!path.starts_with(kApi)) return error_response(response, 404, "the admin API lives under /_api/v0/");
   const std::string_view rest = path.substr(kApi.size());
+  if (handle_server_api(request, rest, response)) return;
+  std::shared_ptr<const worker::Site> site = sources_.site ? sources_.site() : nullptr;
+  if (!site) return error_response(response, 503, "the project is not loaded yet");
+  if (handle_site_api(request, *site, rest, response)) return;
+  error_response(response, 404, fmt::format("no admin API at {}; see /_api/v0/openapi.json", path));
+}
 
+bool Admin::handle_server_api(const http::Request& request, std::string_view rest, http::Response& response) {
+  const bool get = request.method == "GET" || request.method == "HEAD";
   if (rest == "health" || rest == "health/live" || rest == "health/ready") {
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed(response, "GET", rest);
     std::shared_ptr<const worker::Site> site = sources_.site ? sources_.site() : nullptr;
     bool ready = false;
     std::string body = health_json(site.get(), ready);
     const bool live_only = rest == "health/live";
-    return json_response(response, live_only || ready ? 200 : 503, std::move(body));
+    json_response(response, live_only || ready ? 200 : 503, std::move(body));
+    return true;
   }
   if (rest == "openapi.json") {
-    if (!get) return method_not_allowed("GET");
+    if (!get) return method_not_allowed(response, "GET", rest);
     const PanelAsset* doc = find_panel_asset("openapi.json");
-    return json_response(response, 200, std::string(doc ? doc->body : "{}"));
+    json_response(response, 200, std::string(doc ? doc->body : "{}"));
+    return true;
   }
   if (rest == "reload") {
-    if (!sources_.reload) return error_response(response, 404, "this server has no reload action");
-    if (request.method != "POST") return method_not_allowed("POST");
-    return json_response(response, 200, reload_json());
+    if (!sources_.reload) error_response(response, 404, "this server has no reload action");
+    else if (request.method != "POST") method_not_allowed(response, "POST", rest);
+    else json_response(response, 200, reload_json());
+    return true;
   }
+  return false;
+}
 
-  std::shared_ptr<const worker::Site> site = sources_.site ? sources_.site() : nullptr;
-  if (!site) return error_response(response, 503, "the project is not loaded yet");
+bool Admin::handle_site_api(const http::Request& request, const worker::Site& site, std::string_view rest,
+                            http::Response& response) {
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool known = rest == "metrics" || rest == "workers" || rest.starts_with("workers/") || rest == "stats" ||
+                     rest == "errors";
+  if (!known) return false;
+  if (!get) return method_not_allowed(response, "GET", rest);
   if (rest == "metrics") {
-    if (!get) return method_not_allowed("GET");
     response.status = 200;
     response.headers.emplace_back("Content-Type", metrics::kContentType);
     response.headers.emplace_back("Cache-Control", "no-store");
-    response.body = metrics_text(*site);
-    return;
-  }
-  if (rest == "workers") {
-    if (!get) return method_not_allowed("GET");
-    return json_response(response, 200, workers_json(*site));
-  }
-  if (rest.starts_with("workers/")) {
-    if (!get) return method_not_allowed("GET");
+    response.body = metrics_text(site);
+  } else if (rest == "workers") {
+    json_response(response, 200, workers_json(site));
+  } else if (rest.starts_with("workers/")) {
     std::string_view id = rest.substr(8);
     std::string body;
     const bool reveal = query_param(request.query, "reveal") == "vars";
-    if (!worker_json(*site, id, reveal, body))
-      return error_response(response, 404, fmt::format("no worker with id '{}'", id));
-    return json_response(response, 200, std::move(body));
+    if (worker_json(site, id, reveal, body)) json_response(response, 200, std::move(body));
+    else error_response(response, 404, fmt::format("no worker with id '{}'", id));
+  } else if (rest == "stats") {
+    json_response(response, 200, stats_json(site));
+  } else {
+    json_response(response, 200, errors_json(query_param(request.query, "worker")));
   }
-  if (rest == "stats") {
-    if (!get) return method_not_allowed("GET");
-    return json_response(response, 200, stats_json(*site));
-  }
-  if (rest == "errors") {
-    if (!get) return method_not_allowed("GET");
-    return json_response(response, 200, errors_json(query_param(request.query, "worker")));
-  }
-  error_response(response, 404, fmt::format("no admin API at {}; see /_api/v0/openapi.json", path));
+  return true;
 }
 
 std::string Admin::workers_json(const worker::Site& site) const {

@@ -53,6 +53,11 @@ class Admin {
  private:
   struct Window;
   void handle_api(const http::Request& request, std::string_view path, http::Response& response);
+  // Each answers and returns true if `rest` (the path after /_api/v0/) is one of its endpoints:
+  // those that answer without a loaded project (health, openapi.json, reload), and the others.
+  bool handle_server_api(const http::Request& request, std::string_view rest, http::Response& response);
+  bool handle_site_api(const http::Request& request, const worker::Site& site, std::string_view rest,
+                       http::Response& response);
   void serve_panel(std::string_view path, http::Response& response);
 
   std::string workers_json(const worker::Site& site) const;

@@ -97,6 +97,51 @@ std::chrono::seconds shutdown_grace(const worker::Site& site) {
   return std::max(std::chrono::seconds(30), std::chrono::ceil<std::chrono::seconds>(longest) + std::chrono::seconds(5));
 }
 
+// Runs on its own thread until the server has stopped (SIGUSR2): SIGHUP reloads, the first
+// SIGINT or SIGTERM stops the server gracefully, a second SIGINT stops the process at once.
+void take_signals(const sigset_t& signals, site::Watcher& watcher, http::Server& server, site::Reloader& reloader,
+                  logs::LineSink& request_lines) {
+  bool stopping = false;
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) != 0 || sig == SIGUSR2) return;  // SIGUSR2: the server has stopped
+    if (sig == SIGHUP) {
+      watcher.request_reload();
+      continue;
+    }
+    if (stopping && sig == SIGINT) {
+      // A second Ctrl-C: the user does not want to wait for the requests still running.
+      // (A repeated SIGTERM, as process managers send, keeps the graceful stop going.)
+      logs::complain(fmt::format("\nReceived {} again, stopping now (in-flight requests are cut)\n", strsignal(sig)));
+      std::fflush(stdout);
+      request_lines.flush();
+      std::_Exit(128 + sig);
+    }
+    if (stopping) continue;
+    stopping = true;
+    spdlog::info("Received {}, finishing in-flight requests (press Ctrl-C again to stop at once)", strsignal(sig));
+    server.stop(shutdown_grace(*reloader.current()));
+  }
+}
+
+// The configured K/V backend opens now if a worker has a namespace (a problem with it stops
+// start-up, naming the file or server: null, after saying why); otherwise on first use, so a
+// project without K/V creates no .wws/ folder but a worker a reload adds still gets the store.
+std::unique_ptr<kv::Store> open_kv_store(const Options& options, const std::filesystem::path& root,
+                                         const worker::Site& site) {
+  const bool uses_kv = std::any_of(site.workers.begin(), site.workers.end(),
+                                   [](const auto& w) { return w->config.kv_namespace.has_value(); });
+  if (!uses_kv) return kv::open_store_lazily(options.kv, root);
+  std::string kv_error;
+  auto store = kv::open_store(options.kv, root, &kv_error);
+  if (!store) {
+    fmt::print(stderr, "❌ {}\n", kv_error);
+    return nullptr;
+  }
+  fmt::print("🗄️  K/V store: {}\n", store->describe());
+  return store;
+}
+
 std::filesystem::path cache_dir(const Options& options) {
   if (options.no_cache) return {};
   return options.cache_dir.empty() ? engine::default_cache_dir() : std::filesystem::path(options.cache_dir);
@@ -186,24 +231,8 @@ int run_app(int argc, char** argv) {
   for (const auto& problem : loaded.problems)
     spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
 
-  // The configured backend opens now if a worker has a namespace (a problem with it stops
-  // start-up, naming the file or server); otherwise on first use, so a project without K/V
-  // creates no .wws/ folder but a worker a reload adds still gets the configured store.
-  const auto& workers = reloader->current()->workers;
-  bool uses_kv = std::any_of(workers.begin(), workers.end(),
-                             [](const auto& w) { return w->config.kv_namespace.has_value(); });
-  std::unique_ptr<kv::Store> store;
-  if (uses_kv) {
-    std::string kv_error;
-    store = kv::open_store(options->kv, *root, &kv_error);
-    if (!store) {
-      fmt::print(stderr, "❌ {}\n", kv_error);
-      return 1;
-    }
-    fmt::print("🗄️  K/V store: {}\n", store->describe());
-  } else {
-    store = kv::open_store_lazily(options->kv, *root);
-  }
+  std::unique_ptr<kv::Store> store = open_kv_store(*options, *root, *reloader->current());
+  if (!store) return 1;
   kv::Service kv(std::move(store));
   http::ServerOptions server_options;
   server_options.host = options->host;
@@ -260,29 +289,7 @@ int run_app(int argc, char** argv) {
   logs::say(fmt::format("🚀 Start serving requests at {}\n\n", base_url));
   std::fflush(stdout);
 
-  std::thread signal_thread([&] {
-    bool stopping = false;
-    for (;;) {
-      int sig = 0;
-      if (sigwait(&signals, &sig) != 0 || sig == SIGUSR2) return;  // SIGUSR2: the server has stopped
-      if (sig == SIGHUP) {
-        watcher.request_reload();
-        continue;
-      }
-      if (stopping && sig == SIGINT) {
-        // A second Ctrl-C: the user does not want to wait for the requests still running.
-        // (A repeated SIGTERM, as process managers send, keeps the graceful stop going.)
-        logs::complain(fmt::format("\nReceived {} again, stopping now (in-flight requests are cut)\n", strsignal(sig)));
-        std::fflush(stdout);
-        request_lines.flush();
-        std::_Exit(128 + sig);
-      }
-      if (stopping) continue;
-      stopping = true;
-      spdlog::info("Received {}, finishing in-flight requests (press Ctrl-C again to stop at once)", strsignal(sig));
-      server.stop(shutdown_grace(*reloader->current()));
-    }
-  });
+  std::thread signal_thread([&] { take_signals(signals, watcher, server, *reloader, request_lines); });
   server.run();
   // run() also returns if the server stopped for another reason: wake the signal thread.
   pthread_kill(signal_thread.native_handle(), SIGUSR2);

@@ -237,55 +237,65 @@ bool read_kv(const JsonValue& value, Output& out, std::string* error) {
   return true;
 }
 
-// "kv_ops": [{"op": "incr"|"cas"|"expire"|"set"|"delete", "key": ..., ...}, ...] (see protocol.h).
-bool read_kv_op(const JsonValue& item, size_t index, Output& out, std::string* error) {
-  const std::string where = "\"kv_ops\"[" + std::to_string(index) + "]";
-  if (!item.IsObject()) return fail(error, where + " must be an object, got " + describe(item));
-  auto member = [&](const char* name) -> const JsonValue* {
+// The fields of one "kv_ops" item; errors name the item.
+struct OpFields {
+  const JsonValue& item;
+  std::string where;
+  std::string* error;
+
+  const JsonValue* member(const char* name) const {
     auto it = item.FindMember(name);
     return it == item.MemberEnd() ? nullptr : &it->value;
-  };
-  auto string_or_null = [&](const char* name, std::optional<std::string>* value) {
+  }
+  bool string_or_null(const char* name, std::optional<std::string>* value) const {
     const JsonValue* v = member(name);
     if (!v) return fail(error, where + " needs \"" + name + "\" (a string, or null)");
     if (v->IsNull()) return value->reset(), true;
     if (!v->IsString()) return fail(error, where + " \"" + name + "\" must be a string or null, got " + describe(*v));
     *value = std::string(view(*v));
     return true;
-  };
-  auto integer = [&](const char* name, int64_t fallback, int64_t* value) {
+  }
+  bool string(const char* name, std::optional<std::string>* value) const {
+    const JsonValue* v = member(name);
+    if (!v || !v->IsString()) return fail(error, where + " needs \"" + name + "\" (a string)");
+    *value = std::string(view(*v));
+    return true;
+  }
+  bool integer(const char* name, int64_t fallback, int64_t* value) const {
     const JsonValue* v = member(name);
     if (!v || v->IsNull()) return *value = fallback, true;
     if (!v->IsInt64()) return fail(error, where + " \"" + name + "\" must be a 64-bit integer, got " + describe(*v));
     *value = v->GetInt64();
     return true;
-  };
-  const JsonValue* op = member("op");
-  const JsonValue* key = member("key");
-  if (!op || !op->IsString()) return fail(error, where + " needs \"op\": \"incr\", \"cas\", \"expire\", \"set\" or \"delete\"");
-  if (!key || !key->IsString()) return fail(error, where + " needs \"key\" (a string)");
+  }
+};
+
+// The kind of an op and the fields it takes beyond "key" and "ttl_ms".
+bool read_op_kind(const OpFields& fields, std::string_view name, kv::Op& op) {
+  if (name == "incr") return op.kind = kv::OpKind::Increment, fields.integer("by", 1, &op.delta);
+  if (name == "cas") {
+    op.kind = kv::OpKind::CompareAndSwap;
+    return fields.string_or_null("expect", &op.expected) && fields.string_or_null("value", &op.value);
+  }
+  if (name == "expire") return op.kind = kv::OpKind::Expire, true;
+  if (name == "set") return op.kind = kv::OpKind::Set, fields.string("value", &op.value);
+  if (name == "delete") return op.kind = kv::OpKind::Delete, true;
+  return fail(fields.error,
+              fields.where + " has an unknown \"op\" " + quoted(name) + "; use incr, cas, expire, set or delete");
+}
+
+// "kv_ops": [{"op": "incr"|"cas"|"expire"|"set"|"delete", "key": ..., ...}, ...] (see protocol.h).
+bool read_kv_op(const JsonValue& item, size_t index, Output& out, std::string* error) {
+  const OpFields fields{item, "\"kv_ops\"[" + std::to_string(index) + "]", error};
+  if (!item.IsObject()) return fail(error, fields.where + " must be an object, got " + describe(item));
+  const JsonValue* op = fields.member("op");
+  const JsonValue* key = fields.member("key");
+  if (!op || !op->IsString())
+    return fail(error, fields.where + " needs \"op\": \"incr\", \"cas\", \"expire\", \"set\" or \"delete\"");
+  if (!key || !key->IsString()) return fail(error, fields.where + " needs \"key\" (a string)");
   kv::Op result;
   result.key = std::string(view(*key));
-  const std::string_view name = view(*op);
-  if (!integer("ttl_ms", 0, &result.ttl_ms)) return false;
-  if (name == "incr") {
-    result.kind = kv::OpKind::Increment;
-    if (!integer("by", 1, &result.delta)) return false;
-  } else if (name == "cas") {
-    result.kind = kv::OpKind::CompareAndSwap;
-    if (!string_or_null("expect", &result.expected) || !string_or_null("value", &result.value)) return false;
-  } else if (name == "expire") {
-    result.kind = kv::OpKind::Expire;
-  } else if (name == "set") {
-    result.kind = kv::OpKind::Set;
-    const JsonValue* v = member("value");
-    if (!v || !v->IsString()) return fail(error, where + " needs \"value\" (a string)");
-    result.value = std::string(view(*v));
-  } else if (name == "delete") {
-    result.kind = kv::OpKind::Delete;
-  } else {
-    return fail(error, where + " has an unknown \"op\" " + quoted(name) + "; use incr, cas, expire, set or delete");
-  }
+  if (!fields.integer("ttl_ms", 0, &result.ttl_ms) || !read_op_kind(fields, view(*op), result)) return false;
   out.kv_ops.push_back(std::move(result));
   return true;
 }
@@ -374,108 +384,105 @@ std::string build_input_json(const InputFields& in) {
 
 constexpr size_t kSimdPadding = 16;
 
-std::optional<Output> parse_output(std::string_view stdout_text, std::string* error) {
+namespace {
+
+// Parses stdout in place into `document`; `buffer` keeps the (decoded) strings it points at.
+bool parse_document(std::string_view stdout_text, std::string& buffer, rapidjson::Document& document,
+                    std::string* error) {
   std::size_t begin = 0;
   while (begin < stdout_text.size() && is_json_whitespace(stdout_text[begin])) ++begin;
-  if (begin == stdout_text.size()) {
-    fail(error, "the worker wrote nothing to stdout");
-    return std::nullopt;
-  }
+  if (begin == stdout_text.size()) return fail(error, "the worker wrote nothing to stdout");
 
   // In-situ parsing (strings decoded in place, in a NUL-terminated copy) is about twice as fast
   // as copying every string into the document for large bodies. A raw NUL byte in stdout ends
   // the parse there, and is then reported as invalid JSON or as content after the document.
   // RAPIDJSON_SSE2 skips whitespace 16 aligned bytes at a time and so may read up to 15 bytes
   // past the terminating NUL: those bytes are part of the buffer (zeros), never past its end.
-  std::string buffer;
   buffer.reserve(stdout_text.size() + kSimdPadding);
   buffer.append(stdout_text);
   buffer.append(kSimdPadding - 1, '\0');
   rapidjson::InsituStringStream stream(buffer.data());
-  rapidjson::Document document;
   // Iterative: a recursive parse of deeply nested input ([[[[...) would overflow the stack.
   document.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag |
                        rapidjson::kParseIterativeFlag>(stream);
   if (document.HasParseError()) {
-    fail(error, std::string("stdout is not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
-                    " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
-    return std::nullopt;
+    return fail(error, std::string("stdout is not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
+                           " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
   }
   for (std::size_t i = stream.Tell(); i < stdout_text.size(); ++i) {
-    if (!is_json_whitespace(stdout_text[i])) {
-      fail(error, "unexpected content after the JSON document (at byte " + std::to_string(i) + ")");
-      return std::nullopt;
-    }
+    if (!is_json_whitespace(stdout_text[i]))
+      return fail(error, "unexpected content after the JSON document (at byte " + std::to_string(i) + ")");
   }
-  if (!document.IsObject()) {
-    fail(error, "stdout must be a JSON object, got " + describe(document));
-    return std::nullopt;
-  }
+  if (!document.IsObject()) return fail(error, "stdout must be a JSON object, got " + describe(document));
+  return true;
+}
 
-  // Find each known field once; a repeated one is ambiguous, so it is an error rather than a guess.
+// The known fields of the output object, each found once.
+struct OutputFields {
   const JsonValue* data = nullptr;
-  const JsonValue* legacy_body = nullptr;  // the 2022 kits (wws 0.5) named the body "body"
+  const char* data_name = "data";
   const JsonValue* status = nullptr;
   const JsonValue* headers = nullptr;
   const JsonValue* kv = nullptr;
   const JsonValue* kv_ops = nullptr;
   const JsonValue* base64 = nullptr;
+};
+
+// A repeated field is ambiguous, so it is an error rather than a guess.
+bool find_fields(const rapidjson::Document& document, OutputFields& f, std::string* error) {
+  const JsonValue* legacy_body = nullptr;  // the 2022 kits (wws 0.5) named the body "body"
   bool legacy_body_repeated = false;
   for (const auto& member : document.GetObject()) {
     const std::string_view name = view(member.name);
-    const JsonValue** slot = name == "data"      ? &data
+    const JsonValue** slot = name == "data"      ? &f.data
                              : name == "body"    ? &legacy_body
-                             : name == "status"  ? &status
-                             : name == "headers" ? &headers
-                             : name == "kv"      ? &kv
-                             : name == "kv_ops"  ? &kv_ops
-                             : name == "base64"  ? &base64
+                             : name == "status"  ? &f.status
+                             : name == "headers" ? &f.headers
+                             : name == "kv"      ? &f.kv
+                             : name == "kv_ops"  ? &f.kv_ops
+                             : name == "base64"  ? &f.base64
                                                  : nullptr;
     if (!slot) continue;  // unknown fields are ignored, as in the original
     if (slot == &legacy_body && *slot) {
       legacy_body_repeated = true;  // only an error when "body" is the one that counts
       continue;
     }
-    if (*slot) {
-      fail(error, "the \"" + std::string(name) + "\" field appears twice");
-      return std::nullopt;
-    }
+    if (*slot) return fail(error, "the \"" + std::string(name) + "\" field appears twice");
     *slot = &member.value;
   }
-
   // "data" wins when both are present: a current kit never writes "body", and a worker that
   // writes both most likely means the newer name.
-  const char* data_name = "data";
-  if (!data && legacy_body) {
-    if (legacy_body_repeated) {
-      fail(error, "the \"body\" field appears twice");
-      return std::nullopt;
-    }
-    data = legacy_body;
-    data_name = "body";
+  if (!f.data && legacy_body) {
+    if (legacy_body_repeated) return fail(error, "the \"body\" field appears twice");
+    f.data = legacy_body;
+    f.data_name = "body";
   }
-  if (!data) {
-    fail(error, "missing \"data\" (the response body, a string)");
-    return std::nullopt;
-  }
-  if (!data->IsString()) {
-    fail(error, "\"" + std::string(data_name) + "\" must be a string, got " + describe(*data));
-    return std::nullopt;
-  }
+  if (!f.data) return fail(error, "missing \"data\" (the response body, a string)");
+  if (!f.data->IsString())
+    return fail(error, "\"" + std::string(f.data_name) + "\" must be a string, got " + describe(*f.data));
+  return true;
+}
+
+}  // namespace
+
+std::optional<Output> parse_output(std::string_view stdout_text, std::string* error) {
+  std::string buffer;
+  rapidjson::Document document;
+  OutputFields f;
+  if (!parse_document(stdout_text, buffer, document, error) || !find_fields(document, f, error)) return std::nullopt;
   Output out;
-  if (status && !read_status(*status, out, error)) return std::nullopt;
-  if (headers && !read_headers(*headers, out, error)) return std::nullopt;
-  if (kv && !read_kv(*kv, out, error)) return std::nullopt;
-  if (kv_ops && !read_kv_ops(*kv_ops, out, error)) return std::nullopt;
-  const bool data_is_base64 = base64 && base64->IsBool() && base64->GetBool();
-  if (base64 && !base64->IsBool() && !base64->IsNull()) {
-    fail(error, "\"base64\" must be true or false, got " + describe(*base64));
+  if (f.status && !read_status(*f.status, out, error)) return std::nullopt;
+  if (f.headers && !read_headers(*f.headers, out, error)) return std::nullopt;
+  if (f.kv && !read_kv(*f.kv, out, error)) return std::nullopt;
+  if (f.kv_ops && !read_kv_ops(*f.kv_ops, out, error)) return std::nullopt;
+  if (f.base64 && !f.base64->IsBool() && !f.base64->IsNull()) {
+    fail(error, "\"base64\" must be true or false, got " + describe(*f.base64));
     return std::nullopt;
   }
-  if (data_is_base64) {
-    auto decoded = base64_decode(view(*data));
+  if (f.base64 && f.base64->IsBool() && f.base64->GetBool()) {
+    auto decoded = base64_decode(view(*f.data));
     if (!decoded) {
-      fail(error, "\"" + std::string(data_name) +
+      fail(error, "\"" + std::string(f.data_name) +
                       "\" is not valid base64 (standard alphabet, with padding) but \"base64\" is true");
       return std::nullopt;
     }
@@ -483,8 +490,8 @@ std::optional<Output> parse_output(std::string_view stdout_text, std::string* er
   } else {
     // The in-situ string already lives in `buffer`: slide it to the front and hand the buffer
     // over instead of allocating and copying a body that may be megabytes long.
-    const std::size_t length = data->GetStringLength();
-    std::memmove(buffer.data(), data->GetString(), length);
+    const std::size_t length = f.data->GetStringLength();
+    std::memmove(buffer.data(), f.data->GetString(), length);
     buffer.resize(length);
     out.body = std::move(buffer);
   }

@@ -43,6 +43,19 @@ constexpr size_t kMaxChunks = 2048;  // 65536 cells: workers beyond that are not
 
 std::atomic<uint64_t> next_registry_id{1};
 
+// What a request that ran its worker adds to the worker's cell.
+void count_run(Cell& cell, const worker::RunReport& run) {
+  if (run.outcome != engine::Outcome::Ok) cell.failed_runs.add(1);
+  if (run.outcome == engine::Outcome::TimedOut) cell.timeouts.add(1);
+  if (run.instantiated) cell.instantiations.add(1);
+  if (run.kv_reads) cell.kv_reads.add(run.kv_reads);
+  if (run.kv_writes) cell.kv_writes.add(run.kv_writes);
+  if (!run.unavailable) {
+    cell.instance_kept.set(run.instance_kept ? 1 : 0);
+    cell.memory_bytes.set(run.instance_kept ? run.memory_bytes : 0);
+  }
+}
+
 }  // namespace
 
 // One thread's cells, in chunks allocated by that thread when it first needs them.
@@ -105,17 +118,7 @@ void Registry::served(const worker::Served& served) {
   cell->fine[fine_index(ns / 1000)].add(1);
   cell->duration_sum_ns.add(ns);
   if (status >= 500) cell->errors.add(1);
-  if (const worker::RunReport* run = served.run) {
-    if (run->outcome != engine::Outcome::Ok) cell->failed_runs.add(1);
-    if (run->outcome == engine::Outcome::TimedOut) cell->timeouts.add(1);
-    if (run->instantiated) cell->instantiations.add(1);
-    if (run->kv_reads) cell->kv_reads.add(run->kv_reads);
-    if (run->kv_writes) cell->kv_writes.add(run->kv_writes);
-    if (!run->unavailable) {
-      cell->instance_kept.set(run->instance_kept ? 1 : 0);
-      cell->memory_bytes.set(run->instance_kept ? run->memory_bytes : 0);
-    }
-  }
+  if (served.run) count_run(*cell, *served.run);
 }
 
 Totals Registry::totals(uint32_t index) const {
