@@ -54,12 +54,12 @@ void run_module(benchmark::State& state, const std::string& engine_name, const s
   }
 }
 
-void BM_Instantiate(benchmark::State& state, std::string engine_name, std::string which) {
+void BM_Instantiate(benchmark::State& state, const std::string& engine_name, const std::string& which) {
   std::string path = which == "wat" ? g_wat_dir + "/hello.wasm" : g_c_dir + "/hello.wasm";
   run_module(state, engine_name, path, which == "wat" ? "hello" : "Hello");
 }
 
-void BM_Primes(benchmark::State& state, std::string engine_name) {
+void BM_Primes(benchmark::State& state, const std::string& engine_name) {
   run_module(state, engine_name, g_bench_dir + "/primes.wasm", "25997 primes");
 }
 

@@ -105,7 +105,7 @@ struct Found {
   std::string text;
 };
 
-void add(std::vector<Found>& found, const std::string& source, const toml::source_region& where, std::string message) {
+void add(std::vector<Found>& found, const std::string& source, const toml::source_region& where, const std::string& message) {
   found.push_back({where.begin.line, where.begin.column, located(source, where, message)});
 }
 

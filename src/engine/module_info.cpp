@@ -134,9 +134,9 @@ std::optional<ModuleInfo> inspect_module(std::span<const uint8_t> wasm, std::str
 
 std::string check_imports(const ModuleInfo& info) {
   std::string problems;
-  auto add = [&](std::string line) {
+  auto add = [&](const std::string& line) {
     if (!problems.empty()) problems += "\n";
-    problems += std::move(line);
+    problems += line;
   };
   for (const auto& imp : info.imports) {
     if (imp.kind != 0) {

@@ -52,7 +52,7 @@ bool parse_clock(std::string_view s, int& h, int& m, int& sec) {
 std::optional<std::time_t> assemble(int year, int month, int day, int h, int m, int s) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60) return std::nullopt;
   const long long days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return static_cast<std::time_t>(days * 86400 + h * 3600 + m * 60 + s);
+  return static_cast<std::time_t>(days * 86400 + h * 3600LL + m * 60LL + s);
 }
 
 }  // namespace
@@ -76,7 +76,7 @@ void format_http_date(std::time_t t, char* out) {
   put2(out + 20, tm.tm_min);
   out[22] = ':';
   put2(out + 23, tm.tm_sec);
-  std::memcpy(out + 25, " GMT", 4);
+  std::memcpy(out + 25, " GMT", 4);  // NOLINT(bugprone-not-null-terminated-result): a fixed-width field
 }
 
 std::string http_date(std::time_t t) {

@@ -80,7 +80,7 @@ uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
   uint32_t method = a[5], uri_ptr = a[8], uri_len = a[9], ret = a[10];
   auto* host = static_cast<const HostState*>(f.ctx.host_data());
   const HttpBindingState* state = host ? &host->http : nullptr;
-  auto fatal = [&](std::string why) {
+  auto fatal = [&](const std::string& why) {
     f.ctx.request_trap("http.send-http-request: " + why);
     return uint64_t{0};
   };
