@@ -3,7 +3,8 @@
 # every warning an error. Both run over the C and C++ files git tracks; clang-tidy takes their
 # flags from the compile databases given (scripts/tidy.py: parallel, with a cache of clean
 # results). `make format` rewrites the files clang-format would change.
-# usage: scripts/lint.sh compile_commands.json...   (env LINT_JOBS, default: all cores)
+# usage: scripts/lint.sh [compile_commands.json...]   (env LINT_JOBS, default: all cores)
+# Without a database only clang-format runs (`make lint-format`).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 FORMAT=${CLANG_FORMAT:-clang-format-14}
@@ -22,5 +23,5 @@ else
   echo "lint: clang-format: ${#files[@]} files formatted in $(( $(date +%s) - started )) s"
 fi
 
-python3 scripts/tidy.py -j "${LINT_JOBS:-$(nproc)}" "$@" || status=1
+if [ $# -gt 0 ]; then python3 scripts/tidy.py -j "${LINT_JOBS:-$(nproc)}" "$@" || status=1; fi
 exit $status

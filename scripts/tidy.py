@@ -7,7 +7,7 @@ usage: scripts/tidy.py [-j N] [--no-cache] [--only FILE...] compile_commands.jso
 headers are not checked); a file listed by several databases is checked once, with the first
 database's flags. Headers of ours are checked through the translation units that include them
 (the header filter below). A translation unit found clean is remembered in
-$WWS_TIDY_CACHE (default ~/.cache/wws/tidy) under a key made of the tool's version, .clang-tidy,
+$WWS_TIDY_CACHE (default ~/.cache/wws/tidy) under a key made of the tool's version, the .clang-tidy files that apply,
 the compile flags, and the bytes of the file and of every header of ours it includes, so a
 second run re-checks only what changed. Findings are never cached: they are printed on every
 run, each once even when several translation units report it. Exit status 1 on any finding.
@@ -110,6 +110,14 @@ def cache_key(entry, common):
     if deps is None:
         return None
     h = hashlib.sha256(common)
+    # The .clang-tidy files that apply: the file's folder's (if any) up to the clone's.
+    folder = os.path.dirname(entry["file"])
+    while folder.startswith(ROOT):
+        config = os.path.join(folder, ".clang-tidy")
+        if os.path.exists(config):
+            with open(config, "rb") as f:
+                h.update(folder[len(ROOT):].encode() + b"\0" + f.read())
+        folder = os.path.dirname(folder)
     # Paths are taken relative to the clone, so that another clone of the same tree shares the cache.
     h.update(json.dumps([a.replace(ROOT, "<root>") for a in without_output(args)]).encode())
     for path in sorted({os.path.normpath(os.path.join(entry["directory"], d)) for d in deps} | {entry["file"]}):
@@ -165,8 +173,7 @@ def main():
 
 def check_all(opts, entries, db_dir, started):
     version = subprocess.run([TIDY, "--version"], capture_output=True, text=True, check=True).stdout
-    with open(os.path.join(ROOT, ".clang-tidy"), "rb") as f:
-        common = version.encode() + b"\0" + f.read() + b"\0" + HEADER_FILTER.encode() + b"\0"
+    common = version.encode() + b"\0" + HEADER_FILTER.encode() + b"\0"
     os.makedirs(CACHE_DIR, exist_ok=True)
 
     def check(path):

@@ -42,11 +42,21 @@ expect "src/tidy.cpp:6:10: error: 's' used after it was moved [bugprone-use-afte
 expect "tidy: 2 translation units (0 unchanged since a clean check)"
 if grep -q "build/generated.cpp" <<<"$out"; then fail "an untracked file was checked"; fi
 
+# Each half of the gate fails on its own.
 printf 'int add(int a, int b) { return a + b; }\n' > src/format.cpp
+if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed with a clang-tidy finding"; fi
+expect "lint: clang-format: 2 files formatted"
+expect "[bugprone-use-after-move"
 sed -i 's/return s + t;/return t + t;/' src/tidy.cpp
+printf 'int  add( int a,int b ){return a+b;}\n' > src/format.cpp
+if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed on a misformatted file"; fi
+expect "src/format.cpp:1: not formatted"
+expect ": clean"
+
+printf 'int add(int a, int b) { return a + b; }\n' > src/format.cpp
 out=$(bash scripts/lint.sh build/compile_commands.json 2>&1) || fail "lint failed on good files"
 expect "lint: clang-format: 2 files formatted"
-expect "tidy: 2 translation units (0 unchanged since a clean check)"
+expect "tidy: 2 translation units (2 unchanged since a clean check)"
 expect ": clean"
 out=$(bash scripts/lint.sh build/compile_commands.json 2>&1) || fail "lint failed on a second run"
 expect "tidy: 2 translation units (2 unchanged since a clean check)"
