@@ -550,7 +550,7 @@ struct Server::Impl {
 
   void record_failure(std::exception_ptr e) {
     std::lock_guard lock(failure_mutex);
-    if (!failure) failure = e;
+    if (!failure) failure = std::move(e);
   }
 
   void run_worker(Server& server, Worker& w) {
@@ -643,7 +643,7 @@ void Server::run() {
   if (impl.workers.empty()) throw std::runtime_error("Server::run() needs a successful listen() first");
   if (impl.options.max_pool_threads) {
     auto pool = std::make_unique<RunPool>(impl.factory, impl.options.max_pool_threads, [this](std::exception_ptr e) {
-      impl_->record_failure(e);
+      impl_->record_failure(std::move(e));
       stop();
     });
     std::lock_guard lock(impl.pool_mutex);

@@ -133,7 +133,7 @@ void read_all(int fd, std::string& out, size_t size) {
 
 }  // namespace
 
-StaticFiles::StaticFiles(fs::path public_dir, std::string prefix) : prefix_(std::move(prefix)) {
+StaticFiles::StaticFiles(const fs::path& public_dir, std::string prefix) : prefix_(std::move(prefix)) {
   std::error_code ec;
   if (fs::is_directory(public_dir, ec)) {
     root_ = fs::canonical(public_dir, ec);

@@ -12,7 +12,7 @@ namespace wws::http {
 class StaticFiles {
  public:
   // `public_dir` may not exist; then nothing is ever found. `prefix` is the formatted --prefix.
-  StaticFiles(std::filesystem::path public_dir, std::string prefix);
+  StaticFiles(const std::filesystem::path& public_dir, std::string prefix);
 
   bool enabled() const { return enabled_; }
 

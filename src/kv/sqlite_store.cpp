@@ -342,7 +342,7 @@ class SqliteStore final : public Store {
 
   void commit_group(const std::vector<Writer*>& group) {
     Connection& c = *writer_;
-    auto fail_all = [&](Status s) {
+    auto fail_all = [&](const Status& s) {
       for (Writer* w : group) w->status = s;
     };
     if (!step_done(c.stmt(kBegin, "BEGIN IMMEDIATE"))) {

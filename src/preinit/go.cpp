@@ -42,8 +42,8 @@ bool decode(Reader& r, Instr& in) {
   const uint8_t op = in.op;
   if ((op >= 0x45 && op <= 0xc4) || op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0b || op == 0x0f ||
       op == 0x1a || op == 0x1b || op == 0xd1) {
-  } else if (op >= 0x02 && op <= 0x04) {
-    r.leb(64);  // block type: 0x40, a value type or a type index
+  } else if ((op >= 0x02 && op <= 0x04) || op == 0x41 || op == 0x42) {
+    r.leb(64);  // a block type (0x40, a value type or a type index), or i32.const / i64.const
   } else if (op == 0x0c || op == 0x0d || op == 0x10 || op == 0x12 || (op >= 0x20 && op <= 0x26) || op == 0xd2) {
     in.imm = r.leb(32);
   } else if (op == 0x0e) {
@@ -59,8 +59,6 @@ bool decode(Reader& r, Instr& in) {
     r.leb(64);
   } else if (op == 0x3f || op == 0x40 || op == 0xd0) {
     r.byte();
-  } else if (op == 0x41 || op == 0x42) {
-    r.leb(64);
   } else if (op == 0x43) {
     r.skip(4);
   } else if (op == 0x44) {

@@ -58,7 +58,9 @@ void walk_folder(Walk& walk, const fs::path& folder, const std::string& relative
     const fs::directory_entry& entry = *it;
     std::string name = entry.path().filename().string();
     if (name.empty() || name.front() == '.' || name.front() == '_') continue;
-    std::string relative = relative_folder.empty() ? name : relative_folder + "/" + name;
+    std::string relative = relative_folder;
+    if (!relative.empty()) relative += '/';
+    relative += name;
 
     std::error_code status_ec;
     bool is_link = entry.is_symlink(status_ec);

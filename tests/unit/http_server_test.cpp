@@ -110,7 +110,7 @@ TEST(HttpServer, HugeHeadGets431) {
 
 TEST(HttpServer, GarbageGets400AndClose) {
   RunningServer s;
-  for (std::string garbage : {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 14),
+  for (const std::string& garbage : {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 13),
                               std::string("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
                               std::string("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")}) {
     Client c(s.port());
