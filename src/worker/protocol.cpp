@@ -332,6 +332,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     for (std::size_t j = 0; j < 4; ++j) {
       int digit = 0;
       if (j < digits) {
+        // NOLINTNEXTLINE(bugprone-signed-char-misuse): the table holds numbers (-1..63), not characters
         digit = kBase64Values[static_cast<unsigned char>(text[i + j])];
         if (digit < 0) return std::nullopt;  // '=' in the middle lands here too
       }
@@ -428,20 +429,25 @@ struct OutputFields {
   const JsonValue* base64 = nullptr;
 };
 
+// Where a known field's value goes; null for an unknown field.
+const JsonValue** field_slot(std::string_view name, OutputFields& f, const JsonValue** legacy_body) {
+  if (name == "data") return &f.data;
+  if (name == "body") return legacy_body;
+  if (name == "status") return &f.status;
+  if (name == "headers") return &f.headers;
+  if (name == "kv") return &f.kv;
+  if (name == "kv_ops") return &f.kv_ops;
+  if (name == "base64") return &f.base64;
+  return nullptr;
+}
+
 // A repeated field is ambiguous, so it is an error rather than a guess.
 bool find_fields(const rapidjson::Document& document, OutputFields& f, std::string* error) {
   const JsonValue* legacy_body = nullptr;  // the 2022 kits (wws 0.5) named the body "body"
   bool legacy_body_repeated = false;
   for (const auto& member : document.GetObject()) {
     const std::string_view name = view(member.name);
-    const JsonValue** slot = name == "data"      ? &f.data
-                             : name == "body"    ? &legacy_body
-                             : name == "status"  ? &f.status
-                             : name == "headers" ? &f.headers
-                             : name == "kv"      ? &f.kv
-                             : name == "kv_ops"  ? &f.kv_ops
-                             : name == "base64"  ? &f.base64
-                                                 : nullptr;
+    const JsonValue** slot = field_slot(name, f, &legacy_body);
     if (!slot) continue;  // unknown fields are ignored, as in the original
     if (slot == &legacy_body && *slot) {
       legacy_body_repeated = true;  // only an error when "body" is the one that counts
