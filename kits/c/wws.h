@@ -73,7 +73,7 @@
 /* ---------------------------------------------------------------- growable buffer */
 
 typedef struct {
-  char *data;   /* always NUL-terminated when non-NULL */
+  char *data; /* always NUL-terminated when non-NULL */
   size_t len;
   size_t cap;
 } wws_buf;
@@ -167,11 +167,19 @@ static inline int wws_is_utf8(const unsigned char *s, size_t n) {
     unsigned char c = s[i];
     size_t extra;
     uint32_t cp;
-    if (c < 0x80) { i++; continue; }
-    else if (c >= 0xC2 && c <= 0xDF) { extra = 1; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { extra = 2; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { extra = 3; cp = c & 0x07; }
-    else return 0;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3;
+      cp = c & 0x07;
+    } else return 0;
     if (i + extra >= n) return 0;
     for (size_t k = 1; k <= extra; k++) {
       unsigned char cc = s[i + k];
@@ -325,14 +333,23 @@ static inline int wws__hex4(wws__json *j, uint32_t *out) {
 
 static inline void wws__put_utf8(wws_buf *b, uint32_t cp) {
   char u[4];
-  if (cp < 0x80) { u[0] = (char)cp; wws_buf_append(b, u, 1); }
-  else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); wws_buf_append(b, u, 2); }
-  else if (cp < 0x10000) {
-    u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F));
+  if (cp < 0x80) {
+    u[0] = (char)cp;
+    wws_buf_append(b, u, 1);
+  } else if (cp < 0x800) {
+    u[0] = (char)(0xC0 | (cp >> 6));
+    u[1] = (char)(0x80 | (cp & 0x3F));
+    wws_buf_append(b, u, 2);
+  } else if (cp < 0x10000) {
+    u[0] = (char)(0xE0 | (cp >> 12));
+    u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[2] = (char)(0x80 | (cp & 0x3F));
     wws_buf_append(b, u, 3);
   } else {
-    u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F));
+    u[0] = (char)(0xF0 | (cp >> 18));
+    u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (cp & 0x3F));
     wws_buf_append(b, u, 4);
   }
 }
@@ -408,7 +425,10 @@ static inline int wws__skip_value(wws__json *j, int depth) {
     char close = c == '{' ? '}' : ']';
     j->p++;
     wws__skip_ws(j);
-    if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+    if (j->p < j->end && *j->p == close) {
+      j->p++;
+      return 0;
+    }
     for (;;) {
       if (c == '{') {
         wws_buf key = {NULL, 0, 0};
@@ -421,8 +441,14 @@ static inline int wws__skip_value(wws__json *j, int depth) {
       }
       if (wws__skip_value(j, depth + 1)) return -1;
       wws__skip_ws(j);
-      if (j->p < j->end && *j->p == ',') { j->p++; continue; }
-      if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+      if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        continue;
+      }
+      if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return 0;
+      }
       return wws__fail(j, "expected ',' or a closing bracket");
     }
   }
@@ -445,24 +471,43 @@ static inline int wws__string_map(wws__json *j, wws_map *m) {
   if (j->p >= j->end || *j->p != '{') return wws__fail(j, "expected an object");
   j->p++;
   wws__skip_ws(j);
-  if (j->p < j->end && *j->p == '}') { j->p++; return 0; }
+  if (j->p < j->end && *j->p == '}') {
+    j->p++;
+    return 0;
+  }
   for (;;) {
     wws_buf key = {NULL, 0, 0}, value = {NULL, 0, 0};
-    if (wws__string(j, &key)) { wws_buf_free(&key); return -1; }
+    if (wws__string(j, &key)) {
+      wws_buf_free(&key);
+      return -1;
+    }
     wws__skip_ws(j);
-    if (j->p >= j->end || *j->p != ':') { wws_buf_free(&key); return wws__fail(j, "expected ':'"); }
+    if (j->p >= j->end || *j->p != ':') {
+      wws_buf_free(&key);
+      return wws__fail(j, "expected ':'");
+    }
     j->p++;
     wws__skip_ws(j);
     if (j->p < j->end && *j->p == '"') {
-      if (wws__string(j, &value)) { wws_buf_free(&key); wws_buf_free(&value); return -1; }
+      if (wws__string(j, &value)) {
+        wws_buf_free(&key);
+        wws_buf_free(&value);
+        return -1;
+      }
       wws__map_put(m, key.data, value.data, value.len);
     } else {
       wws_buf_free(&key);
       if (wws__skip_value(j, 1)) return -1;
     }
     wws__skip_ws(j);
-    if (j->p < j->end && *j->p == ',') { j->p++; continue; }
-    if (j->p < j->end && *j->p == '}') { j->p++; return 0; }
+    if (j->p < j->end && *j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (j->p < j->end && *j->p == '}') {
+      j->p++;
+      return 0;
+    }
     return wws__fail(j, "expected ',' or '}'");
   }
 }
@@ -496,48 +541,65 @@ static inline int wws__parse_input(const char *text, size_t len) {
   wws_buf raw_body = {NULL, 0, 0};
   int body_is_base64 = 0, have_body = 0;
   wws__skip_ws(&j);
-  if (j.p >= j.end || *j.p != '{') { wws__req.error = "stdin is not a JSON object"; return -1; }
+  if (j.p >= j.end || *j.p != '{') {
+    wws__req.error = "stdin is not a JSON object";
+    return -1;
+  }
   j.p++;
   wws__skip_ws(&j);
   if (j.p < j.end && *j.p == '}') j.p++;
-  else for (;;) {
-    wws_buf key = {NULL, 0, 0};
-    if (wws__string(&j, &key)) { wws_buf_free(&key); break; }
-    wws__skip_ws(&j);
-    if (j.p >= j.end || *j.p != ':') { wws_buf_free(&key); wws__fail(&j, "expected ':'"); break; }
-    j.p++;
-    wws__skip_ws(&j);
-    int r;
-    if (!strcmp(key.data, "url") || !strcmp(key.data, "method")) {
-      wws_buf value = {NULL, 0, 0};
-      r = wws__string(&j, &value);
-      char **slot = key.data[0] == 'u' ? &wws__req.url : &wws__req.method;
-      free(*slot);
-      *slot = value.data;
-    } else if (!strcmp(key.data, "body")) {
-      raw_body.len = 0;
-      r = wws__string(&j, &raw_body);
-      have_body = 1;
-    } else if (!strcmp(key.data, "base64")) {
-      body_is_base64 = j.p < j.end && *j.p == 't';
-      r = wws__skip_value(&j, 1);
-    } else if (!strcmp(key.data, "headers")) {
-      r = wws__string_map(&j, &wws__req.headers);
-    } else if (!strcmp(key.data, "params")) {
-      r = wws__string_map(&j, &wws__req.params);
-    } else if (!strcmp(key.data, "kv")) {
-      r = wws__string_map(&j, &wws__req.kv);
-    } else {
-      r = wws__skip_value(&j, 1);
+  else
+    for (;;) {
+      wws_buf key = {NULL, 0, 0};
+      if (wws__string(&j, &key)) {
+        wws_buf_free(&key);
+        break;
+      }
+      wws__skip_ws(&j);
+      if (j.p >= j.end || *j.p != ':') {
+        wws_buf_free(&key);
+        wws__fail(&j, "expected ':'");
+        break;
+      }
+      j.p++;
+      wws__skip_ws(&j);
+      int r;
+      if (!strcmp(key.data, "url") || !strcmp(key.data, "method")) {
+        wws_buf value = {NULL, 0, 0};
+        r = wws__string(&j, &value);
+        char **slot = key.data[0] == 'u' ? &wws__req.url : &wws__req.method;
+        free(*slot);
+        *slot = value.data;
+      } else if (!strcmp(key.data, "body")) {
+        raw_body.len = 0;
+        r = wws__string(&j, &raw_body);
+        have_body = 1;
+      } else if (!strcmp(key.data, "base64")) {
+        body_is_base64 = j.p < j.end && *j.p == 't';
+        r = wws__skip_value(&j, 1);
+      } else if (!strcmp(key.data, "headers")) {
+        r = wws__string_map(&j, &wws__req.headers);
+      } else if (!strcmp(key.data, "params")) {
+        r = wws__string_map(&j, &wws__req.params);
+      } else if (!strcmp(key.data, "kv")) {
+        r = wws__string_map(&j, &wws__req.kv);
+      } else {
+        r = wws__skip_value(&j, 1);
+      }
+      wws_buf_free(&key);
+      if (r) break;
+      wws__skip_ws(&j);
+      if (j.p < j.end && *j.p == ',') {
+        j.p++;
+        continue;
+      }
+      if (j.p < j.end && *j.p == '}') {
+        j.p++;
+        break;
+      }
+      wws__fail(&j, "expected ',' or '}' in the request object");
+      break;
     }
-    wws_buf_free(&key);
-    if (r) break;
-    wws__skip_ws(&j);
-    if (j.p < j.end && *j.p == ',') { j.p++; continue; }
-    if (j.p < j.end && *j.p == '}') { j.p++; break; }
-    wws__fail(&j, "expected ',' or '}' in the request object");
-    break;
-  }
   if (j.error) {
     wws__req.error = j.error;
     wws_buf_free(&raw_body);
@@ -577,14 +639,38 @@ static inline int wws_request_load(void) {
   return r;
 }
 
-static inline const char *wws_request_error(void) { wws_request_load(); return wws__req.error; }
-static inline const char *wws_request_url(void) { wws_request_load(); return wws__req.url; }
-static inline const char *wws_request_method(void) { wws_request_load(); return wws__req.method; }
-static inline const char *wws_request_body(void) { wws_request_load(); return wws__req.body.data; }
-static inline size_t wws_request_body_length(void) { wws_request_load(); return wws__req.body.len; }
-static inline int wws_request_body_was_base64(void) { wws_request_load(); return wws__req.body_was_base64; }
-static inline const wws_map *wws_request_headers(void) { wws_request_load(); return &wws__req.headers; }
-static inline const wws_map *wws_request_params(void) { wws_request_load(); return &wws__req.params; }
+static inline const char *wws_request_error(void) {
+  wws_request_load();
+  return wws__req.error;
+}
+static inline const char *wws_request_url(void) {
+  wws_request_load();
+  return wws__req.url;
+}
+static inline const char *wws_request_method(void) {
+  wws_request_load();
+  return wws__req.method;
+}
+static inline const char *wws_request_body(void) {
+  wws_request_load();
+  return wws__req.body.data;
+}
+static inline size_t wws_request_body_length(void) {
+  wws_request_load();
+  return wws__req.body.len;
+}
+static inline int wws_request_body_was_base64(void) {
+  wws_request_load();
+  return wws__req.body_was_base64;
+}
+static inline const wws_map *wws_request_headers(void) {
+  wws_request_load();
+  return &wws__req.headers;
+}
+static inline const wws_map *wws_request_params(void) {
+  wws_request_load();
+  return &wws__req.params;
+}
 
 static inline const char *wws_request_header(const char *name) {
   wws_request_load();
@@ -639,8 +725,12 @@ static inline const char *wws_request_query(const char *name) {
       if (key_end > q) {
         char *key = wws__url_decode(q, (size_t)(key_end - q));
         char *value = eq ? wws__url_decode(eq + 1, (size_t)(end - eq - 1)) : wws__strdup("");
-        if (wws__map_find(&wws__query, key, 0) >= 0) { free(key); free(value); } /* first one wins */
-        else wws__map_put(&wws__query, key, value, strlen(value));
+        if (wws__map_find(&wws__query, key, 0) >= 0) {
+          free(key);
+          free(value);
+        } /* first one wins */
+        else
+          wws__map_put(&wws__query, key, value, strlen(value));
       }
       q = *end == '&' ? end : NULL;
     }
@@ -662,12 +752,12 @@ static inline const char *wws_request_query(const char *name) {
  * Writes (set, delete) apply when the worker's run succeeds, all in one transaction; increment,
  * compare-and-swap and expire apply at once and are atomic across every server sharing the store. */
 
-#define WWS_KV_NOT_FOUND (-1)       /* wws_kv_get_n: no such key */
-#define WWS_KV_UNAVAILABLE (-2)     /* the store cannot be reached; the server answers 503 anyway */
-#define WWS_KV_QUOTA (-3)           /* a [data.kv] limit (value size, keys, namespace size) */
-#define WWS_KV_NOT_A_NUMBER (-4)    /* increment of a value that is not a decimal int64, or overflow */
-#define WWS_KV_INVALID (-5)         /* key over 4096 bytes, negative TTL */
-#define WWS_KV_NOT_SUPPORTED (-7)   /* snapshot mode: not possible without the host functions */
+#define WWS_KV_NOT_FOUND (-1)     /* wws_kv_get_n: no such key */
+#define WWS_KV_UNAVAILABLE (-2)   /* the store cannot be reached; the server answers 503 anyway */
+#define WWS_KV_QUOTA (-3)         /* a [data.kv] limit (value size, keys, namespace size) */
+#define WWS_KV_NOT_A_NUMBER (-4)  /* increment of a value that is not a decimal int64, or overflow */
+#define WWS_KV_INVALID (-5)       /* key over 4096 bytes, negative TTL */
+#define WWS_KV_NOT_SUPPORTED (-7) /* snapshot mode: not possible without the host functions */
 
 static inline const char *wws_kv_error_name(int code) {
   switch (code) {
@@ -684,7 +774,7 @@ static inline const char *wws_kv_error_name(int code) {
 /* A list of keys (wws_kv_list); free it with wws_kv_keys_free. */
 typedef struct {
   size_t count;
-  char **keys;           /* NUL-terminated (a key may also contain NUL: see key_lengths) */
+  char **keys; /* NUL-terminated (a key may also contain NUL: see key_lengths) */
   size_t *key_lengths;
 } wws_kv_keys;
 
@@ -722,17 +812,18 @@ static inline int wws_kv_list(const char *prefix, const char *after, size_t limi
 #define WWS__KV_IMPORT(name) __attribute__((import_module("wws_kv"), import_name(name)))
 WWS__KV_IMPORT("get") int64_t wws__kv_host_get(const char *key, size_t key_len, char *buf, size_t cap);
 WWS__KV_IMPORT("take") int64_t wws__kv_host_take(char *buf, size_t cap);
-WWS__KV_IMPORT("set") int32_t wws__kv_host_set(const char *key, size_t key_len, const char *value, size_t value_len,
-                                               int64_t ttl_ms);
+WWS__KV_IMPORT("set")
+int32_t wws__kv_host_set(const char *key, size_t key_len, const char *value, size_t value_len, int64_t ttl_ms);
 WWS__KV_IMPORT("delete") int32_t wws__kv_host_delete(const char *key, size_t key_len);
-WWS__KV_IMPORT("increment") int32_t wws__kv_host_increment(const char *key, size_t key_len, int64_t delta,
-                                                           int64_t ttl_ms, int64_t *result);
-WWS__KV_IMPORT("compare_and_swap") int32_t wws__kv_host_cas(const char *key, size_t key_len, const char *expected,
-                                                            size_t expected_len, const char *value, size_t value_len,
-                                                            int64_t ttl_ms);
+WWS__KV_IMPORT("increment")
+int32_t wws__kv_host_increment(const char *key, size_t key_len, int64_t delta, int64_t ttl_ms, int64_t *result);
+WWS__KV_IMPORT("compare_and_swap")
+int32_t wws__kv_host_cas(const char *key, size_t key_len, const char *expected, size_t expected_len, const char *value,
+                         size_t value_len, int64_t ttl_ms);
 WWS__KV_IMPORT("expire") int32_t wws__kv_host_expire(const char *key, size_t key_len, int64_t ttl_ms);
-WWS__KV_IMPORT("list") int64_t wws__kv_host_list(const char *prefix, size_t prefix_len, const char *after,
-                                                 size_t after_len, uint32_t limit, char *buf, size_t cap);
+WWS__KV_IMPORT("list")
+int64_t wws__kv_host_list(const char *prefix, size_t prefix_len, const char *after, size_t after_len, uint32_t limit,
+                          char *buf, size_t cap);
 #undef WWS__KV_IMPORT
 #define WWS__KV_NO_VALUE ((size_t)0xFFFFFFFFu)
 
@@ -771,12 +862,15 @@ static inline int wws_kv_increment_ttl(const char *key, int64_t delta, int64_t t
   return r;
 }
 
-static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value, int64_t ttl_ms) {
+static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value,
+                                              int64_t ttl_ms) {
   return wws__kv_host_cas(key, strlen(key), expected, expected ? strlen(expected) : WWS__KV_NO_VALUE, value,
                           value ? strlen(value) : WWS__KV_NO_VALUE, ttl_ms);
 }
 
-static inline int wws_kv_expire(const char *key, int64_t ttl_ms) { return wws__kv_host_expire(key, strlen(key), ttl_ms); }
+static inline int wws_kv_expire(const char *key, int64_t ttl_ms) {
+  return wws__kv_host_expire(key, strlen(key), ttl_ms);
+}
 
 static inline int wws_kv_list(const char *prefix, const char *after, size_t limit, wws_kv_keys *out) {
   char small[1024];
@@ -826,9 +920,9 @@ static inline void wws__kv_ops_json(wws_buf *out) { (void)out; }
 
 static int wws__kv_changed;
 static int wws__kv_loaded;
-static wws_map wws__kv_original;     /* the snapshot as it came, for keys atomic ops touched */
-static wws_map wws__kv_op_keys;      /* keys whose writes travel as "kv_ops" (values unused) */
-static wws_buf wws__kv_ops;          /* the "kv_ops" array's items, comma-separated */
+static wws_map wws__kv_original; /* the snapshot as it came, for keys atomic ops touched */
+static wws_map wws__kv_op_keys;  /* keys whose writes travel as "kv_ops" (values unused) */
+static wws_buf wws__kv_ops;      /* the "kv_ops" array's items, comma-separated */
 
 static inline void wws__kv_load(void) {
   wws_request_load();
@@ -849,7 +943,10 @@ static inline void wws__kv_op(const char *op, const char *key) {
   if (wws__map_find(&wws__kv_op_keys, key, 0) < 0) wws__map_put(&wws__kv_op_keys, wws__strdup(key), wws__strdup(""), 0);
 }
 
-static inline const wws_map *wws_request_kv(void) { wws__kv_load(); return &wws__req.kv; }
+static inline const wws_map *wws_request_kv(void) {
+  wws__kv_load();
+  return &wws__req.kv;
+}
 
 static inline const char *wws_kv_get_n(const char *key, size_t key_len, size_t *value_len, int *error) {
   wws__kv_load();
@@ -912,7 +1009,8 @@ static inline int wws_kv_increment_ttl(const char *key, int64_t delta, int64_t t
 
 /* Snapshot mode: checked against this run's snapshot now (1 or 0), and again by the server at
  * commit; if another run changed the key meanwhile the request answers 409 and writes nothing. */
-static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value, int64_t ttl_ms) {
+static inline int wws_kv_compare_and_swap_ttl(const char *key, const char *expected, const char *value,
+                                              int64_t ttl_ms) {
   wws__kv_load();
   long at = wws__map_find(&wws__req.kv, key, 0);
   int matches = expected ? at >= 0 && !strcmp(wws__req.kv.values[at], expected) : at < 0;
@@ -990,7 +1088,9 @@ static inline void wws__kv_ops_json(wws_buf *out) {
 
 /* The common API, on top of either mode. */
 static inline const char *wws_kv_get(const char *key) { return wws_kv_get_n(key, strlen(key), NULL, NULL); }
-static inline int wws_kv_set(const char *key, const char *value) { return wws_kv_set_n(key, strlen(key), value, strlen(value), 0); }
+static inline int wws_kv_set(const char *key, const char *value) {
+  return wws_kv_set_n(key, strlen(key), value, strlen(value), 0);
+}
 static inline int wws_kv_set_ttl(const char *key, const char *value, int64_t ttl_ms) {
   return wws_kv_set_n(key, strlen(key), value, strlen(value), ttl_ms);
 }
@@ -1032,7 +1132,9 @@ static inline void wws_response_body_bytes(const void *bytes, size_t length) {
 
 static inline void wws_response_body(const char *text) { wws_response_body_bytes(text, strlen(text)); }
 
-static inline void wws_response_append(const void *bytes, size_t length) { wws_buf_append(&wws__res.body, bytes, length); }
+static inline void wws_response_append(const void *bytes, size_t length) {
+  wws_buf_append(&wws__res.body, bytes, length);
+}
 
 static inline void wws_response_printf(const char *fmt, ...) {
   va_list ap;
@@ -1152,14 +1254,14 @@ enum {
 };
 
 typedef struct {
-  int ok;                /* 1: a response arrived; 0: see error and message */
+  int ok; /* 1: a response arrived; 0: see error and message */
   int status;
-  size_t header_count;   /* response headers in order; a name may repeat */
+  size_t header_count; /* response headers in order; a name may repeat */
   char **header_names;
   char **header_values;
-  wws_buf body;          /* the exact bytes (may contain NUL) */
-  int error;             /* WWS_HTTP_* when !ok */
-  char *message;         /* the host's reason when !ok, e.g. "The host 'x' is not allowed ..." */
+  wws_buf body;  /* the exact bytes (may contain NUL) */
+  int error;     /* WWS_HTTP_* when !ok */
+  char *message; /* the host's reason when !ok, e.g. "The host 'x' is not allowed ..." */
 } wws_http_response;
 
 /* Sends a request; `headers` holds header_count (name, value) pairs as a flat array

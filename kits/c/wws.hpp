@@ -74,7 +74,9 @@ class Request {
     return u.substr(start, u.find_first_of("?#", start) - start);
   }
   std::string_view body() const { return {wws_request_body(), wws_request_body_length()}; }
-  std::optional<std::string_view> header(const std::string& name) const { return opt(wws_request_header(name.c_str())); }
+  std::optional<std::string_view> header(const std::string& name) const {
+    return opt(wws_request_header(name.c_str()));
+  }
   std::optional<std::string_view> param(const std::string& name) const { return opt(wws_request_param(name.c_str())); }
   std::optional<std::string_view> query(const std::string& name) const { return opt(wws_request_query(name.c_str())); }
   std::map<std::string, std::string> headers() const { return Kv::to_map(wws_request_headers()); }
@@ -126,12 +128,12 @@ inline std::optional<std::string> var(const char* name) {
 [[noreturn]] inline void fail(const std::string& reason) { wws_fail("%s", reason.c_str()); }
 
 struct FetchResult {
-  bool ok = false;       // a response arrived
+  bool ok = false;  // a response arrived
   int status = 0;
-  Headers headers;       // in order, repeats kept
+  Headers headers;  // in order, repeats kept
   std::string body;
-  int error = 0;         // WWS_HTTP_* when !ok
-  std::string message;   // the host's reason when !ok
+  int error = 0;        // WWS_HTTP_* when !ok
+  std::string message;  // the host's reason when !ok
   explicit operator bool() const { return ok; }
   std::optional<std::string_view> header(std::string_view name) const {
     for (const auto& [k, v] : headers)

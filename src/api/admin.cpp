@@ -24,11 +24,23 @@ constexpr const char* kHiddenValue = "(hidden)";
 
 void key(JsonWriter& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 void string(JsonWriter& w, std::string_view v) { w.String(v.data(), static_cast<rapidjson::SizeType>(v.size())); }
-void field(JsonWriter& w, std::string_view k, std::string_view v) { key(w, k); string(w, v); }
+void field(JsonWriter& w, std::string_view k, std::string_view v) {
+  key(w, k);
+  string(w, v);
+}
 void field(JsonWriter& w, std::string_view k, const char* v) { field(w, k, std::string_view(v)); }  // not bool
-void field(JsonWriter& w, std::string_view k, uint64_t v) { key(w, k); w.Uint64(v); }
-void field(JsonWriter& w, std::string_view k, double v) { key(w, k); w.Double(std::isfinite(v) ? v : 0); }
-void field(JsonWriter& w, std::string_view k, bool v) { key(w, k); w.Bool(v); }
+void field(JsonWriter& w, std::string_view k, uint64_t v) {
+  key(w, k);
+  w.Uint64(v);
+}
+void field(JsonWriter& w, std::string_view k, double v) {
+  key(w, k);
+  w.Double(std::isfinite(v) ? v : 0);
+}
+void field(JsonWriter& w, std::string_view k, bool v) {
+  key(w, k);
+  w.Bool(v);
+}
 void null_or(JsonWriter& w, std::string_view k, const std::string* v) {
   key(w, k);
   if (v) string(w, *v);
@@ -129,7 +141,8 @@ void Admin::handle(const http::Request& request, http::Response& response) {
   std::string_view path = request.path;
   // Health is open: probes (a load balancer, Kubernetes) carry no token, and it reveals nothing.
   // So is the OpenAPI document, which is the same for every server.
-  const bool health = path == "/_api/v0/health" || path.starts_with("/_api/v0/health/") || path == "/_api/v0/openapi.json";
+  const bool health =
+      path == "/_api/v0/health" || path.starts_with("/_api/v0/health/") || path == "/_api/v0/openapi.json";
   // The panel's files hold no data (it asks the API, with the token); only the API is guarded.
   const bool panel = path == kPanel || path.starts_with("/_panel/");
   if (!health && !panel) {
@@ -205,8 +218,8 @@ bool Admin::handle_server_api(const http::Request& request, std::string_view res
 bool Admin::handle_site_api(const http::Request& request, const worker::Site& site, std::string_view rest,
                             http::Response& response) {
   const bool get = request.method == "GET" || request.method == "HEAD";
-  const bool known = rest == "metrics" || rest == "workers" || rest.starts_with("workers/") || rest == "stats" ||
-                     rest == "errors";
+  const bool known =
+      rest == "metrics" || rest == "workers" || rest.starts_with("workers/") || rest == "stats" || rest == "errors";
   if (!known) return false;
   if (!get) return method_not_allowed(response, "GET", rest);
   if (rest == "metrics") {
@@ -278,7 +291,8 @@ bool Admin::worker_json(const worker::Site& site, std::string_view id, bool reve
   w.EndArray();
   key(w, "vars");
   w.StartObject();
-  for (const auto& [k, v] : config.vars) field(w, k, reveal_vars ? std::string_view(v) : std::string_view(kHiddenValue));
+  for (const auto& [k, v] : config.vars)
+    field(w, k, reveal_vars ? std::string_view(v) : std::string_view(kHiddenValue));
   w.EndObject();
   // wws's additions.
   field(w, "vars_hidden", !reveal_vars);
@@ -381,7 +395,8 @@ std::string Admin::stats_json(const worker::Site& site) {
     field(w, "kv_writes", t.kv_writes);
     field(w, "instances", t.instances);
     field(w, "memory_bytes", t.memory_bytes);
-    field(w, "mean_ms", t.requests ? static_cast<double>(t.duration_sum_ns) / 1e6 / static_cast<double>(t.requests) : 0.0);
+    field(w, "mean_ms",
+          t.requests ? static_cast<double>(t.duration_sum_ns) / 1e6 / static_cast<double>(t.requests) : 0.0);
     field(w, "rps", span > 0 ? static_cast<double>(recent.requests) / span : 0.0);
     field(w, "recent_requests", recent.requests);
     field(w, "recent_errors", recent.errors);

@@ -30,9 +30,9 @@ struct ReloadOutcome {
 
 struct AdminSources {
   std::function<std::shared_ptr<const worker::Site>()> site;  // the project being served now
-  std::function<http::ServerStats()> server_stats;           // the main server's figures
-  std::function<ReloadOutcome()> reload;                     // empty: no reload action
-  std::string wasm_engine = "v8";                            // engine of wasm workers
+  std::function<http::ServerStats()> server_stats;            // the main server's figures
+  std::function<ReloadOutcome()> reload;                      // empty: no reload action
+  std::string wasm_engine = "v8";                             // engine of wasm workers
   std::string version;
 };
 

@@ -45,7 +45,8 @@ std::unique_ptr<http::Handler> AdminSetup::wrap(std::unique_ptr<http::Handler> d
 }
 
 void AdminSetup::listen(const std::string& main_base_url) {
-  if (options_.enable_panel) logs::say(fmt::format("🎛️  The admin panel is available at {}/_panel/\n", main_base_url));
+  if (options_.enable_panel)
+    logs::say(fmt::format("🎛️  The admin panel is available at {}/_panel/\n", main_base_url));
   if (options_.admin_port) {
     http::ServerOptions o;
     o.host = options_.admin_host;
@@ -55,10 +56,12 @@ void AdminSetup::listen(const std::string& main_base_url) {
     listener_ = std::make_unique<http::Server>(
         o, [this]() -> std::unique_ptr<http::Handler> { return std::make_unique<api::AdminHandler>(admin_, nullptr); });
     listener_->listen();
-    logs::say(fmt::format("🎛️  Admin listener (panel, API, metrics, health) at http://{}:{}/_panel/\n", o.host, listener_->port()));
+    logs::say(fmt::format("🎛️  Admin listener (panel, API, metrics, health) at http://{}:{}/_panel/\n", o.host,
+                          listener_->port()));
   }
   if (options_.admin_token.empty())
-    logs::say(fmt::format("🔒 The admin API answers clients on this machine only; --admin-token (or WWS_ADMIN_TOKEN) lets others in\n"));
+    logs::say(fmt::format(
+        "🔒 The admin API answers clients on this machine only; --admin-token (or WWS_ADMIN_TOKEN) lets others in\n"));
 }
 
 void AdminSetup::start() {

@@ -13,18 +13,18 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/admin_setup.h"
+#include "cli/kv_command.h"
 #include "cli/options.h"
 #include "cli/project_source.h"
-#include "cli/kv_command.h"
 #include "cli/runtimes_command.h"
 #include "engine/code_cache.h"
 #include "engine/engines.h"
 #include "engine/v8/v8_engine.h"
 #include "engine/wasmtime/wasmtime_engine.h"
 #include "http/server.h"
+#include "kv/service.h"
 #include "logs/request_log.h"
 #include "logs/setup.h"
-#include "kv/service.h"
 #include "site/reloader.h"
 #include "site/watcher.h"
 #include "worker/dispatcher.h"
@@ -48,7 +48,8 @@ void print_routes(const worker::Site& site, const std::string& base_url) {
   for (const auto& route : site.router.routes()) {
     const worker::Worker& w = *site.workers[route.target];
     logs::say(fmt::format("    - {}{}\n      => {}\n", base_url, route.path, w.relative.string()));
-    if (!w.unavailable.empty()) logs::say(fmt::format("      ❌ not available: {}\n", indent(w.unavailable, "         ")));
+    if (!w.unavailable.empty())
+      logs::say(fmt::format("      ❌ not available: {}\n", indent(w.unavailable, "         ")));
   }
 }
 
@@ -84,9 +85,11 @@ void explain_listen_failure(const Options& options, const std::string& what) {
   logs::complain(fmt::format("❌ Cannot listen on {}:{}: {}\n", options.host, options.port, what));
   if (what.find("in use") == std::string::npos) return;
   auto free = free_port_after(options.host, options.port);
-  logs::complain(fmt::format("   Another program (perhaps another wws) is using port {}. Stop it, or serve on another port: {}\n",
-             options.port, free ? fmt::format("--port {} (free now), or --port 0 for any free one", *free)
-                                : std::string("--port 0 picks a free one")));
+  logs::complain(
+      fmt::format("   Another program (perhaps another wws) is using port {}. Stop it, or serve on another port: {}\n",
+                  options.port,
+                  free ? fmt::format("--port {} (free now), or --port 0 for any free one", *free)
+                       : std::string("--port 0 picks a free one")));
 }
 
 // On SIGTERM in-flight requests get to finish: the grace outlasts the longest time limit in
@@ -174,7 +177,8 @@ int compile_project(const worker::Site& site, const std::filesystem::path& cache
       compiled++;
     }
   }
-  fmt::print("{} compiled, {} failed; cache: {}\n", compiled, failed, cache_dir.empty() ? "(none)" : cache_dir.string());
+  fmt::print("{} compiled, {} failed; cache: {}\n", compiled, failed,
+             cache_dir.empty() ? "(none)" : cache_dir.string());
   return failed ? 1 : 0;
 }
 
@@ -225,8 +229,8 @@ int run_app(int argc, char** argv) {
   }
   if (options->compile) return compile_project(*reloader->current(), cache_dir(*options));
   auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-  logs::say(fmt::format("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n", reloader->current()->workers.size(),
-             elapsed.count()));
+  logs::say(fmt::format("⏳ Loading workers from {} routes...\n✅ Workers loaded in {:.1f}ms.\n",
+                        reloader->current()->workers.size(), elapsed.count()));
   for (const auto& warning : loaded.warnings) spdlog::warn("{}", warning);
   for (const auto& problem : loaded.problems)
     spdlog::error("Worker {} ({}) will answer 503: {}", problem.route, problem.file, problem.message);
@@ -281,7 +285,7 @@ int run_app(int argc, char** argv) {
       admin->listen(base_url);
     } catch (const std::exception& e) {
       logs::complain(fmt::format("❌ Cannot listen on {}:{} for the admin listener: {}\n", options->admin_host,
-                 *options->admin_port, e.what()));
+                                 *options->admin_port, e.what()));
       return 1;
     }
     admin->start();

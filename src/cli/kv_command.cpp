@@ -36,14 +36,17 @@ void append_value(std::string& out, const std::string& value) {
   out += "}";
 }
 
-std::string read_all(std::istream& in) { return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}; }
+std::string read_all(std::istream& in) {
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 // The entries of an export file.
 bool parse_export(const std::string& text, kv::Map* out, std::string* error) {
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError())
-    return *error = fmt::format("not JSON: {} at byte {}", rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset()),
+    return *error = fmt::format("not JSON: {} at byte {}", rapidjson::GetParseError_En(doc.GetParseError()),
+                                doc.GetErrorOffset()),
            false;
   if (!doc.IsObject()) return *error = "expected a JSON object of key -> value", false;
   for (auto& m : doc.GetObject()) {
@@ -51,7 +54,8 @@ bool parse_export(const std::string& text, kv::Map* out, std::string* error) {
     if (m.value.IsString()) {
       (*out)[key] = std::string(m.value.GetString(), m.value.GetStringLength());
     } else if (m.value.IsObject() && m.value.HasMember("base64") && m.value["base64"].IsString()) {
-      auto bytes = worker::base64_decode(std::string_view(m.value["base64"].GetString(), m.value["base64"].GetStringLength()));
+      auto bytes =
+          worker::base64_decode(std::string_view(m.value["base64"].GetString(), m.value["base64"].GetStringLength()));
       if (!bytes) return *error = fmt::format("key \"{}\": bad base64", key), false;
       (*out)[key] = std::move(*bytes);
     } else {
@@ -120,7 +124,8 @@ int export_namespace(kv::Store& store, const KvCommand& c) {
   std::string out = "{";
   bool first = true;
   for (const auto& [k, v] : read.data) {
-    if (!util::is_valid_utf8(k)) return fail(fmt::format("key {} is not UTF-8 text; JSON cannot hold it", kv::json::serialise({{k, ""}})));
+    if (!util::is_valid_utf8(k))
+      return fail(fmt::format("key {} is not UTF-8 text; JSON cannot hold it", kv::json::serialise({{k, ""}})));
     out += first ? "\n  " : ",\n  ";
     first = false;
     kv::json::append_string(out, k);
@@ -148,7 +153,8 @@ int import_file(kv::Store& store, const KvCommand& c) {
   }
   kv::Map entries;
   std::string error;
-  if (!parse_export(text, &entries, &error)) return fail((c.file.empty() ? std::string("stdin") : c.file) + ": " + error);
+  if (!parse_export(text, &entries, &error))
+    return fail((c.file.empty() ? std::string("stdin") : c.file) + ": " + error);
   kv::Batch batch;
   if (c.replace) {  // the keys the file does not have go, in the same atomic batch
     kv::NamespaceRead current;

@@ -9,7 +9,6 @@
 
 namespace wws::cli {
 
-
 // Runs the subcommand; returns the process exit code (0 ok, 1 error, 3 for `get` of an absent key).
 int run_kv_command(const std::filesystem::path& project, const kv::BackendOptions& backend, const KvCommand& command);
 

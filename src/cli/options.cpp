@@ -17,7 +17,7 @@
 namespace wws::cli {
 namespace {
 
-constexpr uint64_t kMaxMemoryMb = 4096;             // a wasm32 instance cannot address more
+constexpr uint64_t kMaxMemoryMb = 4096;  // a wasm32 instance cannot address more
 constexpr uint64_t kMaxTimeoutMs = 24ull * 3600 * 1000;
 constexpr uint64_t kMaxThreads = 1024;
 
@@ -54,12 +54,14 @@ void add_kv_options(CLI::App& app, kv::BackendOptions& kv) {
   app.add_option("--kv-path", kv.sqlite_path, "SQLite file of the K/V store (default PATH/.wws/kv.sqlite3)");
   app.add_option("--kv-sync", kv.sqlite_sync,
                  "SQLite durability: normal (survives a killed wws) or full (also a power loss; an fsync per commit)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, kv::SqliteSync>{{"normal", kv::SqliteSync::Normal},
-                                                                                {"full", kv::SqliteSync::Full}}))
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, kv::SqliteSync>{{"normal", kv::SqliteSync::Normal}, {"full", kv::SqliteSync::Full}}))
       ->default_str("normal");
-  app.add_option("--kv-tls-ca", kv.redis_tls_ca, "rediss://: CA bundle that signed the server's certificate (default: the system's)")
+  app.add_option("--kv-tls-ca", kv.redis_tls_ca,
+                 "rediss://: CA bundle that signed the server's certificate (default: the system's)")
       ->check(CLI::ExistingFile);
-  app.add_option("--kv-tls-cert", kv.redis_tls_cert, "rediss://: client certificate (PEM), for servers that require one")
+  app.add_option("--kv-tls-cert", kv.redis_tls_cert,
+                 "rediss://: client certificate (PEM), for servers that require one")
       ->check(CLI::ExistingFile);
   app.add_option("--kv-tls-key", kv.redis_tls_key, "rediss://: the client certificate's private key (PEM)")
       ->check(CLI::ExistingFile);
@@ -72,7 +74,9 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   CLI::App app("Wasm Workers Server: serves the WebAssembly and JavaScript workers of a project folder", "wws");
   app.set_version_flag("-V,--version", "wws " WWS_VERSION);
   app.add_option("PATH", options.path, "Project folder to serve")->capture_default_str();
-  app.add_option("--host", options.host, "Hostname or IP address to listen on")->capture_default_str()->check(kNotEmpty);
+  app.add_option("--host", options.host, "Hostname or IP address to listen on")
+      ->capture_default_str()
+      ->check(kNotEmpty);
   app.add_option("-p,--port", options.port, "Port to listen on (0 picks a free one)")
       ->capture_default_str()
       ->transform(whole_number(0, std::numeric_limits<uint16_t>::max()));
@@ -80,8 +84,12 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   // One value per flag, so `--ignore a PATH` leaves PATH as the positional instead of a second glob.
   app.add_option("--ignore", options.ignore, "Glob of files not to serve as workers (repeatable)")
       ->allow_extra_args(false);
-  app.add_option("--cors", options.cors, "Origin allowed by CORS (repeatable), or * for any: answers carry it, preflights are answered")->allow_extra_args(false);
-  app.add_option("--threads", options.threads, "I/O threads that serve requests (0 = one per CPU core); slow workers run on a pool of up to max(4, 2N) threads")
+  app.add_option("--cors", options.cors,
+                 "Origin allowed by CORS (repeatable), or * for any: answers carry it, preflights are answered")
+      ->allow_extra_args(false);
+  app.add_option("--threads", options.threads,
+                 "I/O threads that serve requests (0 = one per CPU core); slow workers run on a pool of up to max(4, "
+                 "2N) threads")
       ->capture_default_str()
       ->transform(whole_number(0, kMaxThreads));
   app.add_option("--timeout", timeout_ms, "Default time limit of one request to a worker, in milliseconds")
@@ -107,8 +115,9 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
 
   app.add_flag("--enable-panel", options.enable_panel,
                "Serve the admin panel at /_panel/ and the management API, metrics and health under /_api/v0/");
-  app.add_option("--admin-port", options.admin_port,
-                 "Serve the panel, API, metrics and health on this port too (0 picks a free one), apart from the workers")
+  app.add_option(
+         "--admin-port", options.admin_port,
+         "Serve the panel, API, metrics and health on this port too (0 picks a free one), apart from the workers")
       ->transform(whole_number(0, std::numeric_limits<uint16_t>::max()));
   app.add_option("--admin-host", options.admin_host, "Address of the --admin-port listener")
       ->capture_default_str()
@@ -118,9 +127,11 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
                  "the API answers loopback clients only")
       ->envname("WWS_ADMIN_TOKEN")
       ->check(kNotEmpty);
-  app.add_option("--git-commit", options.git_commit, "For a git PATH: the commit to serve (wins over --git-tag and --git-branch)");
+  app.add_option("--git-commit", options.git_commit,
+                 "For a git PATH: the commit to serve (wins over --git-tag and --git-branch)");
   app.add_option("--git-tag", options.git_tag, "For a git PATH: the tag to serve (wins over --git-branch)");
-  app.add_option("--git-branch", options.git_branch, "For a git PATH: the branch to serve (default: the remote's default branch)");
+  app.add_option("--git-branch", options.git_branch,
+                 "For a git PATH: the branch to serve (default: the remote's default branch)");
   app.add_option("--git-folder", options.git_folder, "For a git PATH: the folder of the repository to serve");
   app.add_flag("--watch", options.watch,
                "Reload workers, their TOML files and public/ when they change (SIGHUP reloads at any time)");
@@ -148,7 +159,9 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
                                ->envname("WWS_REPO_NAME")
                                ->capture_default_str()
                                ->check(kNotEmpty);
-  CLI::App* install = rt->add_subcommand("install", "Install NAME VERSION (a version or tag, e.g. latest) from the repository, or, without arguments, every runtime .wws.toml lists that is missing");
+  CLI::App* install = rt->add_subcommand("install",
+                                         "Install NAME VERSION (a version or tag, e.g. latest) from the repository, "
+                                         "or, without arguments, every runtime .wws.toml lists that is missing");
   install->add_option("NAME", runtimes.name, "Runtime name, e.g. python");
   install->add_option("VERSION", runtimes.version, "Version or tag, e.g. latest");
   rt->add_subcommand("list", "List the runtimes the repository offers");
@@ -160,7 +173,8 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   add_kv_options(app, options.kv);
 
   KvCommand kvc;
-  CLI::App* kvapp = app.add_subcommand("kv", "Read and write the K/V store of the project's workers on the configured backend (--kv ...)");
+  CLI::App* kvapp = app.add_subcommand(
+      "kv", "Read and write the K/V store of the project's workers on the configured backend (--kv ...)");
   kvapp->require_subcommand(1, 1);
   CLI::App* kv_get = kvapp->add_subcommand("get", "Print the value of KEY in NAMESPACE (exit code 3 when absent)");
   kv_get->add_option("NAMESPACE", kvc.ns)->required();
@@ -169,18 +183,23 @@ std::optional<Options> parse_options(int argc, const char* const* argv, int& exi
   kv_set->add_option("NAMESPACE", kvc.ns)->required();
   kv_set->add_option("KEY", kvc.key)->required();
   kv_set->add_option("VALUE", kvc.value)->required();
-  kv_set->add_option("--ttl", kvc.ttl_ms, "Milliseconds until the key expires (default: never)")->check(CLI::NonNegativeNumber);
+  kv_set->add_option("--ttl", kvc.ttl_ms, "Milliseconds until the key expires (default: never)")
+      ->check(CLI::NonNegativeNumber);
   CLI::App* kv_delete = kvapp->add_subcommand("delete", "Delete KEY from NAMESPACE");
   kv_delete->add_option("NAMESPACE", kvc.ns)->required();
   kv_delete->add_option("KEY", kvc.key)->required();
-  CLI::App* kv_list = kvapp->add_subcommand("list", "List the keys of NAMESPACE in byte order (without NAMESPACE: the namespaces)");
+  CLI::App* kv_list =
+      kvapp->add_subcommand("list", "List the keys of NAMESPACE in byte order (without NAMESPACE: the namespaces)");
   kv_list->add_option("NAMESPACE", kvc.ns);
   kv_list->add_option("--prefix", kvc.prefix, "Only keys starting with this");
   kv_list->add_option("--limit", kvc.limit, "At most this many keys (default: all)");
-  CLI::App* kv_export = kvapp->add_subcommand("export", "Write NAMESPACE as a JSON object of key -> value (non-UTF-8 values as {\"base64\": ...}; expiries are not kept)");
+  CLI::App* kv_export = kvapp->add_subcommand("export",
+                                              "Write NAMESPACE as a JSON object of key -> value (non-UTF-8 values as "
+                                              "{\"base64\": ...}; expiries are not kept)");
   kv_export->add_option("NAMESPACE", kvc.ns)->required();
   kv_export->add_option("-o,--output", kvc.file, "File to write (default: stdout)");
-  CLI::App* kv_import = kvapp->add_subcommand("import", "Set every key of a JSON object (as export writes it) in NAMESPACE, in one atomic batch");
+  CLI::App* kv_import = kvapp->add_subcommand(
+      "import", "Set every key of a JSON object (as export writes it) in NAMESPACE, in one atomic batch");
   kv_import->add_option("NAMESPACE", kvc.ns)->required();
   kv_import->add_option("FILE", kvc.file, "JSON file (default: stdin)");
   kv_import->add_flag("--replace", kvc.replace, "Also delete the keys of NAMESPACE that the file does not have");

@@ -13,9 +13,10 @@ std::optional<std::filesystem::path> prepare_project_root(const Options& options
                          !options.git_folder.empty();
   if (!project::is_git_url(options.path)) {
     if (git_flags) {
-      *error = fmt::format("--git-commit, --git-tag, --git-branch and --git-folder need a git URL as PATH "
-                           "(https://…/repo.git, git://…, file://…), not '{}'",
-                           options.path);
+      *error = fmt::format(
+          "--git-commit, --git-tag, --git-branch and --git-folder need a git URL as PATH "
+          "(https://…/repo.git, git://…, file://…), not '{}'",
+          options.path);
       return std::nullopt;
     }
     return std::filesystem::path(options.path);
@@ -24,8 +25,8 @@ std::optional<std::filesystem::path> prepare_project_root(const Options& options
   auto checkout = project::checkout_git_project(options.path, ref, options.git_folder, error);
   if (!checkout) return std::nullopt;
   if (!checkout->warning.empty()) spdlog::warn("{}", checkout->warning);
-  logs::say(fmt::format("⚙️  Checked out {} at {} ({}) into {}\n", options.path, checkout->ref, checkout->commit.substr(0, 12),
-             checkout->root.string()));
+  logs::say(fmt::format("⚙️  Checked out {} at {} ({}) into {}\n", options.path, checkout->ref,
+                        checkout->commit.substr(0, 12), checkout->root.string()));
   return checkout->root;
 }
 

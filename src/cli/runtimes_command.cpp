@@ -142,8 +142,10 @@ int check(const fs::path& project) {
       rows.push_back({ok ? "✅" : "❌", r.name, r.version, join(r.tags, ", "), extensions_of(r), r.binary.filename});
     }
   if (rows.size() == 1) {
-    fmt::print("No runtimes are recorded in {}.\n💡 Install one with `wws runtimes install NAME VERSION` (see `wws runtimes list`).\n",
-               (project / runtimes::kProjectConfigFile).string());
+    fmt::print(
+        "No runtimes are recorded in {}.\n💡 Install one with `wws runtimes install NAME VERSION` (see `wws runtimes "
+        "list`).\n",
+        (project / runtimes::kProjectConfigFile).string());
     return 0;
   }
   print_table(rows);
@@ -157,7 +159,8 @@ int uninstall(const fs::path& project, const RuntimesCommand& command) {
   if (!config) return 1;
   std::string repo;
   for (const auto& r : config->repositories)
-    if ((!command.repo_name_given || r.name == command.repo_name) && config->find(r.name, command.name, command.version)) {
+    if ((!command.repo_name_given || r.name == command.repo_name) &&
+        config->find(r.name, command.name, command.version)) {
       repo = r.name;
       break;
     }

@@ -51,8 +51,8 @@ fs::path resolve_host_folder(const toml::node& node, const std::string& from, co
                                                 "(relative paths start at the worker file's folder)",
                                                 label, from, absolute.string()));
   if (!fs::is_directory(absolute, ec))
-    throw FieldError(node.source(),
-                     fmt::format("{} = \"{}\": {} is not a folder; point it at a folder", label, from, absolute.string()));
+    throw FieldError(node.source(), fmt::format("{} = \"{}\": {} is not a folder; point it at a folder", label, from,
+                                                absolute.string()));
   return absolute;
 }
 

@@ -44,8 +44,8 @@ std::vector<std::string> read_methods(const toml::node& node) {
   for (size_t i = 0; i < items.size(); ++i) {
     std::string method = upper(require_string(items[i], fmt::format("{}[{}]", label, i)));
     if (std::find(kSendableMethods.begin(), kSendableMethods.end(), method) == kSendableMethods.end())
-      throw FieldError(items[i].source(), fmt::format("{}[{}] = \"{}\" is not a method workers can send; use {}",
-                                                      label, i, method, fmt::join(kSendableMethods, ", ")));
+      throw FieldError(items[i].source(), fmt::format("{}[{}] = \"{}\" is not a method workers can send; use {}", label,
+                                                      i, method, fmt::join(kSendableMethods, ", ")));
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(std::move(method));
   }
   return methods;

@@ -9,11 +9,11 @@ namespace wws::config::detail {
 namespace {
 
 enum class Kind {
-  Value,          // a key holding a value
-  Table,          // [name]: its keys are checked against `children`
-  TableArray,     // [[name]]: each table checked against `children`
-  AnyKeys,        // [vars]: any key is fine
-  Unsupported,    // known from the original but not available in wws: `note` says so
+  Value,        // a key holding a value
+  Table,        // [name]: its keys are checked against `children`
+  TableArray,   // [[name]]: each table checked against `children`
+  AnyKeys,      // [vars]: any key is fine
+  Unsupported,  // known from the original but not available in wws: `note` says so
 };
 
 struct Entry {
@@ -24,20 +24,27 @@ struct Entry {
 };
 
 const Entry& schema() {
-  static const Entry root{"", Kind::Table, {
-      {"name"},
-      {"version"},
-      {"vars", Kind::AnyKeys},
-      {"data", Kind::Table, {{"kv", Kind::Table, {{"namespace"}, {"max_keys"}, {"max_value_bytes"}, {"max_namespace_bytes"}}}}},
-      {"folders", Kind::TableArray, {{"from"}, {"to"}}},
-      {"features", Kind::Table, {
-          {"http_requests", Kind::Table, {{"allowed_hosts"}, {"allowed_methods"}, {"allow_http"}}},
-          {"wasi_nn", Kind::Unsupported, {}, "wasi-nn is not available in wws; the worker runs without it"},
-      }},
-      {"limits", Kind::Table, {{"timeout_ms"}, {"memory_mb"}, {"fuel"}}},
-      {"js", Kind::Table, {{"fresh_context"}}},
-      {"wasm", Kind::Table, {{"preinit"}, {"engine"}}},
-  }};
+  static const Entry root{
+      "",
+      Kind::Table,
+      {
+          {"name"},
+          {"version"},
+          {"vars", Kind::AnyKeys},
+          {"data",
+           Kind::Table,
+           {{"kv", Kind::Table, {{"namespace"}, {"max_keys"}, {"max_value_bytes"}, {"max_namespace_bytes"}}}}},
+          {"folders", Kind::TableArray, {{"from"}, {"to"}}},
+          {"features",
+           Kind::Table,
+           {
+               {"http_requests", Kind::Table, {{"allowed_hosts"}, {"allowed_methods"}, {"allow_http"}}},
+               {"wasi_nn", Kind::Unsupported, {}, "wasi-nn is not available in wws; the worker runs without it"},
+           }},
+          {"limits", Kind::Table, {{"timeout_ms"}, {"memory_mb"}, {"fuel"}}},
+          {"js", Kind::Table, {{"fresh_context"}}},
+          {"wasm", Kind::Table, {{"preinit"}, {"engine"}}},
+      }};
   return root;
 }
 
@@ -105,7 +112,8 @@ struct Found {
   std::string text;
 };
 
-void add(std::vector<Found>& found, const std::string& source, const toml::source_region& where, const std::string& message) {
+void add(std::vector<Found>& found, const std::string& source, const toml::source_region& where,
+         const std::string& message) {
   found.push_back({where.begin.line, where.begin.column, located(source, where, message)});
 }
 
@@ -113,8 +121,8 @@ void check_table(const toml::table& table, const Entry& entry, std::vector<std::
                  const std::string& source, std::vector<Found>& warnings) {
   for (const auto& [key, node] : table) {
     const std::string_view name = key.str();
-    auto known = std::find_if(entry.children.begin(), entry.children.end(),
-                              [&](const Entry& e) { return e.name == name; });
+    auto known =
+        std::find_if(entry.children.begin(), entry.children.end(), [&](const Entry& e) { return e.name == name; });
     if (known == entry.children.end()) {
       const bool looks_like_table = node.is_table() || node.is_array_of_tables();
       add(warnings, source, key.source(),
@@ -146,7 +154,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   return d[a.size()][b.size()];
 }

@@ -104,16 +104,17 @@ void read_kv(const toml::table& root, WorkerConfig& config) {
   const toml::table* kv = detail::optional_table(*data, "kv", "[data] kv");
   if (!kv) return;
   const toml::node* ns = kv->get("namespace");
-  if (!ns)
-    throw FieldError(kv->source(), "[data.kv] needs a namespace, e.g. namespace = \"counter\"");
+  if (!ns) throw FieldError(kv->source(), "[data.kv] needs a namespace, e.g. namespace = \"counter\"");
   std::string name = detail::require_string(*ns, "[data.kv] namespace");
-  if (name.empty()) throw FieldError(ns->source(), "[data.kv] namespace must not be empty; name the store, e.g. \"counter\"");
+  if (name.empty())
+    throw FieldError(ns->source(), "[data.kv] namespace must not be empty; name the store, e.g. \"counter\"");
   config.kv_namespace = std::move(name);
   auto limit = [&](const char* key, std::optional<uint64_t>& out) {
     const toml::node* node = kv->get(key);
     if (!node) return;
     int64_t value = detail::require_integer(*node, fmt::format("[data.kv] {}", key));
-    if (value <= 0) throw FieldError(node->source(), fmt::format("[data.kv] {} must be a positive number (found {})", key, value));
+    if (value <= 0)
+      throw FieldError(node->source(), fmt::format("[data.kv] {} must be a positive number (found {})", key, value));
     out = static_cast<uint64_t>(value);
   };
   limit("max_keys", config.kv_limits.max_keys);
@@ -141,7 +142,8 @@ std::optional<uint32_t> read_count(const toml::table& limits, const char* key, i
   if (!node) return std::nullopt;
   int64_t n = detail::require_integer(*node, fmt::format("[limits] {}", key));
   if (n < min || n > max)
-    throw FieldError(node->source(), fmt::format("[limits] {} must be {} from {} to {} (found {})", key, what, min, max, n));
+    throw FieldError(node->source(),
+                     fmt::format("[limits] {} must be {} from {} to {} (found {})", key, what, min, max, n));
   return static_cast<uint32_t>(n);
 }
 
@@ -160,7 +162,8 @@ std::optional<uint64_t> read_fuel(const toml::table& limits) {
   if (!fuel) return std::nullopt;
   int64_t units = detail::require_integer(*fuel, "[limits] fuel");
   if (units <= 0)
-    throw FieldError(fuel->source(), fmt::format("[limits] fuel must be a positive number of fuel units (found {})", units));
+    throw FieldError(fuel->source(),
+                     fmt::format("[limits] fuel must be a positive number of fuel units (found {})", units));
   return static_cast<uint64_t>(units);
 }
 
@@ -169,7 +172,8 @@ std::optional<std::string> read_wasm_engine(const toml::table& wasm) {
   if (!engine) return std::nullopt;
   std::string name = detail::require_string(*engine, "[wasm] engine");
   if (name != "wasmtime" && name != "v8")
-    throw FieldError(engine->source(), fmt::format("[wasm] engine must be \"wasmtime\" or \"v8\" (found \"{}\")", name));
+    throw FieldError(engine->source(),
+                     fmt::format("[wasm] engine must be \"wasmtime\" or \"v8\" (found \"{}\")", name));
   return name;
 }
 
@@ -182,7 +186,8 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
     if (auto version = detail::optional_string(root, "version", "version")) config.version = std::move(*version);
   });
   reading.attempt([&] {
-    if (const toml::table* vars = detail::optional_table(root, "vars", "vars")) config.vars = read_vars(*vars, env, reading);
+    if (const toml::table* vars = detail::optional_table(root, "vars", "vars"))
+      config.vars = read_vars(*vars, env, reading);
   });
   reading.attempt([&] { read_kv(root, config); });
   reading.attempt([&] {
@@ -199,7 +204,8 @@ WorkerConfig read_config(const toml::table& root, const fs::path& base_dir, cons
       reading.attempt([&] { config.limits.timeout = read_timeout(*limits); });
       reading.attempt([&] { config.limits.memory_bytes = read_memory(*limits); });
       reading.attempt([&] {
-        config.limits.max_concurrency = read_count(*limits, "max_concurrency", 1, kMaxConcurrency, "a number of runs at once");
+        config.limits.max_concurrency =
+            read_count(*limits, "max_concurrency", 1, kMaxConcurrency, "a number of runs at once");
       });
       reading.attempt([&] {
         config.limits.max_queue = read_count(*limits, "max_queue", 0, kMaxQueue, "a number of waiting requests");

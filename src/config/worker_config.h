@@ -17,7 +17,7 @@ struct FolderMount {
 };
 
 struct HttpRequestsFeature {
-  std::vector<std::string> allowed_hosts;                                          // default: none
+  std::vector<std::string> allowed_hosts;  // default: none
   std::vector<std::string> allowed_methods{"GET", "POST", "PUT", "PATCH", "DELETE"};
   bool allow_http = false;
 };
@@ -47,7 +47,8 @@ struct WorkerConfig {
   HttpRequestsFeature http_requests;                      // [features.http_requests]
   Limits limits;
   bool js_fresh_context = false;  // [js] fresh_context: a new JS context per request instead of one per thread
-  bool wasm_preinit = true;  // [wasm] preinit: Go workers start from a snapshot taken at their first stdin read (preinit/go.h)
+  bool wasm_preinit =
+      true;  // [wasm] preinit: Go workers start from a snapshot taken at their first stdin read (preinit/go.h)
   std::optional<std::string> wasm_engine;  // [wasm] engine: "wasmtime" or "v8"; unset = the server's --engine
 };
 

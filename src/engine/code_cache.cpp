@@ -38,14 +38,15 @@ Digest sha256(std::initializer_list<std::span<const uint8_t>> parts) {
   return out;
 }
 
-std::span<const uint8_t> bytes_of(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
+std::span<const uint8_t> bytes_of(std::string_view s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
 
 }  // namespace
 
 CodeCache::Entry::Entry(Entry&& other) noexcept
-    : fd_(other.fd_), map_(other.map_), map_size_(other.map_size_), payload_size_(other.payload_size_),
+    : fd_(other.fd_),
+      map_(other.map_),
+      map_size_(other.map_size_),
+      payload_size_(other.payload_size_),
       file_(std::move(other.file_)) {
   other.fd_ = -1;
   other.map_ = nullptr;

@@ -22,36 +22,69 @@ std::optional<std::string> state_changing_instruction(Reader& r) {
   while (!r.at_end() && r.ok()) {
     uint8_t op = r.byte();
     switch (op) {
-      case 0x02: case 0x03: case 0x04: case 0x06: r.leb(64); break;  // block types (s33)
-      case 0x07: case 0x08: case 0x09: case 0x0c: case 0x0d: case 0x10: case 0x12: case 0x18:
-      case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0xd2:
-        r.leb(32);
-        break;
+      case 0x02:
+      case 0x03:
+      case 0x04:
+      case 0x06: r.leb(64); break;  // block types (s33)
+      case 0x07:
+      case 0x08:
+      case 0x09:
+      case 0x0c:
+      case 0x0d:
+      case 0x10:
+      case 0x12:
+      case 0x18:
+      case 0x20:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+      case 0x24:
+      case 0x25:
+      case 0xd2: r.leb(32); break;
       case 0x0e: {  // br_table
         uint64_t n = r.leb(32);
         for (uint64_t i = 0; i <= n && r.ok(); ++i) r.leb(32);
         break;
       }
-      case 0x11: case 0x13: r.leb(32); r.leb(32); break;
+      case 0x11:
+      case 0x13:
+        r.leb(32);
+        r.leb(32);
+        break;
       case 0x1c: {  // select t*
         uint64_t n = r.leb(32);
         for (uint64_t i = 0; i < n && r.ok(); ++i) r.byte();
         break;
       }
       case 0x26: return "table.set";
-      case 0x3f: case 0x40: r.leb(32); break;  // memory.size/grow
-      case 0x41: case 0x42: r.leb(64); break;
+      case 0x3f:
+      case 0x40: r.leb(32); break;  // memory.size/grow
+      case 0x41:
+      case 0x42: r.leb(64); break;
       case 0x43: r.skip(4); break;
       case 0x44: r.skip(8); break;
       case 0xd0: r.byte(); break;
       case 0xfc: {
         uint64_t sub = r.leb(32);
         switch (sub) {
-          case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;  // trunc_sat
-          case 8: r.leb(32); r.leb(32); break;   // memory.init: writes memory only
+          case 0:
+          case 1:
+          case 2:
+          case 3:
+          case 4:
+          case 5:
+          case 6:
+          case 7: break;  // trunc_sat
+          case 8:
+            r.leb(32);
+            r.leb(32);
+            break;  // memory.init: writes memory only
           case 9: return "data.drop";
-          case 10: r.leb(32); r.leb(32); break;  // memory.copy
-          case 11: r.leb(32); break;             // memory.fill
+          case 10:
+            r.leb(32);
+            r.leb(32);
+            break;                    // memory.copy
+          case 11: r.leb(32); break;  // memory.fill
           case 12: return "table.init";
           case 13: return "elem.drop";
           case 14: return "table.copy";
@@ -81,8 +114,8 @@ std::optional<std::string> state_changing_instruction(Reader& r) {
         // No immediates: control (0x00 0x01 0x05 0x0b 0x0f 0x19), parametric (0x1a 0x1b),
         // numeric (0x45-0xc4), ref.is_null (0xd1). Loads and stores carry a memarg.
         if (op >= 0x28 && op <= 0x3e) skip_memarg(r);
-        else if (!(op <= 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x19 || op == 0x1a ||
-                   op == 0x1b || (op >= 0x45 && op <= 0xc4) || op == 0xd1))
+        else if (!(op <= 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x19 || op == 0x1a || op == 0x1b ||
+                   (op >= 0x45 && op <= 0xc4) || op == 0xd1))
           return std::nullopt;
     }
   }
@@ -108,12 +141,19 @@ std::optional<std::span<const uint8_t>> const_expr(std::span<const uint8_t> wasm
       return wasm.subspan(begin, at - begin);
     }
     switch (op) {
-      case 0x41: case 0x42: scan.leb(64); break;
+      case 0x41:
+      case 0x42: scan.leb(64); break;
       case 0x43: scan.skip(4); break;
       case 0x44: scan.skip(8); break;
-      case 0x23: case 0xd2: scan.leb(32); break;
+      case 0x23:
+      case 0xd2: scan.leb(32); break;
       case 0xd0: scan.byte(); break;
-      case 0x6a: case 0x6b: case 0x6c: case 0x7c: case 0x7d: case 0x7e: break;  // extended-const
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e: break;  // extended-const
       case 0xfd:
         if (scan.leb(32) != 12) return std::nullopt;
         scan.skip(16);
@@ -152,7 +192,10 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
           r.skip(r.leb(32));
           r.skip(r.leb(32));
           switch (r.byte()) {
-            case 0: l.imported_functions++; r.leb(32); break;
+            case 0:
+              l.imported_functions++;
+              r.leb(32);
+              break;
             case 2: {
               l.imported_memories++;
               uint8_t flags = r.byte();
@@ -160,7 +203,11 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
               if (flags & 1) r.leb(64);
               break;
             }
-            case 3: l.imported_globals++; r.byte(); r.byte(); break;
+            case 3:
+              l.imported_globals++;
+              r.byte();
+              r.byte();
+              break;
             default: return bad("it imports a table or tag");
           }
         }

@@ -27,8 +27,8 @@ struct DataSegment {
 
 // What an engine needs to reset an instance of the module.
 struct ResetPlan {
-  std::vector<DataSegment> data;      // active segments to write over the zeroed memory
-  bool has_reset_function = false;    // false when the module has no mutable globals
+  std::vector<DataSegment> data;    // active segments to write over the zeroed memory
+  bool has_reset_function = false;  // false when the module has no mutable globals
 };
 
 struct ResettableModule {

@@ -49,7 +49,8 @@ void zero_guest_memory(std::span<uint8_t> memory) {
   thread_local std::vector<unsigned char> resident;
   resident.resize(pages);
   if (mincore(memory.data(), memory.size(), resident.data()) != 0) return fill(memory);
-  const auto touched = static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }));
+  const auto touched =
+      static_cast<std::size_t>(std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }));
   // Mostly resident: clearing costs as much as a fill; handing the pages back makes later runs cheap.
   if (touched * 2 > pages && pages >= 64 && hand_back(memory)) return;
   for (std::size_t i = 0; i < pages;) {

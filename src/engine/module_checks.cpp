@@ -23,12 +23,13 @@ std::optional<CheckedModule> check_module(std::span<const uint8_t> wasm, const C
   const MemoryInfo& memory = checked.info.memory;
   if (!memory.defined) return checked;
   constexpr uint64_t kMaxPages = 65536;  // 4 GiB, wasm32's ceiling
-  uint64_t max_pages = options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize)
-                                                : kMaxPages;
+  uint64_t max_pages =
+      options.max_memory_bytes ? std::max<uint64_t>(1, options.max_memory_bytes / kWasmPageSize) : kMaxPages;
   if (memory.min_pages > max_pages) {
-    *error = fmt::format("the module needs {} MiB of memory at start, over its limit of {} MiB "
-                         "(raise [limits] memory_mb or --memory-limit)",
-                         pages_to_mib(memory.min_pages), pages_to_mib(max_pages));
+    *error = fmt::format(
+        "the module needs {} MiB of memory at start, over its limit of {} MiB "
+        "(raise [limits] memory_mb or --memory-limit)",
+        pages_to_mib(memory.min_pages), pages_to_mib(max_pages));
     return std::nullopt;
   }
   if (memory.max_pages) max_pages = std::min(max_pages, *memory.max_pages);

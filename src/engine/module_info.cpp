@@ -69,8 +69,14 @@ bool read_imports(Reader& r, const std::vector<FunctionType>& types, ModuleInfo&
       }
       case 1: skip_table_type(r); break;
       case 2: read_limits(r); break;
-      case 3: r.byte(); r.byte(); break;
-      case 4: r.byte(); r.leb(32); break;
+      case 3:
+        r.byte();
+        r.byte();
+        break;
+      case 4:
+        r.byte();
+        r.leb(32);
+        break;
       default: return false;
     }
     info.imports.push_back(std::move(imp));
@@ -141,7 +147,10 @@ std::string check_imports(const ModuleInfo& info) {
   for (const auto& imp : info.imports) {
     if (imp.kind != 0) {
       add(fmt::format("imports {}.{} as a {}; wws only provides functions", imp.module, imp.name,
-                      imp.kind == 1 ? "table" : imp.kind == 2 ? "memory" : imp.kind == 3 ? "global" : "tag"));
+                      imp.kind == 1   ? "table"
+                      : imp.kind == 2 ? "memory"
+                      : imp.kind == 3 ? "global"
+                                      : "tag"));
       continue;
     }
     const wasi::HostFunction* host = wasi::find_host_function(imp.module, imp.name);
@@ -151,8 +160,8 @@ std::string check_imports(const ModuleInfo& info) {
     }
     FunctionType expected{host->params, host->results};
     if (!imp.type.representable || imp.type.params != host->params || imp.type.results != host->results)
-      add(fmt::format("imports {}.{} with signature {}, but wws provides {}", imp.module, imp.name,
-                      signature(imp.type), signature(expected)));
+      add(fmt::format("imports {}.{} with signature {}, but wws provides {}", imp.module, imp.name, signature(imp.type),
+                      signature(expected)));
   }
   return problems;
 }
@@ -175,9 +184,10 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
       if (!r.ok()) return false;
       if (l.min > max_pages) {
         if (error)
-          *error = fmt::format("the module needs {} MiB of memory at start, over its limit of {} MiB "
-                               "(raise [limits] memory_mb or --memory-limit)",
-                               l.min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+          *error = fmt::format(
+              "the module needs {} MiB of memory at start, over its limit of {} MiB "
+              "(raise [limits] memory_mb or --memory-limit)",
+              l.min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
         return false;
       }
       uint64_t cap = l.max ? std::min(*l.max, max_pages) : max_pages;
@@ -195,7 +205,8 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
   return out;
 }
 
-std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error) {
+std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages,
+                                                  std::string* error) {
   // First pass: the memory's limits, and whether there is an import section.
   std::optional<Limits> memory;
   bool has_imports = false;
@@ -222,9 +233,10 @@ std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm,
   }
   if (memory->min > max_pages) {
     if (error)
-      *error = fmt::format("the module needs {} MiB of memory at start, over its limit of {} MiB "
-                           "(raise [limits] memory_mb or --memory-limit)",
-                           memory->min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+      *error = fmt::format(
+          "the module needs {} MiB of memory at start, over its limit of {} MiB "
+          "(raise [limits] memory_mb or --memory-limit)",
+          memory->min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
     return std::nullopt;
   }
   uint64_t cap = memory->max ? std::min(*memory->max, max_pages) : max_pages;

@@ -22,7 +22,7 @@ struct FunctionType {
 struct ImportInfo {
   std::string module;
   std::string name;
-  uint8_t kind = 0;  // 0 func, 1 table, 2 memory, 3 global, 4 tag
+  uint8_t kind = 0;   // 0 func, 1 table, 2 memory, 3 global, 4 tag
   FunctionType type;  // for functions
 };
 
@@ -60,7 +60,8 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
 // the memory and can reuse it across runs instead of mapping a new one per instance. Fails
 // (nullopt + reason) for shared or 64-bit memories, several memories, or an initial size above
 // the cap.
-std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error);
+std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages,
+                                                  std::string* error);
 
 constexpr std::string_view kMemoryImportModule = "wws";
 constexpr std::string_view kMemoryImportName = "memory";

@@ -12,8 +12,8 @@
 namespace wws::engine::wasm {
 
 constexpr uint8_t kCustomSection = 0, kTypeSection = 1, kImportSection = 2, kFunctionSection = 3, kTableSection = 4,
-                  kMemorySection = 5, kGlobalSection = 6, kExportSection = 7, kStartSection = 8,
-                  kElementSection = 9, kCodeSection = 10, kDataSection = 11, kDataCountSection = 12;
+                  kMemorySection = 5, kGlobalSection = 6, kExportSection = 7, kStartSection = 8, kElementSection = 9,
+                  kCodeSection = 10, kDataSection = 11, kDataCountSection = 12;
 
 // A bounds-checked cursor over the binary; every read fails softly.
 class Reader {
@@ -80,8 +80,7 @@ bool for_each_section(std::span<const uint8_t> wasm, std::string* error, Fn&& fn
     if (error) {
       if (wasm.size() >= 8 && std::equal(magic, magic + 4, wasm.begin()))
         *error = "not a core WebAssembly module (a component: components run on the wasmtime engine)";
-      else
-        *error = "not a WebAssembly module (bad magic number or version)";
+      else *error = "not a WebAssembly module (bad magic number or version)";
     }
     return false;
   }

@@ -1,6 +1,6 @@
-#include "util/text.h"
 #include "http/client.h"
 #include "util/blocking.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -53,8 +53,8 @@ bool parse_url(const std::string& uri, Url& out, std::string* error) {
 bool host_entry_matches(std::string_view entry, const Url& url) {
   if (entry == "*") return true;
   const size_t colon = entry.rfind(':');
-  const bool has_port = colon != std::string_view::npos && (entry.front() == '[' ? entry[colon - 1] == ']'
-                                                                                 : entry.find(':') == colon);
+  const bool has_port =
+      colon != std::string_view::npos && (entry.front() == '[' ? entry[colon - 1] == ']' : entry.find(':') == colon);
   if (!has_port) return lower(std::string(entry)) == url.host;
   return lower(std::string(entry.substr(0, colon))) == url.host && entry.substr(colon + 1) == url.port;
 }
@@ -64,13 +64,15 @@ bool allowed(const config::HttpRequestsFeature& p, const Url& url, const std::st
   bool host_ok = std::any_of(p.allowed_hosts.begin(), p.allowed_hosts.end(),
                              [&](const std::string& h) { return host_entry_matches(h, url); });
   if (!host_ok) {
-    const bool by_port = std::any_of(p.allowed_hosts.begin(), p.allowed_hosts.end(), [&](const std::string& h) {
-      return lower(h).starts_with(url.host + ":");
-    });
-    *why = by_port ? fmt::format("The port {} of host '{}' is not allowed for this worker. Please, update the worker "
-                                 "configuration.", url.port, url.host)
-                   : fmt::format("The host '{}' is not allowed for this worker. Please, update the worker configuration.",
-                                 url.host);
+    const bool by_port = std::any_of(p.allowed_hosts.begin(), p.allowed_hosts.end(),
+                                     [&](const std::string& h) { return lower(h).starts_with(url.host + ":"); });
+    *why = by_port
+               ? fmt::format(
+                     "The port {} of host '{}' is not allowed for this worker. Please, update the worker "
+                     "configuration.",
+                     url.port, url.host)
+               : fmt::format("The host '{}' is not allowed for this worker. Please, update the worker configuration.",
+                             url.host);
     return false;
   }
   if (url.scheme == "http" && !p.allow_http) {
@@ -128,7 +130,8 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   std::string name = lower(std::string(line.substr(0, colon)));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
   ex->response->headers.emplace_back(std::move(name), std::string(value));
   return size * n;
 }
@@ -190,7 +193,8 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
     OutboundResponse response;
     Exchange ex{&response, kMaxResponseBytes};
     curl_slist* headers = nullptr;
-    for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, fmt::format("{}: {}", k, v).c_str());
+    for (const auto& [k, v] : request.headers)
+      headers = curl_slist_append(headers, fmt::format("{}: {}", k, v).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers, curl_slist_free_all);
 
@@ -217,9 +221,9 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
     }
     // The caller counted this wait (util::begin_blocking_wait); a client that leaves ends it.
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
-      return util::run_cancelled() ? 1 : 0;
-    });
+    curl_easy_setopt(
+        c, CURLOPT_XFERINFOFUNCTION,
+        +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int { return util::run_cancelled() ? 1 : 0; });
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
       if (rc == CURLE_WRITE_ERROR && response.body.size() >= kMaxResponseBytes - 1)

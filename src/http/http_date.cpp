@@ -45,8 +45,8 @@ int parse_month(std::string_view s) {
 }
 
 bool parse_clock(std::string_view s, int& h, int& m, int& sec) {
-  return s.size() == 8 && s[2] == ':' && s[5] == ':' && parse_int(s.substr(0, 2), h) &&
-         parse_int(s.substr(3, 2), m) && parse_int(s.substr(6, 2), sec);
+  return s.size() == 8 && s[2] == ':' && s[5] == ':' && parse_int(s.substr(0, 2), h) && parse_int(s.substr(3, 2), m) &&
+         parse_int(s.substr(6, 2), sec);
 }
 
 std::optional<std::time_t> assemble(int year, int month, int day, int h, int m, int s) {
@@ -111,8 +111,7 @@ std::optional<std::time_t> parse_http_date(std::string_view text) {
     const int month = parse_month(text.substr(4, 3));
     std::string_view d = text.substr(8, 2);
     if (d[0] == ' ') d.remove_prefix(1);
-    if (month && parse_int(d, day) && parse_clock(text.substr(11, 8), h, m, s) &&
-        parse_int(text.substr(20, 4), year))
+    if (month && parse_int(d, day) && parse_clock(text.substr(11, 8), h, m, s) && parse_int(text.substr(20, 4), year))
       return assemble(year, month, day, h, m, s);
   }
   return std::nullopt;

@@ -13,11 +13,11 @@ namespace wws::http {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
-  std::string method;   // "GET"
-  std::string target;   // raw request-target: "/a/b?x=1"
-  std::string path;     // target before '?', still percent-encoded
-  std::string query;    // after '?', without it; empty if none
-  HeaderList headers;   // names lower-cased, in arrival order, repeats kept
+  std::string method;  // "GET"
+  std::string target;  // raw request-target: "/a/b?x=1"
+  std::string path;    // target before '?', still percent-encoded
+  std::string query;   // after '?', without it; empty if none
+  HeaderList headers;  // names lower-cased, in arrival order, repeats kept
   std::string body;
   std::string remote_address;
   bool keep_alive = true;
@@ -46,7 +46,10 @@ struct Response {
 
   void set_header(std::string name, std::string value) {
     for (auto& [k, v] : headers)
-      if (strcase_equal(k, name)) { v = std::move(value); return; }
+      if (strcase_equal(k, name)) {
+        v = std::move(value);
+        return;
+      }
     headers.emplace_back(std::move(name), std::move(value));
   }
   bool has_header(std::string_view name) const {

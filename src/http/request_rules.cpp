@@ -32,10 +32,18 @@ bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' 
 bool is_unreserved(char c) { return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 bool is_sub_delim(char c) {
   switch (c) {
-    case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',': case ';': case '=':
-      return true;
-    default:
-      return false;
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=': return true;
+    default: return false;
   }
 }
 
@@ -88,10 +96,8 @@ int check_transfer_encoding(unsigned version, const bhttp::fields& fields) {
       if (!coding.empty()) {
         if (chunked_last) return 400;  // something after chunked: the length cannot be known
         any = true;
-        if (iequals(coding, "chunked"))
-          chunked_last = true;
-        else
-          other_coding = true;
+        if (iequals(coding, "chunked")) chunked_last = true;
+        else other_coding = true;
       }
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);

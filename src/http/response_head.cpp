@@ -1,7 +1,7 @@
 // Hand-built response heads: status line, the handler's headers (validated), Date, Server,
 // Content-Length and Connection.
-#include "util/text.h"
 #include "http/response_head.h"
+#include "util/text.h"
 
 #include <charconv>
 
@@ -166,10 +166,8 @@ HeadResult append_response_head(const Response& response, const ResponseFraming&
     append_number(out, length);
     out.append("\r\n");
   }
-  if (result.close)
-    out.append("Connection: close\r\n");
-  else if (framing.http10_keep_alive)
-    out.append("Connection: keep-alive\r\n");
+  if (result.close) out.append("Connection: close\r\n");
+  else if (framing.http10_keep_alive) out.append("Connection: keep-alive\r\n");
   out.append("\r\n");
   result.send_body = body_allowed && !no_content && !framing.head_request && length > 0;
   return result;

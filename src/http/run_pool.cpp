@@ -11,7 +11,8 @@ RunPool::RunPool(Factory factory, unsigned max_threads, std::function<void(std::
     : factory_(std::move(factory)),
       max_threads_(std::max(1u, max_threads)),
       on_failure_(std::move(on_failure)),
-      shared_lane_(std::make_shared<RunLane>(std::numeric_limits<unsigned>::max(), std::numeric_limits<size_t>::max())) {}
+      shared_lane_(
+          std::make_shared<RunLane>(std::numeric_limits<unsigned>::max(), std::numeric_limits<size_t>::max())) {}
 
 RunPool::~RunPool() {
   {
@@ -63,10 +64,8 @@ bool RunPool::take(std::shared_ptr<RunLane>* lane, Job* job) {
     ++l.running_;
     *lane = std::move(*it);
     turns_.erase(it);
-    if (l.queued_.empty())
-      l.listed_ = false;
-    else
-      turns_.push_back(*lane);  // its next job waits for the other lanes' turns
+    if (l.queued_.empty()) l.listed_ = false;
+    else turns_.push_back(*lane);  // its next job waits for the other lanes' turns
     return true;
   }
   return false;
@@ -119,10 +118,8 @@ void RunPool::loop() {
     --lane->running_;
     // A lane held at its running limit may have become runnable; this thread may take another
     // lane's turn, so wake one more.
-    if (stopping_)
-      cv_.notify_all();
-    else if (!lane->queued_.empty())
-      cv_.notify_one();
+    if (stopping_) cv_.notify_all();
+    else if (!lane->queued_.empty()) cv_.notify_one();
   }
 }
 

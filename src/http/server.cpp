@@ -42,13 +42,13 @@ namespace {
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr uint64_t kLingerSeconds = 2;            // after a closing response, how long we drain input
-constexpr size_t kLingerDrainLimit = 1 << 20;     // and how much of it
-constexpr auto kDrainWindow = std::chrono::seconds(1);  // on stop: how long idle connections may still send
+constexpr uint64_t kLingerSeconds = 2;                            // after a closing response, how long we drain input
+constexpr size_t kLingerDrainLimit = 1 << 20;                     // and how much of it
+constexpr auto kDrainWindow = std::chrono::seconds(1);            // on stop: how long idle connections may still send
 constexpr auto kListenerLinger = std::chrono::milliseconds(100);  // on stop: for handshakes under way
 constexpr auto kHardStop = std::chrono::seconds(5);  // after the grace: how long stopped runs get to answer
-constexpr size_t kInlineBodyLimit = 16 * 1024;    // smaller bodies are copied after the head
-constexpr size_t kKeepCapacity = 64 * 1024;       // per-connection buffers larger than this are freed
+constexpr size_t kInlineBodyLimit = 16 * 1024;       // smaller bodies are copied after the head
+constexpr size_t kKeepCapacity = 64 * 1024;          // per-connection buffers larger than this are freed
 // Unparsed input a connection may hold beyond the head limit: a chunk-size line with its
 // extensions, or a trailer, must fit in it (Beast buffers them whole), so neither can grow
 // without bound (a 1 GiB chunk extension took 1 GB of memory).
@@ -117,9 +117,9 @@ struct Connection {
   // While a deferred request runs on the pool (see Worker::defer). `stop_run` is the run's
   // util::RunScope::cancel, read by the pool thread; the rest belongs to the I/O thread.
   std::atomic<bool> stop_run{false};
-  bool client_gone = false;     // the peer closed or reset: nobody to answer
-  bool watching = false;        // an async_wait for the peer's close is pending
-  bool run_done = false;        // the pool posted the run's end; finish once the watch is over
+  bool client_gone = false;  // the peer closed or reset: nobody to answer
+  bool watching = false;     // an async_wait for the peer's close is pending
+  bool run_done = false;     // the pool posted the run's end; finish once the watch is over
 };
 
 // Shared by every I/O thread; touched once per connection (or per rejected request), not per request.
@@ -147,7 +147,7 @@ struct Worker {
   RunPool* pool = nullptr;            // where deferred requests run; null: everything runs here
   std::list<Connection> connections;  // stable addresses: completion handlers hold references
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  uint64_t tick = 0;                  // whole seconds since start, advanced by the sweep
+  uint64_t tick = 0;  // whole seconds since start, advanced by the sweep
   char date[kHttpDateLength] = {};
   bool stopping = false;
   std::chrono::steady_clock::time_point stop_time;  // measured from here, not from `tick`: a
@@ -232,7 +232,8 @@ struct Worker {
       if (!c.socket.is_open()) continue;
       const uint64_t age = tick - c.last_activity;
       const bool handling = c.state == Connection::State::Handling;
-      bool expired = (age > idle_limit && !handling) || (c.state == Connection::State::Lingering && age >= kLingerSeconds);
+      bool expired =
+          (age > idle_limit && !handling) || (c.state == Connection::State::Lingering && age >= kLingerSeconds);
       if (grace_over && handling) c.stop_run = true;
       if (hard_stop || (grace_over && !handling)) expired = true;
       if (expired) c.socket.close(ignored);
@@ -317,11 +318,10 @@ struct Worker {
       if (message.version() == 11 && iequals(message[bhttp::field::expect], "100-continue")) {
         // curl waits for this before sending bodies over 1 KiB.
         c.state = Connection::State::Writing;
-        asio::async_write(c.socket, asio::buffer(kContinue.data(), kContinue.size()),
-                          [this, &c](error_code e, size_t) {
-                            if (e) return destroy(c);
-                            read_body(c);
-                          });
+        asio::async_write(c.socket, asio::buffer(kContinue.data(), kContinue.size()), [this, &c](error_code e, size_t) {
+          if (e) return destroy(c);
+          read_body(c);
+        });
         return;
       }
       read_body(c);
@@ -477,7 +477,9 @@ struct Worker {
   }
 
   void respond_error(Connection& c, int status) {
-    auto& counter = status == 413 ? counters.rejected_413 : status == 431 ? counters.rejected_431 : counters.rejected_400;
+    auto& counter = status == 413   ? counters.rejected_413
+                    : status == 431 ? counters.rejected_431
+                                    : counters.rejected_400;
     counter.fetch_add(1, std::memory_order_relaxed);
     reset_to_error(c.response, status);
     write_response(c, false, true, false);
@@ -597,8 +599,8 @@ void Server::listen() {
     asio::io_context io;
     tcp::resolver resolver(io);
     error_code ec;
-    auto results = resolver.resolve(o.host, std::to_string(o.port),
-                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    auto results =
+        resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty())
       throw std::runtime_error("cannot resolve host '" + o.host + "': " + (ec ? ec.message() : "no address"));
     endpoint = results.begin()->endpoint();
@@ -659,7 +661,7 @@ void Server::run() {
   {
     std::unique_ptr<RunPool> pool;  // destroyed (joined) outside the lock
     std::lock_guard lock(impl.pool_mutex);
-    pool = std::move(impl.pool);    // no job is left: every I/O thread waited for its connections to finish
+    pool = std::move(impl.pool);  // no job is left: every I/O thread waited for its connections to finish
   }
   if (impl.failure) std::rethrow_exception(impl.failure);
 }

@@ -1,6 +1,6 @@
 // Static files from public/: safe path resolution, content types, validators and 304s.
-#include "util/text.h"
 #include "http/static_files.h"
+#include "util/text.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -114,7 +114,8 @@ std::string make_etag(const struct stat& st) {
   std::string etag = "W/\"";
   append_hex(etag, static_cast<uint64_t>(st.st_size));
   etag.push_back('-');
-  append_hex(etag, static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec));
+  append_hex(etag,
+             static_cast<uint64_t>(st.st_mtim.tv_sec) * 1000000000ull + static_cast<uint64_t>(st.st_mtim.tv_nsec));
   etag.push_back('"');
   return etag;
 }

@@ -5,8 +5,8 @@
 
 #include "http/client.h"
 #include "js/limited_allocator.h"
-#include "util/blocking.h"
 #include "js/v8_util.h"
+#include "util/blocking.h"
 
 namespace wws::js {
 namespace {
@@ -84,8 +84,7 @@ void native_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
   request.uri = to_std(isolate, info[1]);
   if (!read_header_pairs(isolate, info[2], request.headers))
     return throw_type_error(isolate, "fetch: the headers must be an array of [name, value] string pairs");
-  if (!read_body(info[3], request.body))
-    return throw_type_error(isolate, "fetch: the body must be bytes or null");
+  if (!read_body(info[3], request.body)) return throw_type_error(isolate, "fetch: the body must be bytes or null");
 
   // Without permissions the defaults apply: no allowed host, so every request is refused.
   static const config::HttpRequestsFeature kNothingAllowed;
@@ -102,7 +101,8 @@ void native_fetch(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
   v8::Local<v8::Array> headers = v8::Array::New(isolate, static_cast<int>(response.headers.size()));
   for (size_t i = 0; i < response.headers.size(); ++i) {
-    v8::Local<v8::Value> pair[] = {v8_str(isolate, response.headers[i].first), v8_str(isolate, response.headers[i].second)};
+    v8::Local<v8::Value> pair[] = {v8_str(isolate, response.headers[i].first),
+                                   v8_str(isolate, response.headers[i].second)};
     if (headers->Set(context, static_cast<uint32_t>(i), v8::Array::New(isolate, pair, 2)).IsNothing()) return;
   }
   v8::Local<v8::Uint8Array> body;

@@ -143,8 +143,7 @@ void cache_increment(const Info& info) {
   if (kv::Status s = view->increment(key, by, ttl, &value); !s) return throw_status(isolate, "Cache.increment", s);
   if (big || value > kMaxSafeInteger || value < -kMaxSafeInteger)
     info.GetReturnValue().Set(v8::BigInt::New(isolate, value));
-  else
-    info.GetReturnValue().Set(v8::Number::New(isolate, static_cast<double>(value)));
+  else info.GetReturnValue().Set(v8::Number::New(isolate, static_cast<double>(value)));
 }
 
 void cache_compare_and_swap(const Info& info) {

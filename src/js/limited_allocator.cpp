@@ -58,8 +58,8 @@ v8::MaybeLocal<v8::ArrayBuffer> allocate(v8::Isolate* isolate, size_t size, bool
   const size_t request = size ? size : 1;  // a zero-byte store still needs a distinct pointer
   *data = zeroed ? allocator->Allocate(request) : allocator->AllocateUninitialized(request);
   if (!*data) {
-    const std::string message = "Array buffer allocation failed: " + std::to_string(size) +
-                                " bytes would go past the worker's memory limit";
+    const std::string message =
+        "Array buffer allocation failed: " + std::to_string(size) + " bytes would go past the worker's memory limit";
     isolate->ThrowException(v8::Exception::RangeError(
         v8::String::NewFromUtf8(isolate, message.data(), v8::NewStringType::kNormal, static_cast<int>(message.size()))
             .ToLocalChecked()));

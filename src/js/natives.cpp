@@ -1,5 +1,5 @@
-#include "util/text.h"
 #include "js/natives.h"
+#include "util/text.h"
 
 #include <sys/random.h>
 
@@ -36,19 +36,19 @@ bool view_bytes(v8::Local<v8::Value> value, unsigned char** data, size_t* size) 
   return false;
 }
 
-
 void native_log(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   auto* target = static_cast<LogTarget*>(info.Data().As<v8::External>()->Value());
   std::string level = to_std(isolate, info[0]);
   std::string message = to_std(isolate, info[1]);
-  auto lvl = level == "error" ? spdlog::level::err
-             : level == "warn" ? spdlog::level::warn
+  auto lvl = level == "error"   ? spdlog::level::err
+             : level == "warn"  ? spdlog::level::warn
              : level == "debug" ? spdlog::level::debug
                                 : spdlog::level::info;
   const auto shown = target->budget.admit(message);
   if (!shown) return;
-  if (shown->size() < message.size()) spdlog::log(lvl, "[{}] {}... ({} bytes)", target->worker_name, *shown, message.size());
+  if (shown->size() < message.size())
+    spdlog::log(lvl, "[{}] {}... ({} bytes)", target->worker_name, *shown, message.size());
   else spdlog::log(lvl, "[{}] {}", target->worker_name, message);
 }
 
@@ -58,8 +58,7 @@ void native_random_fill(const v8::FunctionCallbackInfo<v8::Value>& info) {
   size_t size;
   if (!info[0]->IsArrayBufferView() || !view_bytes(info[0], &data, &size))
     return throw_type_error(isolate, "randomFill: expected a typed array");
-  if (size > kMaxRandomBytes)
-    return throw_type_error(isolate, "randomFill: at most 65536 bytes at a time");
+  if (size > kMaxRandomBytes) return throw_type_error(isolate, "randomFill: at most 65536 bytes at a time");
   size_t done = 0;
   while (done < size) {
     ssize_t n = getrandom(data + done, size - done, 0);
@@ -80,7 +79,9 @@ void native_digest(const v8::FunctionCallbackInfo<v8::Value>& info) {
                      : name == "SHA-384" ? EVP_sha384()
                      : name == "SHA-512" ? EVP_sha512()
                                          : nullptr;
-  if (!md) return throw_type_error(isolate, "digest: unsupported algorithm \"" + name + "\" (SHA-1, SHA-256, SHA-384, SHA-512)");
+  if (!md)
+    return throw_type_error(isolate,
+                            "digest: unsupported algorithm \"" + name + "\" (SHA-1, SHA-256, SHA-384, SHA-512)");
   unsigned char* data;
   size_t size;
   if (!view_bytes(info[1], &data, &size)) return throw_type_error(isolate, "digest: expected bytes");
@@ -111,7 +112,8 @@ void native_utf8_decode(const v8::FunctionCallbackInfo<v8::Value>& info) {
   size_t size;
   if (!view_bytes(info[0], &data, &size)) return throw_type_error(isolate, "utf8Decode: expected bytes");
   bool fatal = info[1]->BooleanValue(isolate);
-  if (fatal && !util::is_valid_utf8(std::string_view(reinterpret_cast<const char*>(data), size))) return throw_type_error(isolate, "The encoded data was not valid utf-8");
+  if (fatal && !util::is_valid_utf8(std::string_view(reinterpret_cast<const char*>(data), size)))
+    return throw_type_error(isolate, "The encoded data was not valid utf-8");
   if (size > static_cast<size_t>(v8::String::kMaxLength))
     return throw_type_error(isolate, "utf8Decode: the text is too long for a string");
   v8::Local<v8::String> text;

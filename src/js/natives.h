@@ -18,5 +18,4 @@ struct LogTarget {
 // `log_target` must outlive every context made from the template.
 v8::Local<v8::ObjectTemplate> make_native_template(v8::Isolate* isolate, LogTarget* log_target);
 
-
 }  // namespace wws::js

@@ -42,7 +42,7 @@ struct Request {
 };
 
 struct Environment {
-  std::string_view worker_name;                                   // for console.* log lines
+  std::string_view worker_name;                                            // for console.* log lines
   const std::vector<std::pair<std::string, std::string>>* vars = nullptr;  // [vars]: globals and `env`
   kv::RunView* kv = nullptr;  // the worker's K/V for this run (js/kv_cache.h); null: Cache throws
   // The time limit of the whole run; fetch() calls get what is left of it, never more.
@@ -58,10 +58,10 @@ struct Environment {
 
 struct Result {
   engine::Outcome outcome = engine::Outcome::Failed;
-  std::string message;        // why, for anything but Ok (also logged by the caller)
+  std::string message;  // why, for anything but Ok (also logged by the caller)
   int status = 200;
   http::HeaderList headers;
-  std::string body;           // bytes
+  std::string body;  // bytes
   // For the per-worker figures of the admin API.
   bool isolate_created = false;  // this run made the worker's isolate on this thread
   bool isolate_kept = false;     // the isolate stays for the next request on this thread

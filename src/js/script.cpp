@@ -125,8 +125,9 @@ class Loader {
  private:
   std::optional<fs::path> resolve(const fs::path& importer, const std::string& specifier, std::string* why) {
     if (!specifier.starts_with("./") && !specifier.starts_with("../")) {
-      *why = "only relative imports of the project's own files are supported (\"./lib.js\", \"../lib/util.js\"); "
-             "bundle packages into the worker (e.g. with esbuild)";
+      *why =
+          "only relative imports of the project's own files are supported (\"./lib.js\", \"../lib/util.js\"); "
+          "bundle packages into the worker (e.g. with esbuild)";
       return std::nullopt;
     }
     fs::path candidate = (importer.parent_path() / specifier).lexically_normal();

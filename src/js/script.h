@@ -11,7 +11,7 @@
 namespace wws::js {
 
 struct ScriptFile {
-  std::filesystem::path path;             // canonical
+  std::filesystem::path path;  // canonical
   std::string source;
   std::vector<uint8_t> code_cache;        // may be empty: then isolates compile from source
   std::map<std::string, size_t> imports;  // specifier as written -> index in Script::files

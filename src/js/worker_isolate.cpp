@@ -52,7 +52,7 @@ struct WorkerIsolate::Context {
   v8::Global<v8::Context> context;
   v8::Global<v8::Function> make_request, make_context, dispatch_fetch, read_response;
   v8::Global<v8::Function> settle_wait_until;  // optional: then waitUntil promises are the prelude's
-  v8::Global<v8::Function> fetch;  // ES module style; empty for service-worker style
+  v8::Global<v8::Function> fetch;              // ES module style; empty for service-worker style
   v8::Global<v8::Value> fetch_this;
   v8::Global<v8::Object> env;
 };
@@ -101,8 +101,7 @@ WorkerIsolate::~WorkerIsolate() {
 // termination requested from inside the GC, which could land between V8 setup steps.
 void WorkerIsolate::stop_for_memory() {
   if (out_of_memory_.exchange(true)) return;
-  isolate_->RequestInterrupt(
-      [](v8::Isolate* isolate, void*) { isolate->TerminateExecution(); }, nullptr);
+  isolate_->RequestInterrupt([](v8::Isolate* isolate, void*) { isolate->TerminateExecution(); }, nullptr);
 }
 
 // V8 calls this when the heap is about to reach its limit. Returning the same limit makes V8
@@ -174,7 +173,8 @@ Result WorkerIsolate::run(const Environment& env, const Request& request, engine
   if (!out_of_memory_ && heap_over_limit()) stop_for_memory();  // one allocation can overshoot (after_gc)
   bool fired = watchdog.disarm(token);
   watchdog_ = nullptr;
-  bool terminated = fired || out_of_memory_ || wait_until_cut_off_ || (failed_ && failure_ == engine::Outcome::TimedOut);
+  bool terminated =
+      fired || out_of_memory_ || wait_until_cut_off_ || (failed_ && failure_ == engine::Outcome::TimedOut);
   if (isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
   timers_.clear();  // pending timers die with the request
 
@@ -222,10 +222,8 @@ void WorkerIsolate::run_request(const Environment& env, const Request& request, 
   v8::Context::Scope context_scope(context);
   v8::TryCatch tc(isolate_);
   auto caught = [&] {
-    if (tc.HasTerminated() || isolate_->IsExecutionTerminating())
-      fail(engine::Outcome::TimedOut, "");
-    else
-      fail(engine::Outcome::Trapped, describe_exception(isolate_, context, tc.Exception()));
+    if (tc.HasTerminated() || isolate_->IsExecutionTerminating()) fail(engine::Outcome::TimedOut, "");
+    else fail(engine::Outcome::Trapped, describe_exception(isolate_, context, tc.Exception()));
   };
 
   v8::Local<v8::Value> req = make_request_value(context, request);
@@ -308,8 +306,8 @@ bool WorkerIsolate::read_response(v8::Local<v8::Context> context, v8::Local<v8::
     return false;
   int code = status->IsNumber() ? status->Int32Value(context).FromMaybe(0) : 0;
   if (code < 200 || code > 599) {
-    fail(engine::Outcome::Trapped, fmt::format("the response status {} is not a valid HTTP status (200-599)",
-                                               to_std(isolate_, status)));
+    fail(engine::Outcome::Trapped,
+         fmt::format("the response status {} is not a valid HTTP status (200-599)", to_std(isolate_, status)));
     return false;
   }
   result.status = code;
@@ -348,7 +346,8 @@ WorkerIsolate::Settled WorkerIsolate::settle(v8::Local<v8::Promise> promise, boo
     if (!next) {
       if (timer_errors_fail)
         fail(engine::Outcome::Trapped,
-             "the response never settled: the Promise it waits on is still pending and no timer is left that could settle it");
+             "the response never settled: the Promise it waits on is still pending and no timer is left that could "
+             "settle it");
       return Settled::Stopped;
     }
     Clock::time_point due = timers_.find(*next)->due;
@@ -395,7 +394,8 @@ bool WorkerIsolate::fire_timer(uint32_t id, bool errors_fail) {
     fail(engine::Outcome::TimedOut, "");
     return false;
   }
-  std::string error = "uncaught exception in a timer callback: " + describe_exception(isolate_, context, tc.Exception());
+  std::string error =
+      "uncaught exception in a timer callback: " + describe_exception(isolate_, context, tc.Exception());
   if (errors_fail) {
     fail(engine::Outcome::Trapped, error);
     return false;
@@ -414,10 +414,8 @@ void WorkerIsolate::finish_wait_until(v8::Local<v8::Context> context) {
   if (context_->settle_wait_until.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&all) &&
       all->IsPromise())
     settled = settle(all.As<v8::Promise>(), false);
-  else if (tc.HasTerminated())
-    fail(engine::Outcome::TimedOut, "");
-  else
-    return;
+  else if (tc.HasTerminated()) fail(engine::Outcome::TimedOut, "");
+  else return;
   if (settled != Settled::Stopped || out_of_memory_) return;
   if (failed_ && failure_ == engine::Outcome::TimedOut) {
     // The response is complete: send it; only the background work is cut off.
@@ -530,14 +528,13 @@ bool WorkerIsolate::compile_modules(std::string* error) {
   v8::TryCatch tc(isolate_);
   for (const ScriptFile& file : script_.files) {
     v8::ScriptOrigin origin(isolate_, v8_str(isolate_, file.path.string()), 0, 0, false, -1, {}, false, false, true);
-    auto* cache = file.code_cache.empty()
-                      ? nullptr
-                      : new v8::ScriptCompiler::CachedData(file.code_cache.data(), static_cast<int>(file.code_cache.size()));
+    auto* cache = file.code_cache.empty() ? nullptr
+                                          : new v8::ScriptCompiler::CachedData(
+                                                file.code_cache.data(), static_cast<int>(file.code_cache.size()));
     v8::ScriptCompiler::Source source(v8_str(isolate_, file.source), origin, cache);
     v8::Local<v8::Module> module;
-    if (!v8::ScriptCompiler::CompileModule(isolate_, &source,
-                                           cache ? v8::ScriptCompiler::kConsumeCodeCache
-                                                 : v8::ScriptCompiler::kNoCompileOptions)
+    if (!v8::ScriptCompiler::CompileModule(
+             isolate_, &source, cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
              .ToLocal(&module)) {
       *error = fmt::format("{}: {}", file.path.string(),
                            describe_exception(isolate_, isolate_->GetCurrentContext(), tc.Exception()));
@@ -620,7 +617,8 @@ bool WorkerIsolate::evaluate_worker(v8::Local<v8::Context> context, std::string*
     }
   }
   if (module->GetStatus() != v8::Module::kEvaluated) {
-    if (module->GetStatus() == v8::Module::kErrored) *error = describe_exception(isolate_, context, module->GetException());
+    if (module->GetStatus() == v8::Module::kErrored)
+      *error = describe_exception(isolate_, context, module->GetException());
     else *error = "the module did not finish evaluating";
     return false;
   }

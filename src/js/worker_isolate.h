@@ -80,8 +80,8 @@ class WorkerIsolate {
   Timers timers_;
   v8::Global<v8::ObjectTemplate> global_template_;
   std::vector<v8::Global<v8::UnboundScript>> prelude_;  // compiled once per isolate
-  v8::Global<v8::UnboundScript> classic_worker_;          // idem, for a classic worker
-  std::vector<v8::Global<v8::Module>> modules_;           // parallel to script_.files, per context
+  v8::Global<v8::UnboundScript> classic_worker_;        // idem, for a classic worker
+  std::vector<v8::Global<v8::Module>> modules_;         // parallel to script_.files, per context
   std::unique_ptr<Context> context_;
 
   // Per request.

@@ -58,8 +58,10 @@ std::optional<int64_t> parse_integer(std::string_view text) {
 
 Status validate(const Op& op, const Limits& limits) {
   if (op.key.size() > kMaxKeyBytes)
-    return invalid(fmt::format("key {} is {} bytes; keys are at most {} bytes", quoted(op.key), op.key.size(), kMaxKeyBytes));
-  if (op.ttl_ms < 0) return invalid(fmt::format("key {}: the TTL must not be negative (got {} ms)", quoted(op.key), op.ttl_ms));
+    return invalid(
+        fmt::format("key {} is {} bytes; keys are at most {} bytes", quoted(op.key), op.key.size(), kMaxKeyBytes));
+  if (op.ttl_ms < 0)
+    return invalid(fmt::format("key {}: the TTL must not be negative (got {} ms)", quoted(op.key), op.ttl_ms));
   if (op.value && op.value->size() > limits.max_value_bytes)
     return {Code::Quota, fmt::format("the value of key {} is {} bytes, over the namespace's max_value_bytes = {}",
                                      quoted(op.key), op.value->size(), limits.max_value_bytes)};
@@ -94,23 +96,21 @@ Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats
     if (Status s = state_of(op.key, &st); !s) return s;
     OpResult result;
     switch (op.kind) {
-      case OpKind::Set:
-        st->now = Entry{op.value.value_or(std::string()), expiry(op.ttl_ms)};
-        break;
-      case OpKind::Delete:
-        st->now.reset();
-        break;
+      case OpKind::Set: st->now = Entry{op.value.value_or(std::string()), expiry(op.ttl_ms)}; break;
+      case OpKind::Delete: st->now.reset(); break;
       case OpKind::Increment: {
         int64_t current = 0;
         if (st->now) {
           auto parsed = parse_integer(st->now->value);
           if (!parsed)
-            return {Code::NotANumber, fmt::format("cannot increment key {}: its value is not a decimal integer", quoted(op.key))};
+            return {Code::NotANumber,
+                    fmt::format("cannot increment key {}: its value is not a decimal integer", quoted(op.key))};
           current = *parsed;
         }
         int64_t next = 0;
         if (!checked_add(current, op.delta, &next))
-          return {Code::NotANumber, fmt::format("incrementing key {} by {} overflows a 64-bit integer", quoted(op.key), op.delta)};
+          return {Code::NotANumber,
+                  fmt::format("incrementing key {} by {} overflows a 64-bit integer", quoted(op.key), op.delta)};
         int64_t expires = st->now ? st->now->expires_at_ms : expiry(op.ttl_ms);
         st->now = Entry{std::to_string(next), expires};
         result.number = next;
@@ -119,7 +119,8 @@ Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats
       case OpKind::CompareAndSwap: {
         bool matches = op.expected ? (st->now && st->now->value == *op.expected) : !st->now;
         if (!matches)
-          return {Code::Conflict, fmt::format("key {} no longer has the value the compare-and-swap expected", quoted(op.key))};
+          return {Code::Conflict,
+                  fmt::format("key {} no longer has the value the compare-and-swap expected", quoted(op.key))};
         if (op.value) st->now = Entry{*op.value, expiry(op.ttl_ms)};
         else st->now.reset();
         break;

@@ -73,7 +73,7 @@ struct OpResult {
 };
 
 struct CommitResult {
-  uint64_t version = 0;  // the namespace's version after the batch
+  uint64_t version = 0;           // the namespace's version after the batch
   std::vector<OpResult> results;  // one per op
 };
 

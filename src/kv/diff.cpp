@@ -26,8 +26,7 @@ std::vector<Change> diff(const Map& before, const Map& after) {
 
 void append_changes(const std::vector<Change>& changes, Batch& batch) {
   batch.ops.reserve(batch.ops.size() + changes.size());
-  for (const Change& c : changes)
-    batch.ops.push_back(c.value ? Op::set(c.key, *c.value) : Op::erase(c.key));
+  for (const Change& c : changes) batch.ops.push_back(c.value ? Op::set(c.key, *c.value) : Op::erase(c.key));
 }
 
 }  // namespace wws::kv

@@ -70,7 +70,6 @@ bool escape_into(std::string& out, std::string_view bytes) {
   return true;
 }
 
-
 }  // namespace
 
 void append_escaped(std::string& out, std::string_view bytes) { escape_into<false>(out, bytes); }

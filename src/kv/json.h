@@ -1,10 +1,10 @@
 // kv/json.h: the JSON text of K/V maps, and the string escaping and UTF-8 checks that the
 // worker protocol shares with it (both write JSON that a worker's kit must be able to parse).
 #pragma once
-#include "util/text.h"
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include "util/text.h"
 
 #include "kv/store.h"
 

@@ -32,7 +32,9 @@ std::string percent_decoded(std::string_view s, bool* ok) {
       *ok = false;
       return out;
     }
-    auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1; };
+    auto hex = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+    };
     int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
     if (hi < 0 || lo < 0) {
       *ok = false;
@@ -77,8 +79,8 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::string RedisAddress::describe() const {
-  return fmt::format("{}://{}:{}/{}", tls ? "rediss" : "redis", host.find(':') != std::string::npos ? "[" + host + "]" : host,
-                     port, db);
+  return fmt::format("{}://{}:{}/{}", tls ? "rediss" : "redis",
+                     host.find(':') != std::string::npos ? "[" + host + "]" : host, port, db);
 }
 
 std::string parse_redis_url(std::string_view url, RedisAddress* out) {
@@ -123,7 +125,8 @@ std::string parse_redis_url(std::string_view url, RedisAddress* out) {
   }
   if (out->host.empty()) return fmt::format("the URL has no host{}", shape);
   if (!port.empty() && !parse_number(port, 65535, &out->port)) return fmt::format("bad port \"{}\"{}", port, shape);
-  if (!db.empty() && !parse_number(db, 1 << 20, &out->db)) return fmt::format("bad database number \"{}\"{}", db, shape);
+  if (!db.empty() && !parse_number(db, 1 << 20, &out->db))
+    return fmt::format("bad database number \"{}\"{}", db, shape);
   return {};
 }
 
@@ -201,10 +204,12 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, st
     SSL_CTX_set_verify(t.ctx, SSL_VERIFY_PEER, nullptr);
     bool loaded = a.tls_ca.empty() ? SSL_CTX_set_default_verify_paths(t.ctx) == 1
                                    : SSL_CTX_load_verify_locations(t.ctx, a.tls_ca.c_str(), nullptr) == 1;
-    if (!loaded) return *error = fmt::format("TLS: cannot load the CA bundle {}: {}", a.tls_ca.string(), ssl_error()), nullptr;
+    if (!loaded)
+      return *error = fmt::format("TLS: cannot load the CA bundle {}: {}", a.tls_ca.string(), ssl_error()), nullptr;
     if (!a.tls_cert.empty()) {
       if (SSL_CTX_use_certificate_chain_file(t.ctx, a.tls_cert.c_str()) != 1 ||
-          SSL_CTX_use_PrivateKey_file(t.ctx, (a.tls_key.empty() ? a.tls_cert : a.tls_key).c_str(), SSL_FILETYPE_PEM) != 1)
+          SSL_CTX_use_PrivateKey_file(t.ctx, (a.tls_key.empty() ? a.tls_cert : a.tls_key).c_str(), SSL_FILETYPE_PEM) !=
+              1)
         return *error = fmt::format("TLS: cannot load the client certificate {}: {}", a.tls_cert.string(), ssl_error()),
                nullptr;
     }
@@ -238,7 +243,8 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, st
     return true;
   };
   if (!a.password.empty()) {
-    bool ok = a.user.empty() ? expect_ok({"AUTH", a.password}, "AUTH") : expect_ok({"AUTH", a.user, a.password}, "AUTH");
+    bool ok =
+        a.user.empty() ? expect_ok({"AUTH", a.password}, "AUTH") : expect_ok({"AUTH", a.user, a.password}, "AUTH");
     if (!ok) return *error = fmt::format("{}: {}", a.describe(), why), nullptr;
   }
   if (a.db != 0 && !expect_ok({"SELECT", std::to_string(a.db)}, "SELECT"))
@@ -264,7 +270,8 @@ bool RedisConnection::send_all(std::string_view bytes, std::string* error) {
     } else {
       n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return *error = errno == EAGAIN ? "send timed out" : std::string("send failed: ") + std::strerror(errno), false;
+      if (n < 0)
+        return *error = errno == EAGAIN ? "send timed out" : std::string("send failed: ") + std::strerror(errno), false;
     }
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -286,7 +293,8 @@ bool RedisConnection::receive(std::string* error) {
     while (n < 0 && errno == EINTR);
     if (n == 0) return *error = "the server closed the connection", false;
     if (n < 0)
-      return *error = errno == EAGAIN ? "no reply in time" : std::string("receive failed: ") + std::strerror(errno), false;
+      return *error = errno == EAGAIN ? "no reply in time" : std::string("receive failed: ") + std::strerror(errno),
+             false;
   }
   if (redisReaderFeed(static_cast<redisReader*>(reader_), buf, static_cast<size_t>(n)) != REDIS_OK)
     return *error = "cannot buffer the reply", false;

@@ -13,7 +13,7 @@
 namespace wws::kv::redis_lua {
 
 // Shared head: `now` in ms from the server's clock.
-#define WWS_REDIS_NOW \
+#define WWS_REDIS_NOW              \
   "local t = redis.call('TIME')\n" \
   "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
 

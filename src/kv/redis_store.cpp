@@ -33,7 +33,9 @@ std::string sha1_hex(std::string_view text) {
   return out;
 }
 
-std::string_view str(const redisReply* r) { return r && r->str ? std::string_view(r->str, r->len) : std::string_view(); }
+std::string_view str(const redisReply* r) {
+  return r && r->str ? std::string_view(r->str, r->len) : std::string_view();
+}
 
 bool is_string(const redisReply* r) { return r && (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS); }
 
@@ -75,7 +77,8 @@ class RedisStore final : public Store {
     *out = NamespaceRead{};
     Reply r;
     std::string known_text = known ? std::to_string(*known) : std::string();
-    if (Status s = eval(kReadScript, {key_of('d', ns), key_of('x', ns), key_of('m', ns)}, {known_text}, &r); !s) return s;
+    if (Status s = eval(kReadScript, {key_of('d', ns), key_of('x', ns), key_of('m', ns)}, {known_text}, &r); !s)
+      return s;
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2) return unexpected("read");
     auto version = as_version(r->element[0]);
     if (!version) return unexpected("read");
@@ -120,7 +123,8 @@ class RedisStore final : public Store {
   Status namespaces(std::vector<std::string>* out) override {
     out->clear();
     Reply r;
-    if (Status s = eval(kNamespacesScript, {options_.key_prefix + "namespaces"}, {options_.key_prefix}, &r); !s) return s;
+    if (Status s = eval(kNamespacesScript, {options_.key_prefix + "namespaces"}, {options_.key_prefix}, &r); !s)
+      return s;
     if (r->type != REDIS_REPLY_ARRAY) return unexpected("list namespaces");
     for (size_t i = 0; i < r->elements; ++i) out->emplace_back(str(r->element[i]));
     std::sort(out->begin(), out->end());
@@ -149,9 +153,10 @@ class RedisStore final : public Store {
       args.push_back(std::to_string(op.ttl_ms));
     }
     Reply r;
-    Status s = eval(kCommitScript,
-                    {key_of('d', ns), key_of('x', ns), key_of('i', ns), key_of('m', ns), options_.key_prefix + "namespaces"},
-                    args, &r);
+    Status s =
+        eval(kCommitScript,
+             {key_of('d', ns), key_of('x', ns), key_of('i', ns), key_of('m', ns), options_.key_prefix + "namespaces"},
+             args, &r);
     if (!s) return s;
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || !is_string(r->element[0])) return unexpected("commit");
     std::string_view code = str(r->element[0]);
@@ -180,7 +185,8 @@ class RedisStore final : public Store {
   }
 
   Status unexpected(std::string_view what) const {
-    return unavailable(fmt::format("{}: unexpected reply to {} (is this a Redis server, version 5 or later?)", name_, what));
+    return unavailable(
+        fmt::format("{}: unexpected reply to {} (is this a Redis server, version 5 or later?)", name_, what));
   }
 
   // Runs a script by its SHA, loading it first if the server does not know it (a new or
@@ -198,7 +204,8 @@ class RedisStore final : public Store {
     Reply r = c->command(argv, &error);
     if (r && r->type == REDIS_REPLY_ERROR && str(r.get()).substr(0, 8) == "NOSCRIPT") {
       Reply loaded = c->command({"SCRIPT", "LOAD", scripts_[script].text}, &error);
-      if (loaded && loaded->type == REDIS_REPLY_ERROR) return unavailable(fmt::format("{}: SCRIPT LOAD: {}", name_, str(loaded.get())));
+      if (loaded && loaded->type == REDIS_REPLY_ERROR)
+        return unavailable(fmt::format("{}: SCRIPT LOAD: {}", name_, str(loaded.get())));
       r = loaded ? c->command(argv, &error) : nullptr;
     }
     if (!r) return lost(error);

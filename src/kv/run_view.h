@@ -25,8 +25,8 @@ class RunView {
   Status erase(std::string key);
   Status increment(const std::string& key, int64_t delta, int64_t ttl_ms, int64_t* result);
   // *swapped is false (and the status Ok) when the current value is not `expected`.
-  Status compare_and_swap(const std::string& key, std::optional<std::string> expected,
-                          std::optional<std::string> value, int64_t ttl_ms, bool* swapped);
+  Status compare_and_swap(const std::string& key, std::optional<std::string> expected, std::optional<std::string> value,
+                          int64_t ttl_ms, bool* swapped);
   Status expire(const std::string& key, int64_t ttl_ms, bool* existed);
 
   // Bounds the bytes of held writes (keys and values): they live outside the guest's memory, so

@@ -12,7 +12,8 @@ namespace {
 
 class LazyStore final : public Store {
  public:
-  LazyStore(BackendOptions options, std::filesystem::path root) : options_(std::move(options)), root_(std::move(root)) {}
+  LazyStore(BackendOptions options, std::filesystem::path root)
+      : options_(std::move(options)), root_(std::move(root)) {}
   std::string describe() const override {
     std::lock_guard lock(mutex_);
     return store_ ? store_->describe() : options_.spec + " (opened when first used)";
@@ -69,7 +70,9 @@ std::filesystem::path default_sqlite_path(const std::filesystem::path& project_r
   return project_root / ".wws" / "kv.sqlite3";
 }
 
-bool is_redis_spec(std::string_view spec) { return spec.substr(0, 8) == "redis://" || spec.substr(0, 9) == "rediss://"; }
+bool is_redis_spec(std::string_view spec) {
+  return spec.substr(0, 8) == "redis://" || spec.substr(0, 9) == "rediss://";
+}
 
 std::string check_backend_spec(const std::string& spec) {
   if (spec == "memory" || spec == "sqlite") return {};

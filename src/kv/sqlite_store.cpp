@@ -241,8 +241,8 @@ class SqliteStore final : public Store {
   Status namespaces(std::vector<std::string>* out) override {
     out->clear();
     return with_reader([&](Connection& c) -> Status {
-      Stmt& s = c.stmt(kNamespaces,
-                       "SELECT DISTINCT ns FROM wws_entries WHERE expires_at=0 OR expires_at>?1 ORDER BY ns");
+      Stmt& s =
+          c.stmt(kNamespaces, "SELECT DISTINCT ns FROM wws_entries WHERE expires_at=0 OR expires_at>?1 ORDER BY ns");
       Resetter r{s};
       s.bind(1, now_ms());
       int rc;
@@ -419,8 +419,9 @@ class SqliteStore final : public Store {
     };
     if (Status s = plan_batch(w.batch, w.limits, stats, now, lookup, &plan); !s) return s;
     for (const Write& write : plan.writes) {
-      Stmt& s = write.entry ? c.stmt(kUpsert, "INSERT OR REPLACE INTO wws_entries(ns, key, value, expires_at) "
-                                              "VALUES(?1, ?2, ?3, ?4)")
+      Stmt& s = write.entry ? c.stmt(kUpsert,
+                                     "INSERT OR REPLACE INTO wws_entries(ns, key, value, expires_at) "
+                                     "VALUES(?1, ?2, ?3, ?4)")
                             : c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2");
       Resetter r{s};
       s.bind(1, w.ns).bind(2, write.key);
@@ -431,8 +432,9 @@ class SqliteStore final : public Store {
       // A new namespace starts at a time-based version, so a namespace deleted and made again
       // never repeats a version a cache may still hold.
       if (!plan.writes.empty()) version = exists ? version + 1 : static_cast<uint64_t>(now) * 1000;
-      Stmt& s = c.stmt(kSaveNamespace, "INSERT OR REPLACE INTO wws_namespaces(name, version, keys, bytes) "
-                                       "VALUES(?1, ?2, ?3, ?4)");
+      Stmt& s = c.stmt(kSaveNamespace,
+                       "INSERT OR REPLACE INTO wws_namespaces(name, version, keys, bytes) "
+                       "VALUES(?1, ?2, ?3, ?4)");
       Resetter r{s};
       s.bind(1, w.ns)
           .bind(2, static_cast<int64_t>(version))

@@ -51,10 +51,10 @@ class LineSink {
 
   const int fd_;
   const std::chrono::milliseconds flush_every_;
-  const uint64_t id_;                 // tells each thread's cached buffer which sink it belongs to
-  std::mutex buffers_mutex_;          // guards buffers_ (a thread's first line, and the flusher)
+  const uint64_t id_;         // tells each thread's cached buffer which sink it belongs to
+  std::mutex buffers_mutex_;  // guards buffers_ (a thread's first line, and the flusher)
   std::vector<std::unique_ptr<Buffer>> buffers_;
-  std::mutex write_mutex_;            // one writer to fd_ at a time
+  std::mutex write_mutex_;  // one writer to fd_ at a time
   std::mutex wake_mutex_;
   std::condition_variable wake_cv_;
   bool woken_ = false;

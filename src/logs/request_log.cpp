@@ -72,7 +72,8 @@ void append_fixed(std::string& out, uint64_t thousandths, int decimals, std::str
 }
 
 uint64_t elapsed_us(std::chrono::steady_clock::duration elapsed) {
-  return static_cast<uint64_t>(std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
+  return static_cast<uint64_t>(
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()));
 }
 
 void append_duration(std::string& out, std::chrono::steady_clock::duration elapsed) {
@@ -104,7 +105,10 @@ void json_string(std::string& out, std::string_view key, std::string_view value)
 }  // namespace
 
 RequestLog::RequestLog(LogFormat format, Level level, std::string wasm_engine, LineSink& sink)
-    : format_(format), info_(level <= Level::Info), warn_(level <= Level::Warn), wasm_engine_(std::move(wasm_engine)),
+    : format_(format),
+      info_(level <= Level::Info),
+      warn_(level <= Level::Warn),
+      wasm_engine_(std::move(wasm_engine)),
       sink_(sink) {}
 
 void RequestLog::served(const worker::Served& served) {

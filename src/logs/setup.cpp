@@ -96,10 +96,8 @@ void complain(std::string_view text) {
 void configure(LogFormat format, Level level) {
   current_format = format;
   spdlog::set_level(to_spdlog(level));
-  if (format == LogFormat::Json)
-    spdlog::set_formatter(std::make_unique<JsonFormatter>());
-  else
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  if (format == LogFormat::Json) spdlog::set_formatter(std::make_unique<JsonFormatter>());
+  else spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 }
 
 void append_timestamp(std::string& out, std::chrono::system_clock::time_point when, LogFormat format) {
@@ -110,10 +108,8 @@ void append_timestamp(std::string& out, std::chrono::system_clock::time_point wh
   const std::time_t second = std::chrono::system_clock::to_time_t(when);
   if (second != cached_second || format != cached_format) {
     std::tm tm{};
-    if (format == LogFormat::Json)
-      gmtime_r(&second, &tm);
-    else
-      localtime_r(&second, &tm);
+    if (format == LogFormat::Json) gmtime_r(&second, &tm);
+    else localtime_r(&second, &tm);
     std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
     cached_second = second;
     cached_format = format;

@@ -21,7 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kWasi = "wasi_snapshot_preview1";
-constexpr int kFormatVersion = 1;       // bump when the capture or the snapshot's layout changes
+constexpr int kFormatVersion = 1;  // bump when the capture or the snapshot's layout changes
 constexpr size_t kCachedSnapshots = 32;
 
 // One decoded instruction: its opcode, where it starts, and (for calls, branches, locals and
@@ -40,8 +40,8 @@ bool decode(Reader& r, Instr& in) {
   in.imm_at = r.pos();
   in.imm = 0;
   const uint8_t op = in.op;
-  if ((op >= 0x45 && op <= 0xc4) || op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0b || op == 0x0f ||
-      op == 0x1a || op == 0x1b || op == 0xd1) {
+  if ((op >= 0x45 && op <= 0xc4) || op == 0x00 || op == 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x1a ||
+      op == 0x1b || op == 0xd1) {
   } else if ((op >= 0x02 && op <= 0x04) || op == 0x41 || op == 0x42) {
     r.leb(64);  // a block type (0x40, a value type or a type index), or i32.const / i64.const
   } else if (op == 0x0c || op == 0x0d || op == 0x10 || op == 0x12 || (op >= 0x20 && op <= 0x26) || op == 0xd2) {
@@ -65,12 +65,33 @@ bool decode(Reader& r, Instr& in) {
     r.skip(8);
   } else if (op == 0xfc) {
     switch (r.leb(32)) {
-      case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break;
-      case 8: r.leb(32); r.byte(); break;
-      case 9: case 13: case 15: case 16: case 17: r.leb(32); break;
-      case 10: r.byte(); r.byte(); break;
+      case 0:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 5:
+      case 6:
+      case 7: break;
+      case 8:
+        r.leb(32);
+        r.byte();
+        break;
+      case 9:
+      case 13:
+      case 15:
+      case 16:
+      case 17: r.leb(32); break;
+      case 10:
+        r.byte();
+        r.byte();
+        break;
       case 11: r.byte(); break;
-      case 12: case 14: r.leb(32); r.leb(32); break;
+      case 12:
+      case 14:
+        r.leb(32);
+        r.leb(32);
+        break;
       default: return false;
     }
   } else {
@@ -99,9 +120,9 @@ bool skip_locals(Reader& r) {
 struct GoShape {
   Layout layout;
   uint32_t fd_read = 0, fd_read_type = 0;
-  uint32_t sp_global = 0;      // Go's stack pointer
-  uint32_t resume_loop = 0;    // wasm_pc_f_loop: what _start calls once the runtime is set up
-  std::vector<Body> bodies;    // by defined function
+  uint32_t sp_global = 0;                   // Go's stack pointer
+  uint32_t resume_loop = 0;                 // wasm_pc_f_loop: what _start calls once the runtime is set up
+  std::vector<Body> bodies;                 // by defined function
   std::map<uint32_t, uint32_t> table_slot;  // function index -> its index in table 0 (its PC_F)
   size_t code_begin = 0, code_end = 0;
 };
@@ -116,8 +137,7 @@ bool is_fd_read_type(std::span<const uint8_t> wasm, size_t begin, size_t end, ui
       uint64_t k = r.leb(32);
       for (uint64_t j = 0; j < k && r.ok(); ++j) list->push_back(r.byte());
     }
-    if (i == type)
-      return params == std::vector<uint8_t>(4, 0x7f) && results == std::vector<uint8_t>(1, 0x7f);
+    if (i == type) return params == std::vector<uint8_t>(4, 0x7f) && results == std::vector<uint8_t>(1, 0x7f);
   }
   return false;
 }
@@ -204,7 +224,7 @@ std::optional<std::vector<std::pair<size_t, size_t>>> calls_of(std::span<const u
 
 // The shim that replaces fd_read in the capture module for the wrapper at `slot` of the table.
 std::vector<uint8_t> shim_body(const GoShape& g, uint32_t slot) {
-  std::vector<uint8_t> code = {0x01, 0x01, 0x7f};  // one more local (index 4): i32
+  std::vector<uint8_t> code = {0x01, 0x01, 0x7f};           // one more local (index 4): i32
   code.insert(code.end(), {0x20, 0x00, 0x45, 0x04, 0x40});  // if (fd == 0)
   // The pending call at -8(SP) is the wrapper itself, from its first block: PC_F << 16 | 0.
   code.push_back(0x23);
@@ -227,7 +247,8 @@ std::string cache_key(std::span<const uint8_t> wasm, const GoSetup& setup) {
   for (const auto& a : setup.args) material += fmt::format("\narg {}:{}", a.size(), a);
   for (const auto& [k, v] : setup.env) material += fmt::format("\nenv {}:{}={}:{}", k.size(), k, v.size(), v);
   for (const auto& p : setup.preopens)
-    material += fmt::format("\npreopen {}:{}={}:{}", p.host_path.size(), p.host_path, p.guest_path.size(), p.guest_path);
+    material +=
+        fmt::format("\npreopen {}:{}={}:{}", p.host_path.size(), p.host_path, p.guest_path.size(), p.guest_path);
   material += fmt::format("\nmemory {}", setup.max_memory_bytes);
   return util::sha256_hex(material).substr(0, 32);
 }
@@ -402,7 +423,8 @@ std::optional<std::vector<uint8_t>> preinitialise_go(engine::Engine& engine, std
 }
 
 std::filesystem::path default_cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "wws" / "preinit";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "wws" / "preinit";
   if (const char* home = std::getenv("HOME"); home && *home)
     return std::filesystem::path(home) / ".cache" / "wws" / "preinit";
   return {};

@@ -53,7 +53,7 @@ struct GoSetup {
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<wasi::Preopen> preopens;
-  uint64_t max_memory_bytes = 0;  // the worker's memory limit: a bigger snapshot is refused
+  uint64_t max_memory_bytes = 0;    // the worker's memory limit: a bigger snapshot is refused
   std::filesystem::path cache_dir;  // where snapshots are kept between starts; empty: not kept
 };
 

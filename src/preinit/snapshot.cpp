@@ -51,10 +51,22 @@ void put_ranges(std::vector<uint8_t>& body, const std::vector<std::pair<size_t, 
 std::vector<uint8_t> global_init(uint8_t type, uint64_t raw) {
   std::vector<uint8_t> out;
   switch (type) {
-    case 0x7f: out.push_back(0x41); write_sleb(out, static_cast<int32_t>(static_cast<uint32_t>(raw))); break;
-    case 0x7e: out.push_back(0x42); write_sleb(out, static_cast<int64_t>(raw)); break;
-    case 0x7d: out.push_back(0x43); for (int i = 0; i < 4; ++i) out.push_back(uint8_t(raw >> (8 * i))); break;
-    default: out.push_back(0x44); for (int i = 0; i < 8; ++i) out.push_back(uint8_t(raw >> (8 * i))); break;
+    case 0x7f:
+      out.push_back(0x41);
+      write_sleb(out, static_cast<int32_t>(static_cast<uint32_t>(raw)));
+      break;
+    case 0x7e:
+      out.push_back(0x42);
+      write_sleb(out, static_cast<int64_t>(raw));
+      break;
+    case 0x7d:
+      out.push_back(0x43);
+      for (int i = 0; i < 4; ++i) out.push_back(uint8_t(raw >> (8 * i)));
+      break;
+    default:
+      out.push_back(0x44);
+      for (int i = 0; i < 8; ++i) out.push_back(uint8_t(raw >> (8 * i)));
+      break;
   }
   out.push_back(0x0b);
   return out;
@@ -115,11 +127,13 @@ bool skip_const_expr(Reader& r) {
     uint8_t op = r.byte();
     switch (op) {
       case 0x0b: return true;
-      case 0x41: case 0x42: r.leb(64); break;  // i32/i64.const (sign bits are irrelevant to skipping)
+      case 0x41:
+      case 0x42: r.leb(64); break;  // i32/i64.const (sign bits are irrelevant to skipping)
       case 0x43: r.skip(4); break;
       case 0x44: r.skip(8); break;
-      case 0x23: case 0xd2: r.leb(32); break;  // global.get, ref.func
-      case 0xd0: r.byte(); break;              // ref.null
+      case 0x23:
+      case 0xd2: r.leb(32); break;  // global.get, ref.func
+      case 0xd0: r.byte(); break;   // ref.null
       default: return false;
     }
   }
@@ -155,10 +169,28 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* error) {
               l.imported_functions++;
               break;
             }
-            case 1: r.byte(); if (r.byte() & 1) { r.leb(64); r.leb(64); } else r.leb(64); break;
-            case 2: { uint8_t flags = r.byte(); r.leb(64); if (flags & 1) r.leb(64); break; }
-            case 3: r.byte(); if (r.byte() == 1) l.imports_mutable_global = true; l.imported_globals++; break;
-            case 4: r.byte(); r.leb(32); break;
+            case 1:
+              r.byte();
+              if (r.byte() & 1) {
+                r.leb(64);
+                r.leb(64);
+              } else r.leb(64);
+              break;
+            case 2: {
+              uint8_t flags = r.byte();
+              r.leb(64);
+              if (flags & 1) r.leb(64);
+              break;
+            }
+            case 3:
+              r.byte();
+              if (r.byte() == 1) l.imports_mutable_global = true;
+              l.imported_globals++;
+              break;
+            case 4:
+              r.byte();
+              r.leb(32);
+              break;
             default: return false;
           }
         }
@@ -231,8 +263,8 @@ void append_capture_tail(std::vector<uint8_t>& code, const Layout& l, uint32_t s
   write_leb(code, *l.proc_exit);
 }
 
-std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Snapshot& snapshot, const BakeEdits& edits,
-                                         std::string* error) {
+std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Snapshot& snapshot,
+                                         const BakeEdits& edits, std::string* error) {
   Layout l;
   if (!read_layout(wasm, l, error)) return std::nullopt;
   if (auto why = why_not_capturable(l)) {
@@ -266,9 +298,7 @@ std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Sn
     Reader r(wasm, begin, end);
     std::vector<uint8_t> body;
     switch (id) {
-      case kTypeSection:
-        body = append_entry(wasm, begin, end, {0x60, 0x00, 0x00});
-        break;
+      case kTypeSection: body = append_entry(wasm, begin, end, {0x60, 0x00, 0x00}); break;
       case kFunctionSection: {
         std::vector<uint8_t> entry;
         write_leb(entry, l.types);
@@ -339,9 +369,7 @@ std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Sn
         put_ranges(body, ranges, snapshot.memory);
         break;
       }
-      default:
-        out.insert(out.end(), wasm.begin() + start, wasm.begin() + end);
-        return true;
+      default: out.insert(out.end(), wasm.begin() + start, wasm.begin() + end); return true;
     }
     put_section(out, id, body);
     return r.ok();
@@ -388,9 +416,8 @@ std::optional<Snapshot> run_capture(engine::Engine& engine, std::span<const uint
   if (stdout_out) *stdout_out = ctx.stdout_buffer();
   if (exit_code != kCaptureExitCode || snapshot.memory.empty()) {
     *error = exit_code ? fmt::format("it exited with code {} before {}", *exit_code, point)
-                       : result.outcome == engine::Outcome::Ok
-                           ? fmt::format("it finished before {}", point)
-                           : fmt::format("it failed before {}: {}", point, result.message);
+             : result.outcome == engine::Outcome::Ok ? fmt::format("it finished before {}", point)
+                                                     : fmt::format("it failed before {}: {}", point, result.message);
     if (!ctx.stdout_buffer().empty()) *error += "; it printed: " + ctx.stdout_buffer().substr(0, 2000);
     return std::nullopt;
   }

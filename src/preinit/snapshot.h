@@ -72,8 +72,8 @@ struct BakeEdits {
 };
 
 // The original module with the snapshot as its initial state.
-std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Snapshot& snapshot, const BakeEdits& edits,
-                                         std::string* error);
+std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Snapshot& snapshot,
+                                         const BakeEdits& edits, std::string* error);
 
 // Runs a capture module (made from a module with `mutable_globals` mutable globals) with
 // `config` and returns what it handed over. `log` gets its stderr; `stdout_out` (if not null)

@@ -29,7 +29,7 @@ struct Walk {
   const std::vector<std::string>& ignore;
   std::vector<std::string> extensions;  // with the leading dot: ".js"
   std::vector<fs::path> found;
-  std::vector<size_t> hits;             // per ignore glob: the folders and worker files it skipped
+  std::vector<size_t> hits;  // per ignore glob: the folders and worker files it skipped
 };
 
 bool ignored(Walk& walk, const std::string& relative) {

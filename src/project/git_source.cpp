@@ -114,7 +114,8 @@ bool resolve(git_repository* repo, const std::string& url, const GitRef& ref, gi
   if (!ref.branch.empty()) {
     *what = "branch " + ref.branch;
     if (peel_to_commit(repo, "refs/remotes/origin/" + ref.branch, oid)) return true;
-    *error = fmt::format("the branch '{}' does not exist in {} (branches: {})", ref.branch, url, joined_or_none(branches));
+    *error =
+        fmt::format("the branch '{}' does not exist in {} (branches: {})", ref.branch, url, joined_or_none(branches));
     return false;
   }
   // The remote's default branch, as recorded at clone time; else main or master.
@@ -134,9 +135,10 @@ bool resolve(git_repository* repo, const std::string& url, const GitRef& ref, gi
       return true;
     }
   }
-  *error = fmt::format("{} has no default branch to serve (branches: {}); choose one with --git-branch, --git-tag or "
-                       "--git-commit",
-                       url, joined_or_none(branches));
+  *error = fmt::format(
+      "{} has no default branch to serve (branches: {}); choose one with --git-branch, --git-tag or "
+      "--git-commit",
+      url, joined_or_none(branches));
   return false;
 }
 
@@ -188,7 +190,8 @@ bool export_tree(git_repository* repo, const git_oid& oid, const fs::path& dir, 
 }  // namespace
 
 bool is_git_url(std::string_view path) {
-  if (path.starts_with("http://") || path.starts_with("https://")) return path.ends_with(".git") || path.ends_with(".git/");
+  if (path.starts_with("http://") || path.starts_with("https://"))
+    return path.ends_with(".git") || path.ends_with(".git/");
   return path.starts_with("git://") || path.starts_with("file://");
 }
 

@@ -1,6 +1,6 @@
 // router/percent: percent-decoding and UTF-8 validation of request path segments.
-#include "util/text.h"
 #include "router/percent.h"
+#include "util/text.h"
 
 namespace wws::router {
 namespace {

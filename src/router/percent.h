@@ -13,5 +13,4 @@ namespace wws::router {
 // that a worker could safely receive.
 std::optional<std::string> decode_segment(std::string_view raw);
 
-
 }  // namespace wws::router

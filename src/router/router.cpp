@@ -113,13 +113,14 @@ std::optional<Router> Router::build(const std::vector<Input>& files, std::string
   for (const auto& s : split_route(router.prefix_)) router.prefix_segments_.push_back(s.text);
 
   std::unordered_map<std::string, size_t> by_shape;  // shape -> index in router.routes_
-  std::vector<std::string> problems;  // all of them, not only the first
+  std::vector<std::string> problems;                 // all of them, not only the first
   for (const auto& input : files) {
     std::string route_path = route_path_for_file(input.file);
     auto segments = split_route(route_path);
     if (auto name = repeated_parameter(segments)) {
-      problems.push_back(fmt::format("{}: the parameter '{}' appears twice in the route {}; give each parameter its own name",
-                                     input.file.string(), *name, route_path));
+      problems.push_back(
+          fmt::format("{}: the parameter '{}' appears twice in the route {}; give each parameter its own name",
+                      input.file.string(), *name, route_path));
       continue;
     }
     Route route;
@@ -127,7 +128,8 @@ std::optional<Router> Router::build(const std::vector<Input>& files, std::string
     route.segments = std::move(segments);
     // The root worker with a prefix is "/app", not "/app/", so that "/app" (what a trimmed
     // request path looks like) reaches it.
-    route.path = router.prefix_.empty() ? route_path : (route_path == "/" ? router.prefix_ : router.prefix_ + route_path);
+    route.path =
+        router.prefix_.empty() ? route_path : (route_path == "/" ? router.prefix_ : router.prefix_ + route_path);
     route.file = input.file;
     route.target = input.target;
 
@@ -138,8 +140,9 @@ std::optional<Router> Router::build(const std::vector<Input>& files, std::string
         problems.push_back(fmt::format("{} and {} both map to the route {}; rename or remove one of them",
                                        other.file.string(), input.file.string(), route.path));
       } else {
-        problems.push_back(fmt::format("{} (route {}) and {} (route {}) match the same requests; rename or remove one of them",
-                                       other.file.string(), other.path, input.file.string(), route.path));
+        problems.push_back(
+            fmt::format("{} (route {}) and {} (route {}) match the same requests; rename or remove one of them",
+                        other.file.string(), other.path, input.file.string(), route.path));
       }
       continue;
     }

@@ -22,7 +22,7 @@ struct Segment {
 };
 
 struct Route {
-  std::string path;               // "/api/[id]", prefix included
+  std::string path;  // "/api/[id]", prefix included
   RouteKind kind;
   std::vector<Segment> segments;  // of `path` without the prefix
   std::filesystem::path file;     // worker file, relative to the project root

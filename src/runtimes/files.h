@@ -1,10 +1,10 @@
 // runtimes/files: small file helpers shared by installing, indexing and preparing workers.
 #pragma once
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <cstdint>
 
 #include "util/files.h"
 

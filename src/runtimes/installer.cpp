@@ -106,7 +106,8 @@ bool uninstall_runtime(const fs::path& project_root, const std::string& repo, co
     return false;
   }
   // Tidy empty parents, never beyond .wws/runtimes.
-  for (fs::path p = dir.parent_path(); p != runtimes_root(project_root) && fs::is_empty(p, ec) && !ec; p = p.parent_path())
+  for (fs::path p = dir.parent_path(); p != runtimes_root(project_root) && fs::is_empty(p, ec) && !ec;
+       p = p.parent_path())
     fs::remove(p, ec);
   return true;
 }

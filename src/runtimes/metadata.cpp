@@ -32,9 +32,8 @@ std::vector<std::string> string_list(const toml::table& t, std::string_view key,
 }
 
 bool is_hex_sha256(const std::string& value) {
-  return value.size() == 64 && std::all_of(value.begin(), value.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return value.size() == 64 && std::all_of(value.begin(), value.end(),
+                                           [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 RemoteFile remote_file(const toml::table& t, const std::string& label) {
@@ -105,7 +104,8 @@ RuntimeMetadata parse_runtime(const toml::table& t, const std::string& label) {
     if (!is_safe_filename(r.name) || !is_safe_filename(r.version))
       throw MetadataError(named + ": name and version must be plain file names (they name folders)");
     r.tags = string_list(t, "tags", named);
-    if (const toml::node* status = t.get("status")) r.status = config::detail::require_string(*status, named + " \"status\"");
+    if (const toml::node* status = t.get("status"))
+      r.status = config::detail::require_string(*status, named + " \"status\"");
     r.extensions = string_list(t, "extensions", named);
     for (auto& ext : r.extensions) {
       if (!ext.empty() && ext.front() == '.') ext.erase(0, 1);
@@ -115,7 +115,8 @@ RuntimeMetadata parse_runtime(const toml::table& t, const std::string& label) {
     r.args = string_list(t, "args", named);
     if (const toml::node* envs = t.get("envs")) {
       for (const auto& [key, value] : config::detail::require_table(*envs, named + " [envs]"))
-        r.envs.emplace_back(std::string(key.str()), config::detail::require_string(value, fmt::format("{} [envs] {}", named, key.str())));
+        r.envs.emplace_back(std::string(key.str()),
+                            config::detail::require_string(value, fmt::format("{} [envs] {}", named, key.str())));
     }
     const toml::node* binary = t.get("binary");
     if (!binary) throw MetadataError(named + ": missing [binary]");
@@ -130,8 +131,12 @@ RuntimeMetadata parse_runtime(const toml::table& t, const std::string& label) {
 }
 
 toml::table runtime_to_toml(const RuntimeMetadata& r) {
-  toml::table t{{"name", r.name},       {"version", r.version},       {"tags", to_array(r.tags)},
-                {"status", r.status},   {"extensions", to_array(r.extensions)}, {"args", to_array(r.args)}};
+  toml::table t{{"name", r.name},
+                {"version", r.version},
+                {"tags", to_array(r.tags)},
+                {"status", r.status},
+                {"extensions", to_array(r.extensions)},
+                {"args", to_array(r.args)}};
   if (!r.envs.empty()) {
     toml::table envs;
     for (const auto& [k, v] : r.envs) envs.insert_or_assign(k, v);

@@ -30,7 +30,7 @@ struct RuntimeMetadata {
   std::string name;
   std::string version;
   std::vector<std::string> tags;
-  std::string status = "active";  // active | yanked | deprecated | unknown
+  std::string status = "active";        // active | yanked | deprecated | unknown
   std::vector<std::string> extensions;  // without the dot
   std::vector<std::string> args;        // the interpreter's full argv
   std::vector<std::pair<std::string, std::string>> envs;

@@ -9,8 +9,8 @@
 
 #include "engine/module_info.h"
 #include "engine/wasm_binary.h"
-#include "runtimes/files.h"
 #include "preinit/snapshot.h"
+#include "runtimes/files.h"
 #include "wasi/context.h"
 
 namespace wws::runtimes {
@@ -103,9 +103,9 @@ std::optional<Snapshot> take_snapshot(engine::Engine& engine, std::span<const ui
   config.args = layout.args;
   config.env = layout.env;
   config.root = layout.root;
-  auto snapshot = preinit::run_capture(engine, *capture, std::move(config), l.mutable_globals.size(),
-                                       std::chrono::milliseconds(120'000), "wizer.initialize returned", log,
-                                       nullptr, error);
+  auto snapshot =
+      preinit::run_capture(engine, *capture, std::move(config), l.mutable_globals.size(),
+                           std::chrono::milliseconds(120'000), "wizer.initialize returned", log, nullptr, error);
   if (!snapshot) *error = "booting: " + *error;
   return snapshot;
 }
@@ -147,7 +147,8 @@ std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, c
   // Older snapshots of this runtime (other keys) are stale.
   for (const auto& entry : fs::directory_iterator(cache.parent_path(), ec))
     if (entry.path().extension() == ".wasm") fs::remove(entry.path(), ec);
-  if (!write_file_atomically(cache, std::string_view(reinterpret_cast<const char*>(module->data()), module->size()), &why))
+  if (!write_file_atomically(cache, std::string_view(reinterpret_cast<const char*>(module->data()), module->size()),
+                             &why))
     spdlog::warn("the snapshot of {} could not be cached: {}", runtime.label(), why);
   spdlog::info("Pre-initialised {} in {:.0f} ms ({} MiB snapshot)", runtime.label(),
                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),

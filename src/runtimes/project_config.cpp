@@ -20,7 +20,8 @@ Repository& repository(ProjectConfig& config, const std::string& name) {
 
 }  // namespace
 
-void ProjectConfig::save_runtime(const std::string& repo_name, const std::string& repo_url, const RuntimeMetadata& runtime) {
+void ProjectConfig::save_runtime(const std::string& repo_name, const std::string& repo_url,
+                                 const RuntimeMetadata& runtime) {
   Repository& repo = repository(*this, repo_name);
   if (!repo_url.empty()) repo.url = repo_url;
   for (auto& existing : repo.runtimes) {
@@ -57,12 +58,13 @@ ProjectConfig parse_project_config(std::string_view text, const std::string& sou
   try {
     root = toml::parse(text, source_name);
   } catch (const toml::parse_error& e) {
-    throw MetadataError(fmt::format("{}:{}:{}: {}", source_name, e.source().begin.line, e.source().begin.column,
-                                    e.description()));
+    throw MetadataError(
+        fmt::format("{}:{}:{}: {}", source_name, e.source().begin.line, e.source().begin.column, e.description()));
   }
   ProjectConfig config;
   try {
-    if (const toml::node* v = root.get("version")) config.version = static_cast<int>(config::detail::require_integer(*v, "version"));
+    if (const toml::node* v = root.get("version"))
+      config.version = static_cast<int>(config::detail::require_integer(*v, "version"));
     if (const toml::node* repos = root.get("repositories")) {
       size_t i = 0;
       for (const toml::node& node : config::detail::require_array(*repos, "[[repositories]]")) {
@@ -72,7 +74,8 @@ ProjectConfig parse_project_config(std::string_view text, const std::string& sou
         const toml::node* name = t.get("name");
         if (!name) throw MetadataError(label + ": missing \"name\"");
         repo.name = config::detail::require_string(*name, label + " \"name\"");
-        if (!is_safe_filename(repo.name)) throw MetadataError(label + ": the name must be a plain file name (it names a folder)");
+        if (!is_safe_filename(repo.name))
+          throw MetadataError(label + ": the name must be a plain file name (it names a folder)");
         if (const toml::node* url = t.get("url")) repo.url = config::detail::require_string(*url, label + " \"url\"");
         if (const toml::node* runtimes = t.get("runtimes")) {
           size_t j = 0;

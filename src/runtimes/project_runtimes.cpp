@@ -109,8 +109,7 @@ ProjectRuntimes find_project_runtimes(const fs::path& project_root) {
     for (const auto& r : repo.runtimes) {
       if (is_installed(project_root, repo.name, r))
         out.installed.push_back({repo.name, r, runtime_dir(project_root, repo.name, r.name, r.version)});
-      else
-        out.missing.push_back(r);
+      else out.missing.push_back(r);
     }
   }
   return out;

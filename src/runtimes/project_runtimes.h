@@ -57,7 +57,7 @@ std::optional<WorkerLayout> prepare_worker(const std::filesystem::path& project_
 
 // The layout a runtime is pre-initialised with: /src holding only the wrapper and polyfill,
 // the runtime's args and envs. `work_dir` is where its folders go.
-std::optional<WorkerLayout> prepare_preinit_layout(const InstalledRuntime& runtime, const std::filesystem::path& work_dir,
-                                                   std::string* error);
+std::optional<WorkerLayout> prepare_preinit_layout(const InstalledRuntime& runtime,
+                                                   const std::filesystem::path& work_dir, std::string* error);
 
 }  // namespace wws::runtimes

@@ -18,12 +18,13 @@ RepositoryIndex parse_index(std::string_view text, const std::string& index_url,
   try {
     root = toml::parse(text, index_url);
   } catch (const toml::parse_error& e) {
-    throw MetadataError(fmt::format("{}:{}:{}: {}", index_url, e.source().begin.line, e.source().begin.column,
-                                    e.description()));
+    throw MetadataError(
+        fmt::format("{}:{}:{}: {}", index_url, e.source().begin.line, e.source().begin.column, e.description()));
   }
   RepositoryIndex index;
   try {
-    if (const toml::node* v = root.get("version")) index.version = static_cast<int>(config::detail::require_integer(*v, "version"));
+    if (const toml::node* v = root.get("version"))
+      index.version = static_cast<int>(config::detail::require_integer(*v, "version"));
     if (index.version > kMaxIndexVersion && warning)
       *warning = fmt::format("{} is a version {} repository index; this wws reads version {} and may miss newer fields",
                              index_url, index.version, kMaxIndexVersion);

@@ -10,10 +10,10 @@
 
 #include "engine/module_info.h"
 #include "js/runtime.h"
-#include "preinit/go.h"
-#include "site/runtime_workers.h"
 #include "js/script.h"
+#include "preinit/go.h"
 #include "project/discovery.h"
+#include "site/runtime_workers.h"
 #include "util/sha256.h"
 #include "worker/kv_binding.h"
 #include "worker/slots.h"
@@ -150,7 +150,7 @@ void load_code(const engine::EngineSet& engines, const fs::path& root, worker::W
   inputs.push_back(std::move(stamp));
   auto view = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
   // Components run on Wasmtime unless the worker's TOML insists on another engine.
-  engine::Engine* engine = w.config.wasm_engine                               ? engines.find(*w.config.wasm_engine)
+  engine::Engine* engine = w.config.wasm_engine                             ? engines.find(*w.config.wasm_engine)
                            : engine::is_component(view) && engines.wasmtime ? engines.wasmtime.get()
                                                                             : engines.default_wasm;
   if (!engine) {
@@ -165,7 +165,8 @@ void load_code(const engine::EngineSet& engines, const fs::path& root, worker::W
   }
   w.engine = engine;
   engine::CompileOptions options{w.memory_limit_bytes, w.fuel != 0};
-  auto preinitialised = preinit::preinitialised_module(*engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
+  auto preinitialised =
+      preinit::preinitialised_module(*engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
   if (preinitialised) view = *preinitialised;
   w.module = engine->compile(view, options, &error);
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);

@@ -83,8 +83,7 @@ void log_reload(const ReloadReport& report) {
     if (p.kept_previous)
       spdlog::error("Worker {} ({}) keeps serving its previous version; the changed files do not load: {}", p.route,
                     p.file, p.message);
-    else
-      spdlog::error("Worker {} ({}) will answer 503: {}", p.route, p.file, p.message);
+    else spdlog::error("Worker {} ({}) will answer 503: {}", p.route, p.file, p.message);
   }
 }
 

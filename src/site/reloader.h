@@ -37,8 +37,8 @@ class Reloader {
   const engine::EngineSet& engines_;
   const LoadOptions options_;
   worker::LiveSite live_;
-  std::mutex reload_mutex_;   // one reload at a time; guards built_
-  BuiltWorkers built_;        // what the served Site was built from
+  std::mutex reload_mutex_;  // one reload at a time; guards built_
+  BuiltWorkers built_;       // what the served Site was built from
   mutable std::mutex report_mutex_;
   ReloadReport last_report_;
 };

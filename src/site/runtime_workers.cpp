@@ -69,9 +69,10 @@ std::vector<std::string> RuntimeWorkers::unclaimed_extensions() const {
 
 void RuntimeWorkers::report(const std::vector<fs::path>& unclaimed) const {
   for (const auto& missing : runtimes_.missing)
-    fmt::print("⚠️  The runtime {} {} is recorded in .wws.toml but not installed: run `wws runtimes install` or start "
-               "wws with --install-runtimes\n",
-               missing.name, missing.version);
+    fmt::print(
+        "⚠️  The runtime {} {} is recorded in .wws.toml but not installed: run `wws runtimes install` or start "
+        "wws with --install-runtimes\n",
+        missing.name, missing.version);
   if (unclaimed.empty()) return;
   std::vector<std::string> exts;
   for (const auto& f : unclaimed) {
@@ -83,9 +84,10 @@ void RuntimeWorkers::report(const std::vector<fs::path>& unclaimed) const {
   if (unclaimed.size() > 3) files += fmt::format(" and {} more", unclaimed.size() - 3);
   std::string joined;
   for (const auto& e : exts) joined += (joined.empty() ? "" : ", ") + e;
-  fmt::print("⚠️  {} file(s) are not workers because no installed runtime runs {} files: {}. Install one with "
-             "`wws runtimes install NAME VERSION` (see `wws runtimes list`).\n",
-             unclaimed.size(), joined, files);
+  fmt::print(
+      "⚠️  {} file(s) are not workers because no installed runtime runs {} files: {}. Install one with "
+      "`wws runtimes install NAME VERSION` (see `wws runtimes list`).\n",
+      unclaimed.size(), joined, files);
 }
 
 RuntimeWorkers::Interpreter RuntimeWorkers::interpreter(const runtimes::InstalledRuntime& runtime,
@@ -109,7 +111,8 @@ RuntimeWorkers::Interpreter RuntimeWorkers::interpreter(const runtimes::Installe
   engine::CompileOptions options{memory_limit};
   interp.module = engine_.compile(*wasm, options, &error);
   if (!interp.module) {
-    interp.error = fmt::format("the runtime {} ({}) does not compile: {}", runtime.label(), runtime.binary().string(), error);
+    interp.error =
+        fmt::format("the runtime {} ({}) does not compile: {}", runtime.label(), runtime.binary().string(), error);
     return interp;
   }
   cache[key] = interp;

@@ -58,8 +58,7 @@ struct Watcher::Impl {
       inotify_fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
       if (inotify_fd < 0)
         spdlog::error("--watch: cannot watch files ({}); send SIGHUP to reload instead", std::strerror(errno));
-      else
-        watch_tree();
+      else watch_tree();
     }
     thread = std::thread([this] { loop(); });
   }
@@ -102,9 +101,10 @@ struct Watcher::Impl {
     if (wd < 0) {
       if (errno == ENOSPC && !warned_limit) {
         warned_limit = true;
-        spdlog::warn("--watch: the system's inotify watch limit is reached, {} and below are not watched; "
-                     "raise it with `sysctl fs.inotify.max_user_watches=524288`",
-                     folder.string());
+        spdlog::warn(
+            "--watch: the system's inotify watch limit is reached, {} and below are not watched; "
+            "raise it with `sysctl fs.inotify.max_user_watches=524288`",
+            folder.string());
       }
       return;
     }
@@ -173,7 +173,8 @@ struct Watcher::Impl {
         last_change = now;
       }
       const bool asked = requested.exchange(false);
-      const bool settled = first_change && (now >= *last_change + options.quiet || now >= *first_change + options.max_delay);
+      const bool settled =
+          first_change && (now >= *last_change + options.quiet || now >= *first_change + options.max_delay);
       if (!asked && !settled) continue;
       first_change.reset();
       last_change.reset();

@@ -13,7 +13,7 @@ namespace wws::site {
 
 struct WatchOptions {
   bool watch_files = false;
-  std::chrono::milliseconds quiet{40};     // no event for this long: reload
+  std::chrono::milliseconds quiet{40};       // no event for this long: reload
   std::chrono::milliseconds max_delay{250};  // after the first event, reload by then even if events keep coming
 };
 

@@ -19,7 +19,7 @@ inline thread_local uint64_t blocking_waits = 0;
 
 struct RunScope {
   bool may_wait = true;
-  bool wanted_to_wait = false;               // a wait was refused during this run
+  bool wanted_to_wait = false;                // a wait was refused during this run
   const std::atomic<bool>* cancel = nullptr;  // stop the run as soon as possible when true
 };
 inline thread_local RunScope run_scope;

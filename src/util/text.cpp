@@ -24,10 +24,7 @@ std::size_t utf8_sequence_length(const unsigned char* p, std::size_t remaining) 
   if (c < 0xF5) {
     const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;  // F0 80..8F would be overlong
     const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;  // F4 90.. is above U+10FFFF
-    return remaining >= 4 && in_range(p[1], lo, hi) && in_range(p[2], 0x80, 0xBF) &&
-                   in_range(p[3], 0x80, 0xBF)
-               ? 4
-               : 0;
+    return remaining >= 4 && in_range(p[1], lo, hi) && in_range(p[2], 0x80, 0xBF) && in_range(p[3], 0x80, 0xBF) ? 4 : 0;
   }
   return 0;
 }
@@ -55,11 +52,22 @@ bool is_valid_utf8(std::string_view bytes) {
 bool is_http_token_char(unsigned char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return false;
   }
 }
 

@@ -3,8 +3,8 @@
 
 #include <fcntl.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 #include "wasi/abi.h"
@@ -16,8 +16,7 @@ namespace wws::wasi {
 namespace {
 
 // Rights for stdio: no seek/tell, which is how wasi-libc's isatty() recognises a terminal.
-constexpr uint64_t kStdioRights = abi::kRightFdFdstatSetFlags | abi::kRightFdFilestatGet |
-                                  abi::kRightPollFdReadwrite;
+constexpr uint64_t kStdioRights = abi::kRightFdFdstatSetFlags | abi::kRightFdFilestatGet | abi::kRightPollFdReadwrite;
 
 FdEntry stdio_entry(FdKind kind, uint64_t rw_right) {
   FdEntry e;

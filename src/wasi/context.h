@@ -30,13 +30,13 @@ struct MountedRoot {
 };
 
 struct WasiConfig {
-  std::vector<std::string> args;                             // argv (argv[0] included if any)
-  std::vector<std::pair<std::string, std::string>> env;      // only what the worker's config gives
+  std::vector<std::string> args;                         // argv (argv[0] included if any)
+  std::vector<std::pair<std::string, std::string>> env;  // only what the worker's config gives
   std::vector<Preopen> preopens;
-  std::optional<MountedRoot> root;                           // when set: fd 3, before `preopens`
-  std::string_view stdin_data;                               // must outlive the run
-  size_t stdout_limit = 64 * 1024 * 1024;                    // writes past it fail with EFBIG
-  std::function<void(std::string_view)> stderr_sink;         // receives each write to fd 2
+  std::optional<MountedRoot> root;                    // when set: fd 3, before `preopens`
+  std::string_view stdin_data;                        // must outlive the run
+  size_t stdout_limit = 64 * 1024 * 1024;             // writes past it fail with EFBIG
+  std::function<void(std::string_view)> stderr_sink;  // receives each write to fd 2
   // poll_oneoff never sleeps past this (the engine's time limit then stops the guest), so a
   // guest asking to sleep for hours cannot pin a thread beyond its worker's timeout.
   std::chrono::steady_clock::time_point sleep_deadline = std::chrono::steady_clock::time_point::max();

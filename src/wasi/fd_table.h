@@ -55,12 +55,12 @@ using MountTable = std::vector<GraftedMount>;
 
 struct FdEntry {
   FdKind kind = FdKind::File;
-  UniqueFd host;  // invalid for stdio
+  UniqueFd host;         // invalid for stdio
   uint8_t filetype = 0;  // WASI filetype reported by fdstat
   uint64_t rights_base = 0;
   uint64_t rights_inheriting = 0;
   std::optional<std::string> preopen_guest_path;  // set for preopened directories only
-  std::shared_ptr<const MountTable> mounts;        // set for a MountedRoot's "/" only
+  std::shared_ptr<const MountTable> mounts;       // set for a MountedRoot's "/" only
   // fd_readdir's snapshot of the directory, taken at cookie 0, so cookies (indexes into it)
   // stay valid across calls while the guest pages through a listing.
   std::shared_ptr<std::vector<DirEntry>> listing;

@@ -67,15 +67,13 @@ Errno fd_renumber(CallFrame& f, Args a) { return f.ctx.fds().renumber(u32(a[0]),
 Errno fd_datasync(CallFrame& f, Args a) {
   FdEntry* e;
   // Captured stdio has nothing to flush to disk.
-  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid())
-    return err;
+  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid()) return err;
   return ::fdatasync(e->host.get()) == 0 ? Errno::Success : errno_from_host(errno);
 }
 
 Errno fd_sync(CallFrame& f, Args a) {
   FdEntry* e;
-  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid())
-    return err;
+  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid()) return err;
   return ::fsync(e->host.get()) == 0 ? Errno::Success : errno_from_host(errno);
 }
 
@@ -101,8 +99,7 @@ Errno fd_fdstat_get(CallFrame& f, Args a) {
 Errno fd_fdstat_set_flags(CallFrame& f, Args a) {
   FdEntry* e;
   uint32_t wanted = u32(a[1]) & 0xffff;
-  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid())
-    return err;
+  if (Errno err = host_fd(f, u32(a[0]), Errno::Success, e); err != Errno::Success || !e->host.valid()) return err;
   // Linux cannot change the sync flags of an open file.
   if (wanted & (abi::kFdflagDsync | abi::kFdflagRsync | abi::kFdflagSync)) return Errno::NotSup;
   if (wanted & ~uint32_t{abi::kFdflagAppend | abi::kFdflagNonblock}) return Errno::Inval;

@@ -8,9 +8,9 @@
 #include <ctime>
 #include <limits>
 
+#include "util/blocking.h"
 #include "wasi/abi.h"
 #include "wasi/preview1_impl.h"
-#include "util/blocking.h"
 
 namespace wws::wasi::p1 {
 
@@ -132,9 +132,11 @@ Errno poll_oneoff(CallFrame& f, Args a) {
       auto left = f.ctx.config().sleep_deadline - Clock::now();
       uint64_t cap = start;
       if (left > Clock::duration::zero())
-        cap = saturating_add(start, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
+        cap = saturating_add(start,
+                             static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
       if (!util::begin_blocking_wait()) {
-        f.ctx.request_trap("poll_oneoff: waits are not allowed on an I/O thread; the request is redone on the run pool");
+        f.ctx.request_trap(
+            "poll_oneoff: waits are not allowed on an I/O thread; the request is redone on the run pool");
         return Errno::Intr;
       }
       sleep_until_monotonic(std::min(earliest, cap));

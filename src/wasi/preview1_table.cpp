@@ -29,7 +29,8 @@ constexpr std::string_view kModule = "wasi_snapshot_preview1";
 constexpr ValType I32 = ValType::I32;
 constexpr ValType I64 = ValType::I64;
 
-#define WWS_FN(name, ...) HostFunction{kModule, #name, {__VA_ARGS__}, {I32}, &adapt<&p1::name>}
+#define WWS_FN(name, ...) \
+  HostFunction { kModule, #name, {__VA_ARGS__}, {I32}, &adapt<&p1::name> }
 
 const std::vector<HostFunction>& table() {
   static const std::vector<HostFunction> functions = {

@@ -78,7 +78,7 @@ Grafted graft(const MountTable& mounts, int root_fd, std::string_view path) {
   }
   Grafted out{root_fd, normal};
   for (const GraftedMount& m : mounts) {  // longest first
-    if (m.prefix.empty()) {  // a folder mounted at "/" itself
+    if (m.prefix.empty()) {               // a folder mounted at "/" itself
       out = {m.dir.get(), normal};
       break;
     }

@@ -76,7 +76,8 @@ void Cors::add_headers(const http::Request& request, http::Response& response) c
   // The answer depends on Origin: caches must keep one copy per origin.
   add_vary_origin(response);
   const std::string_view origin = request.header("origin");
-  if (!origin.empty() && allowed(origin)) response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
+  if (!origin.empty() && allowed(origin))
+    response.headers.emplace_back("Access-Control-Allow-Origin", std::string(origin));
 }
 
 }  // namespace wws::worker

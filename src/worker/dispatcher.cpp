@@ -48,15 +48,16 @@ void Dispatcher::move_to_current_site() {
 }
 
 http::Handled Dispatcher::run(const Worker& worker, const http::Request& request, const std::string& path,
-                              const std::map<std::string, std::string>& params, http::Response& response, bool may_defer) {
+                              const std::map<std::string, std::string>& params, http::Response& response,
+                              bool may_defer) {
   if (may_defer && (worker.pool_only || !worker.pace->run_inline() || (kv_blocks_ && worker.config.kv_namespace)))
     return defer(worker, response);
   auto started = std::chrono::steady_clock::now();
   const uint64_t waits = util::blocking_waits;
   // On an I/O thread a run may take Pace::kInlineBudget at most and may not wait: past that it
   // is stopped and redone on the run pool, so other connections of this thread never wait long.
-  const RunReport report =
-      runner_.run(worker, request, path, params, response, may_defer ? Pace::kInlineBudget : std::chrono::milliseconds{});
+  const RunReport report = runner_.run(worker, request, path, params, response,
+                                       may_defer ? Pace::kInlineBudget : std::chrono::milliseconds{});
   worker.pace->record(std::chrono::steady_clock::now() - started, report.yielded || util::blocking_waits != waits);
   if (report.yielded) return defer(worker, response);
   finish(request, response, path, &worker, &report);

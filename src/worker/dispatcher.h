@@ -19,8 +19,13 @@ namespace wws::worker {
 class Dispatcher final : public http::Handler {
  public:
   Dispatcher(const LiveSite& live, kv::Service& kv, const RunnerSettings& settings)
-      : live_(live), site_(live.current()), generation_(site_->generation), runner_(kv, settings),
-        settings_(settings), observers_(settings.observers), kv_blocks_(kv.store().may_block()) {}
+      : live_(live),
+        site_(live.current()),
+        generation_(site_->generation),
+        runner_(kv, settings),
+        settings_(settings),
+        observers_(settings.observers),
+        kv_blocks_(kv.store().may_block()) {}
   http::Handled handle(const http::Request& request, http::Response& response, bool may_defer) override;
 
  private:
@@ -31,8 +36,8 @@ class Dispatcher final : public http::Handler {
                     const std::map<std::string, std::string>& params, http::Response& response, bool may_defer);
   static http::Handled defer(const Worker& worker, http::Response& response);
   // The last touches on an answered request: CORS headers, then the observers (logs, metrics).
-  void finish(const http::Request& request, http::Response& response, std::string_view path,
-              const Worker* worker, const RunReport* run) const;
+  void finish(const http::Request& request, http::Response& response, std::string_view path, const Worker* worker,
+              const RunReport* run) const;
   const LiveSite& live_;
   std::shared_ptr<const Site> site_;
   uint64_t generation_;

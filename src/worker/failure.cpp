@@ -81,7 +81,8 @@ void GuestStderr::write(std::string_view text) {
     start = nl + 1;
   }
   pending_.erase(0, start);
-  if (pending_.size() > util::LogBudget::kMaxLineBytes) flush();  // a guest writing no newlines can't grow this without bound
+  if (pending_.size() > util::LogBudget::kMaxLineBytes)
+    flush();  // a guest writing no newlines can't grow this without bound
 }
 
 void GuestStderr::flush() {

@@ -35,8 +35,8 @@ class GuestStderr {
 };
 
 struct Failure {
-  int status = 500;          // 500, or 504 for a run past its time limit
-  std::string_view cause;    // the engine's or runtime's reason
+  int status = 500;        // 500, or 504 for a run past its time limit
+  std::string_view cause;  // the engine's or runtime's reason
   std::string_view stderr_tail;
 };
 

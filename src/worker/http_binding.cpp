@@ -5,18 +5,18 @@
 #include <array>
 #include <string>
 
+#include "http/client.h"
 #include "wasi/context.h"
 #include "wasi/host.h"
-#include "http/client.h"
 #include "worker/host_state.h"
 
 namespace wws::worker {
 namespace {
 
-using wasi::ValType;
 using http::OutboundError;
 using http::OutboundRequest;
 using http::OutboundResponse;
+using wasi::ValType;
 
 // http-method enum of the WIT, in order.
 constexpr std::array<std::string_view, 7> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"};
@@ -72,7 +72,8 @@ bool write_response(wasi::CallFrame& f, uint32_t ret, const OutboundResponse& r)
   if (!list) return false;
   return f.memory.store_u8(ret, 0) && f.memory.store_u8(ret + 4, 1) && f.memory.store_u32(ret + 8, *body) &&
          f.memory.store_u32(ret + 12, static_cast<uint32_t>(r.body.size())) && f.memory.store_u32(ret + 16, *list) &&
-         f.memory.store_u32(ret + 20, static_cast<uint32_t>(r.headers.size())) && f.memory.store_u16(ret + 24, r.status);
+         f.memory.store_u32(ret + 20, static_cast<uint32_t>(r.headers.size())) &&
+         f.memory.store_u16(ret + 24, r.status);
 }
 
 uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
@@ -90,7 +91,8 @@ uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
   std::string_view uri, body;
   if (!f.memory.string(uri_ptr, uri_len, uri)) return fatal("the URI is outside guest memory");
   if (body_is_some && !f.memory.string(body_ptr, body_len, body)) return fatal("the body is outside guest memory");
-  if (!read_pairs(f.memory, headers_ptr, headers_len, req.headers)) return fatal("the headers are outside guest memory");
+  if (!read_pairs(f.memory, headers_ptr, headers_len, req.headers))
+    return fatal("the headers are outside guest memory");
   req.uri = uri;
   req.body = body;
   req.method = method < kMethods.size() ? kMethods[method] : "GET";
@@ -102,7 +104,8 @@ uint64_t send_http_request(wasi::CallFrame& f, const uint64_t* a) {
   } else if (!util::begin_blocking_wait()) {
     return fatal("waits are not allowed on an I/O thread; the request is redone on the run pool");
   } else {
-    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(state->deadline - std::chrono::steady_clock::now());
+    auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(state->deadline - std::chrono::steady_clock::now());
     response = http::send_outbound(*state->permissions, req, std::max(remaining, std::chrono::milliseconds(1)));
   }
   bool written = response.ok ? write_response(f, ret, response) : write_error(f, ret, response.error, response.message);

@@ -12,8 +12,7 @@ namespace {
 using wasi::ValType;
 
 constexpr uint32_t kNoValue = 0xFFFFFFFF;
-constexpr int64_t kNotFound = -1, kUnavailable = -2, kQuota = -3, kNotANumber = -4, kInvalid = -5,
-                  kNothingToTake = -6;
+constexpr int64_t kNotFound = -1, kUnavailable = -2, kQuota = -3, kNotANumber = -4, kInvalid = -5, kNothingToTake = -6;
 
 int64_t error_code(const kv::Status& s) {
   switch (s.code()) {
@@ -77,12 +76,12 @@ int64_t hand_over(const Args& args, KvBindingState& st, int i, std::string data)
 
 // Every binding: no view means the runner gave none (cannot happen for a run wws makes, but a
 // guest must never reach a null pointer).
-#define WWS_KV_STATE(name)                             \
-  Args args{f, a, name};                               \
-  KvBindingState* st = args.state();                   \
-  if (!st) {                                           \
-    args.trap("K/V is not available in this run");    \
-    return 0;                                          \
+#define WWS_KV_STATE(name)                         \
+  Args args{f, a, name};                           \
+  KvBindingState* st = args.state();               \
+  if (!st) {                                       \
+    args.trap("K/V is not available in this run"); \
+    return 0;                                      \
   }
 
 uint64_t kv_get(wasi::CallFrame& f, const uint64_t* a) {
@@ -143,7 +142,9 @@ uint64_t kv_compare_and_swap(wasi::CallFrame& f, const uint64_t* a) {
       !args.optional_bytes(4, &value, "the new value"))
     return 0;
   bool swapped = false;
-  if (kv::Status s = st->view->compare_and_swap(std::string(key), std::move(expected), std::move(value), args.i64(6), &swapped); !s)
+  if (kv::Status s =
+          st->view->compare_and_swap(std::string(key), std::move(expected), std::move(value), args.i64(6), &swapped);
+      !s)
     return result(error_code(s));
   return swapped ? 1 : 0;
 }

@@ -35,9 +35,9 @@ struct RunReport {
 struct Served {
   const http::Request& request;
   const http::Response& response;
-  std::string_view path;        // the normalised request path that was routed
-  const Worker* worker;         // null: a static file or a 404
-  const RunReport* run;         // null unless a worker was chosen
+  std::string_view path;                        // the normalised request path that was routed
+  const Worker* worker;                         // null: a static file or a 404
+  const RunReport* run;                         // null unless a worker was chosen
   std::chrono::steady_clock::duration elapsed;  // since the server read the request's head
 };
 

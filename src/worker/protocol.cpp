@@ -1,19 +1,19 @@
 // worker/protocol.cpp: the stdin/stdout JSON of the worker protocol (reference §1.1, §1.2).
 // The input is written by hand (it is built for every request); the output is parsed with
 // RapidJSON, which keeps string lengths, so embedded NULs in "data" survive.
-#include "util/text.h"
 #include "worker/protocol.h"
+#include "util/text.h"
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
 #include <array>
-#include <string_view>
-#include <unordered_map>
-#include <vector>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "kv/json.h"
 
@@ -211,8 +211,7 @@ bool read_headers(const JsonValue& value, Output& out, std::string* error) {
   if (!value.IsObject()) return fail(error, "\"headers\" must be an object, got " + describe(value));
   for (const auto& member : value.GetObject()) {
     const std::string_view name = view(member.name);
-    if (!is_valid_header_name(name))
-      return fail(error, "\"headers\" has an invalid HTTP header name " + quoted(name));
+    if (!is_valid_header_name(name)) return fail(error, "\"headers\" has an invalid HTTP header name " + quoted(name));
     if (member.value.IsArray()) {
       for (const auto& item : member.value.GetArray())
         if (!add_header(name, item, out, error)) return false;
@@ -404,11 +403,13 @@ bool parse_document(std::string_view stdout_text, std::string& buffer, rapidjson
   buffer.append(kSimdPadding - 1, '\0');
   rapidjson::InsituStringStream stream(buffer.data());
   // Iterative: a recursive parse of deeply nested input ([[[[...) would overflow the stack.
-  document.ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag |
-                       rapidjson::kParseIterativeFlag>(stream);
+  document
+      .ParseStream<rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(
+          stream);
   if (document.HasParseError()) {
-    return fail(error, std::string("stdout is not valid JSON: ") + rapidjson::GetParseError_En(document.GetParseError()) +
-                           " (at byte " + std::to_string(document.GetErrorOffset()) + ")");
+    return fail(error, std::string("stdout is not valid JSON: ") +
+                           rapidjson::GetParseError_En(document.GetParseError()) + " (at byte " +
+                           std::to_string(document.GetErrorOffset()) + ")");
   }
   for (std::size_t i = stream.Tell(); i < stdout_text.size(); ++i) {
     if (!is_json_whitespace(stdout_text[i]))

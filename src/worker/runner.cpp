@@ -4,9 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/client.h"
 #include "util/blocking.h"
 #include "wasi/context.h"
-#include "http/client.h"
 #include "worker/failure.h"
 #include "worker/host_state.h"
 #include "worker/protocol.h"
@@ -56,7 +56,8 @@ std::string invalid_answer(int status, const http::HeaderList& headers) {
 // ("users.toml:3:1: ...", not "/srv/site/users.toml:3:1: ..."); the log keeps the full ones.
 std::string without_project_root(const Worker& worker, std::string text) {
   const std::string file = worker.file.string(), relative = worker.relative.string();
-  if (relative.empty() || file.size() <= relative.size() || file.compare(file.size() - relative.size(), relative.size(), relative) != 0)
+  if (relative.empty() || file.size() <= relative.size() ||
+      file.compare(file.size() - relative.size(), relative.size(), relative) != 0)
     return text;
   const std::string root = file.substr(0, file.size() - relative.size());  // ends with '/'
   for (size_t at = text.find(root); at != std::string::npos; at = text.find(root, at)) text.erase(at, root.size());
@@ -129,7 +130,12 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   view.limit_pending_bytes(worker.memory_limit_bytes);
   const bool on_io_thread = budget.count() > 0;
   const bool speculative = on_io_thread && budget < worker.timeout;
-  Call call{worker, request, params, request_url(request, path, settings_.listen_authority), {}, view,
+  Call call{worker,
+            request,
+            params,
+            request_url(request, path, settings_.listen_authority),
+            {},
+            view,
             speculative ? budget : worker.timeout};
   if (ns && worker.kind == WorkerKind::Wasm && !worker.kv_by_key) {
     if (kv::Status s = kv_.snapshots().take(*ns, &call.snapshot); !s) {
@@ -141,9 +147,9 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     report.kv_reads = 1;
   }
 
-  Answer answer = worker.kind == WorkerKind::JavaScript                          ? run_js(call)
+  Answer answer = worker.kind == WorkerKind::JavaScript                        ? run_js(call)
                   : worker.module->kind() == engine::ModuleKind::HttpComponent ? run_http_component(call)
-                                                                                : run_wasm(call);
+                                                                               : run_wasm(call);
   // On an I/O thread a run that wanted to wait or to commit a K/V change at once was stopped
   // (kv::RunView), and a speculative one past its budget too: the run pool redoes it.
   if (on_io_thread &&
@@ -225,7 +231,8 @@ Runner::Answer Runner::run_wasm(const Call& call) {
   HostState host{{&worker.config.http_requests, deadline}, {&call.kv, {}, false}};
   ctx.set_host_data(&host);
 
-  engine::RunResult result = executor_for(*worker.engine).run(*worker.module, ctx, engine::RunLimits{call.timeout, worker.fuel});
+  engine::RunResult result =
+      executor_for(*worker.engine).run(*worker.module, ctx, engine::RunLimits{call.timeout, worker.fuel});
   stderr_lines.finish();
   Answer answer;
   answer.outcome = result.outcome;
@@ -283,8 +290,9 @@ Runner::Answer Runner::run_http_component(const Call& call) {
     answer.headers = std::move(headers);
   };
   exchange.on_body = [&](std::string_view chunk) { answer.body.append(chunk); };
-  engine::RunResult result = executor_for(*worker.engine).serve_http(*worker.module, ctx, exchange,
-                                                                     engine::RunLimits{call.timeout, worker.fuel});
+  engine::RunResult result =
+      executor_for(*worker.engine)
+          .serve_http(*worker.module, ctx, exchange, engine::RunLimits{call.timeout, worker.fuel});
   stderr_lines.finish();
   answer.stderr_tail = stderr_lines.tail();
   answer.outcome = result.outcome;
@@ -305,9 +313,11 @@ Runner::Answer Runner::run_js(const Call& call) {
   env.heap_limit_bytes = worker.memory_limit_bytes;
   env.fresh_context = worker.config.js_fresh_context;
   js::Result result = js_->run(*static_cast<const js::Script*>(worker.script.get()), env, in);
-  return Answer{result.outcome,        std::move(result.message),    result.status,
-                std::move(result.headers), std::move(result.body),     {},
-                result.isolate_created, result.isolate_kept,         result.heap_bytes, {}};
+  return Answer{result.outcome,         std::move(result.message),
+                result.status,          std::move(result.headers),
+                std::move(result.body), {},
+                result.isolate_created, result.isolate_kept,
+                result.heap_bytes,      {}};
 }
 
 kv::Status Runner::commit_kv(const Worker& worker, kv::RunView& view, kv::Batch batch) {
@@ -337,8 +347,7 @@ void Runner::kv_failure(const Worker& worker, const kv::Status& status, http::Re
       code = 409;
       body = "K/V conflict: " + status.message() + "; nothing was written, try again.\n";
       break;
-    default:
-      body = "K/V error: " + status.message() + "\n";
+    default: body = "K/V error: " + status.message() + "\n";
   }
   spdlog::error("K/V of worker \"{}\" at route {} (namespace \"{}\", {}): {}: {}; answered {}, nothing written",
                 worker.name, worker.route, worker.config.kv_namespace.value_or(""), kv_.store().describe(),
@@ -353,10 +362,11 @@ void Runner::kv_failure(const Worker& worker, const kv::Status& status, http::Re
 // Once per worker: the changes are dropped every time, and the log would fill with the same line.
 void Runner::warn_kv_without_namespace(const Worker& worker) {
   if (worker.warned_kv_without_namespace->exchange(true, std::memory_order_relaxed)) return;
-  spdlog::warn("Worker \"{}\" ({}) writes K/V data but has no K/V namespace, so the writes are dropped; add to {}:\n"
-               "[data.kv]\nnamespace = \"{}\"",
-               worker.name, worker.relative.generic_string(),
-               config::config_path_for(worker.relative).generic_string(), suggested_namespace(worker));
+  spdlog::warn(
+      "Worker \"{}\" ({}) writes K/V data but has no K/V namespace, so the writes are dropped; add to {}:\n"
+      "[data.kv]\nnamespace = \"{}\"",
+      worker.name, worker.relative.generic_string(), config::config_path_for(worker.relative).generic_string(),
+      suggested_namespace(worker));
 }
 
 }  // namespace wws::worker

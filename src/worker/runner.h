@@ -21,10 +21,10 @@
 namespace wws::worker {
 
 struct RunnerSettings {
-  Cors cors;                 // --cors: headers on every answer, preflights (cors.h)
+  Cors cors;                     // --cors: headers on every answer, preflights (cors.h)
   std::string listen_authority;  // "127.0.0.1:8080", used when a request has no Host header
-  Observers observers;       // told about every request the Dispatcher answers (observer.h)
-  bool dev = false;          // --dev: failed runs answer with the cause, stderr tail and file (failure.h)
+  Observers observers;           // told about every request the Dispatcher answers (observer.h)
+  bool dev = false;              // --dev: failed runs answer with the cause, stderr tail and file (failure.h)
 };
 
 class Runner {
@@ -49,8 +49,8 @@ class Runner {
     const http::Request& request;
     const std::map<std::string, std::string>& params;
     std::string url;
-    kv::Snapshot snapshot;  // only for wasm workers that read their namespace from stdin
-    kv::RunView& kv;        // key-by-key access (host functions, JS Cache); local-only without a namespace
+    kv::Snapshot snapshot;              // only for wasm workers that read their namespace from stdin
+    kv::RunView& kv;                    // key-by-key access (host functions, JS Cache); local-only without a namespace
     std::chrono::milliseconds timeout;  // the worker's, or the speculative run's budget
   };
   // What a run produced, before it becomes the HTTP response.
@@ -64,8 +64,8 @@ class Runner {
     bool instantiated = false;
     bool instance_kept = false;
     uint64_t memory_bytes = 0;
-    std::string stderr_tail;  // wasm: the last lines the guest wrote to stderr
-    bool default_content_type = true;    // add Content-Type: text/html when the worker set none
+    std::string stderr_tail;           // wasm: the last lines the guest wrote to stderr
+    bool default_content_type = true;  // add Content-Type: text/html when the worker set none
   };
   Answer run_wasm(const Call& call);
   Answer run_http_component(const Call& call);

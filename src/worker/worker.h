@@ -24,7 +24,7 @@ enum class WorkerKind { Wasm, JavaScript };
 // A worker whose file a language runtime claims (runtimes/): the interpreter module runs with
 // this WASI setup instead of the worker's own [vars] and [[folders]] (which it already holds).
 struct RuntimeSetup {
-  std::string runtime;                                   // "python 3.12.0", for messages
+  std::string runtime;  // "python 3.12.0", for messages
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;  // the runtime's envs, then [vars]
   wasi::MountedRoot root;                                // /src and the [[folders]]
@@ -34,11 +34,11 @@ struct RuntimeSetup {
 };
 
 struct Worker {
-  std::string id;                    // SHA-256 (hex) of the absolute file path, as the original's API
-  uint32_t slot = 0;                 // worker::slot_for(id): index in per-worker tables (metrics)
-  std::string name;                  // config name, or the route
-  std::filesystem::path file;        // absolute
-  std::filesystem::path relative;    // to the project root
+  std::string id;                  // SHA-256 (hex) of the absolute file path, as the original's API
+  uint32_t slot = 0;               // worker::slot_for(id): index in per-worker tables (metrics)
+  std::string name;                // config name, or the route
+  std::filesystem::path file;      // absolute
+  std::filesystem::path relative;  // to the project root
   std::string route;
   WorkerKind kind = WorkerKind::Wasm;
   config::WorkerConfig config;
@@ -49,12 +49,12 @@ struct Worker {
   // The module imports the `wws_kv` host functions (worker/kv_binding.h): it reads K/V key by
   // key, so it is not sent its whole namespace on stdin. JS workers always read key by key.
   bool kv_by_key = false;
-  std::string unavailable;                         // non-empty: why this worker cannot serve
-  std::vector<std::string> config_warnings;        // from its TOML: unknown keys, unset "$NAME"s
-  std::string reload_error;                        // non-empty: the changed files failed to load; this is the previous version
+  std::string unavailable;                   // non-empty: why this worker cannot serve
+  std::vector<std::string> config_warnings;  // from its TOML: unknown keys, unset "$NAME"s
+  std::string reload_error;  // non-empty: the changed files failed to load; this is the previous version
   std::chrono::milliseconds timeout{30'000};
   uint64_t memory_limit_bytes = 0;
-  uint64_t fuel = 0;                               // [limits] fuel; 0 = no CPU budget
+  uint64_t fuel = 0;                                      // [limits] fuel; 0 = no CPU budget
   std::shared_ptr<Pace> pace = std::make_shared<Pace>();  // shared by every thread
   // Set by the first run that wrote K/V data without a namespace: that warning is given once.
   std::shared_ptr<std::atomic<bool>> warned_kv_without_namespace = std::make_shared<std::atomic<bool>>(false);

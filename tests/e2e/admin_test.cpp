@@ -184,9 +184,9 @@ TEST_F(Admin, MetricsCountRequestsLatencyTimeoutsAndKv) {
   EXPECT_GE(e.value("wws_open_connections").value_or(-1), 1);  // this scrape's own connection
   EXPECT_EQ(e.value("wws_run_pool_queue_depth"), 0);
   EXPECT_TRUE(e.value("wws_run_pool_threads").has_value());
-  for (const char* family : {"wws_requests_total", "wws_request_duration_seconds", "wws_instantiations_total",
-                             "wws_timeouts_total", "wws_kv_operations_total", "wws_run_pool_queue_depth",
-                             "wws_open_connections", "wws_worker_memory_bytes"})
+  for (const char* family :
+       {"wws_requests_total", "wws_request_duration_seconds", "wws_instantiations_total", "wws_timeouts_total",
+        "wws_kv_operations_total", "wws_run_pool_queue_depth", "wws_open_connections", "wws_worker_memory_bytes"})
     EXPECT_TRUE(e.families.count(family)) << family;
 }
 

@@ -44,8 +44,8 @@ class Nginx {
     std::ofstream(dir_ / "nginx.conf") << "pid " << (dir_ / "nginx.pid").string() << ";\n"
                                        << "error_log " << (dir_ / "logs/error.log").string() << " warn;\n"
                                        << "worker_processes 1;\nevents { worker_connections 1024; }\n"
-                                       << "http {\n  access_log off;\n  upstream wws {\n" << upstreams
-                                       << "    keepalive 32;\n  }\n"
+                                       << "http {\n  access_log off;\n  upstream wws {\n"
+                                       << upstreams << "    keepalive 32;\n  }\n"
                                        << "  server {\n    listen 127.0.0.1:" << port_ << ";\n"
                                        << "    location / {\n      proxy_pass http://wws;\n"
                                        << "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
@@ -124,7 +124,8 @@ TEST(Cluster, ThreeNodesBehindNginxLoseNoAnsweredWriteWhenOneIsKilled) {
       }
     });
   auto wait_for_increments = [&](int n) {
-    for (auto deadline = std::chrono::steady_clock::now() + 60s; increments < n && std::chrono::steady_clock::now() < deadline;)
+    for (auto deadline = std::chrono::steady_clock::now() + 60s;
+         increments < n && std::chrono::steady_clock::now() < deadline;)
       std::this_thread::sleep_for(10ms);
   };
   wait_for_increments(300);

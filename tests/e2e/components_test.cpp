@@ -109,8 +109,7 @@ class HttpComponent : public ::testing::Test {
 
     project_ = std::make_unique<Project>();
     project_->component("app/[...rest].wasm", "http_app")
-        .file("app/[...rest].toml",
-              "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n")
+        .file("app/[...rest].toml", "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n")
         .component("closed.wasm", "http_app")
         .component("slow.wasm", "http_app")
         .file("slow.toml", "[limits]\ntimeout_ms = 500\n")

@@ -80,8 +80,9 @@ TEST(CorsAny, StarAllowsEveryOrigin) {
   project.worker("hello.wasm", "hello");
   Server server(project, {"--cors", "*"});
   EXPECT_EQ(server.get("/hello", {"Origin: https://x.example"}).header("access-control-allow-origin"), "*");
-  Request preflight{.method = "OPTIONS", .target = "/hello", .headers = {"Origin: https://x.example",
-                                                                          "Access-Control-Request-Method: POST"}};
+  Request preflight{.method = "OPTIONS",
+                    .target = "/hello",
+                    .headers = {"Origin: https://x.example", "Access-Control-Request-Method: POST"}};
   auto r = server.request(preflight);
   EXPECT_EQ(r.status, 204);
   EXPECT_EQ(r.header("access-control-allow-origin"), "*");

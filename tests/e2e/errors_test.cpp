@@ -160,7 +160,8 @@ TEST(Limits, OneIoThreadKeepsServingWhileAWorkerLoops) {
 
 TEST(Limits, TomlTimeoutOverridesTheDefault) {
   Project project;
-  project.worker("loop.wasm", "loop").file("loop.toml", "name = \"loop\"\nversion = \"1\"\n[limits]\ntimeout_ms = 300\n");
+  project.worker("loop.wasm", "loop")
+      .file("loop.toml", "name = \"loop\"\nversion = \"1\"\n[limits]\ntimeout_ms = 300\n");
   Server server(project);  // default --timeout is 30 s
   auto response = server.get("/loop");
   EXPECT_EQ(response.status, 504);

@@ -150,7 +150,8 @@ TEST_F(GitProjects, MissingRefsAndFoldersFailWithTheChoices) {
   auto folder = run_wws({file_url_, "--git-folder", "../../.."}, std::chrono::seconds(20), {cache_});
   EXPECT_EQ(folder.exit_code, 1);
   EXPECT_NE(folder.err.find("the folder '../../..' does not exist"), std::string::npos) << folder.err;
-  auto nowhere = run_wws({"git://127.0.0.1:" + std::to_string(free_port()) + "/none.git"}, std::chrono::seconds(20), {cache_});
+  auto nowhere =
+      run_wws({"git://127.0.0.1:" + std::to_string(free_port()) + "/none.git"}, std::chrono::seconds(20), {cache_});
   EXPECT_EQ(nowhere.exit_code, 1);
   EXPECT_NE(nowhere.err.find("cannot clone git://127.0.0.1:"), std::string::npos) << nowhere.err;
   auto local = run_wws({dir_.root().string(), "--git-branch", "main"});

@@ -64,7 +64,8 @@ TEST(Starvation, QuickWasmWorkerTurningSlowNeverHoldsItsIoThread) {
 // once, so the stopped run must not have made it (it did: a slow run counted twice).
 TEST(Starvation, RedoneRunCommitsItsAtomicKvChangeOnce) {
   Project project;
-  project.file("count.js", R"(export default {
+  project
+      .file("count.js", R"(export default {
   fetch(request) {
     const n = Cache.increment("n");
     if (new URL(request.url).searchParams.has("slow")) {
@@ -74,7 +75,8 @@ TEST(Starvation, RedoneRunCommitsItsAtomicKvChangeOnce) {
     return new Response(String(n));
   }
 };
-)").file("count.toml", "[data.kv]\nnamespace = \"count\"\n");
+)")
+      .file("count.toml", "[data.kv]\nnamespace = \"count\"\n");
   Server server(project, {"--threads", "1", "--kv", "memory"});  // memory: may run on an I/O thread
   for (int i = 1; i <= 40; ++i) ASSERT_EQ(server.get("/count").body, std::to_string(i)) << server.log();
   EXPECT_EQ(server.get("/count?slow").body, "41");

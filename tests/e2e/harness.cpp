@@ -243,7 +243,8 @@ Server::Server(const Project& project, std::vector<std::string> args, std::vecto
   }
 }
 
-bool Server::start_once(const Project& project, const std::vector<std::string>& args, const std::vector<std::string>& env) {
+bool Server::start_once(const Project& project, const std::vector<std::string>& args,
+                        const std::vector<std::string>& env) {
   join_all(readers_);
   output_ = std::make_shared<Output>();
   port_ = free_port();

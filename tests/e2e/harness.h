@@ -2,10 +2,10 @@
 // harness.h owns the plumbing: temp project folders, starting/stopping wws, and an HTTP client.
 #pragma once
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <condition_variable>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -57,8 +57,8 @@ struct Response {
   long status = 0;                                           // 0 = no HTTP answer (see error)
   std::vector<std::pair<std::string, std::string>> headers;  // in order, repeats kept, names as sent
   std::string body;
-  std::string error;                                         // curl's message when the request failed
-  double seconds = 0;                                        // total time of the exchange
+  std::string error;   // curl's message when the request failed
+  double seconds = 0;  // total time of the exchange
 
   // Values of every header with this name (case-insensitive).
   std::vector<std::string> all(std::string_view name) const;
@@ -69,10 +69,10 @@ struct Response {
 
 struct Request {
   std::string method = "GET";
-  std::string target = "/";            // path and query, sent as is (no normalisation)
+  std::string target = "/";  // path and query, sent as is (no normalisation)
   std::string body;
-  bool send_body = false;              // true also for an empty body
-  std::vector<std::string> headers;    // "Name: value" lines
+  bool send_body = false;            // true also for an empty body
+  std::vector<std::string> headers;  // "Name: value" lines
   long timeout_ms = 15000;
 };
 
@@ -96,8 +96,8 @@ class Server {
   Response get(const std::string& target, std::vector<std::string> headers = {}) const;
   Response request(Request r) const { return http(base_url(), r); }
 
-  std::string out() const;   // stdout so far
-  std::string err() const;   // stderr so far
+  std::string out() const;  // stdout so far
+  std::string err() const;  // stderr so far
   std::string log() const { return out() + err(); }
   // Waits until the combined output contains `needle`.
   bool wait_for(std::string_view needle, std::chrono::milliseconds timeout) const;

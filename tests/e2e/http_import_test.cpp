@@ -35,7 +35,8 @@ class HttpImport : public ::testing::Test {
     project_.worker("https_only.wasm", "http_import");
     project_.file("https_only.toml", "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\n");
     project_.worker("other_host.wasm", "http_import");
-    project_.file("other_host.toml", "[features.http_requests]\nallowed_hosts = [\"example.com\"]\nallow_http = true\n");
+    project_.file("other_host.toml",
+                  "[features.http_requests]\nallowed_hosts = [\"example.com\"]\nallow_http = true\n");
     project_.worker("no_config.wasm", "http_import");
     server_ = std::make_unique<Server>(project_);
   }
@@ -62,17 +63,23 @@ TEST_F(HttpImport, PostSendsTheBody) {
 
 TEST_F(HttpImport, MethodOutsideAllowedMethodsIsRefused) {
   auto r = call("fetch", "&method=4");  // DELETE
-  EXPECT_EQ(r.body, R"({"ok":false,"error":3,"message":"The method 'DELETE' is not allowed for this worker. Please, update the configuration."})");
+  EXPECT_EQ(
+      r.body,
+      R"({"ok":false,"error":3,"message":"The method 'DELETE' is not allowed for this worker. Please, update the configuration."})");
 }
 
 TEST_F(HttpImport, PlainHttpNeedsAllowHttp) {
   auto r = call("https_only", "");
-  EXPECT_EQ(r.body, R"({"ok":false,"error":3,"message":"The URI must use HTTPS. You can allow http requests in the worker configuration"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"ok":false,"error":3,"message":"The URI must use HTTPS. You can allow http requests in the worker configuration"})");
 }
 
 TEST_F(HttpImport, HostOutsideAllowedHostsIsRefused) {
   auto r = call("other_host", "");
-  EXPECT_EQ(r.body, R"({"ok":false,"error":3,"message":"The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration."})");
+  EXPECT_EQ(
+      r.body,
+      R"({"ok":false,"error":3,"message":"The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration."})");
   auto none = call("no_config", "");
   EXPECT_NE(none.body.find(R"("ok":false,"error":3)"), std::string::npos) << none.body;
 }

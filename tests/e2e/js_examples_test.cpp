@@ -126,16 +126,20 @@ TEST(JsExamples, TicTacToeKeepsGameStateInKv) {
 
 TEST(JsWorkers, FailuresAnswerErrorsAndTheServerKeepsServing) {
   Project project;
-  project.file("loop.js", "addEventListener('fetch', (e) => { if (e.request.method === 'POST') while (true) {} "
-                          "e.respondWith(new Response('loop ok')); });\n")
+  project
+      .file("loop.js",
+            "addEventListener('fetch', (e) => { if (e.request.method === 'POST') while (true) {} "
+            "e.respondWith(new Response('loop ok')); });\n")
       .file("loop.toml", "version = \"1\"\n[limits]\ntimeout_ms = 300\n")
-      .file("bomb.js", "export default { fetch(r) { if (r.method === 'POST') { const a = []; "
-                       "while (true) a.push(new Array(10000).fill(r)); } return new Response('bomb ok'); } };\n")
+      .file("bomb.js",
+            "export default { fetch(r) { if (r.method === 'POST') { const a = []; "
+            "while (true) a.push(new Array(10000).fill(r)); } return new Response('bomb ok'); } };\n")
       .file("bomb.toml", "version = \"1\"\n[limits]\nmemory_mb = 32\n")
       .file("throw.js", "export default { async fetch() { throw new Error('kaboom'); } };\n")
       .file("broken.js", "addEventListener('fetch', (e) => {\n  e.respondWith(new Response(;\n});\n")
-      .file("binary.js", "export default { async fetch(r) { const b = new Uint8Array(await r.arrayBuffer()); "
-                         "return new Response(b.reverse(), { headers: { 'content-type': 'application/octet-stream' } }); } };\n");
+      .file("binary.js",
+            "export default { async fetch(r) { const b = new Uint8Array(await r.arrayBuffer()); "
+            "return new Response(b.reverse(), { headers: { 'content-type': 'application/octet-stream' } }); } };\n");
   Server server(project);
   Request post;
   post.method = "POST";

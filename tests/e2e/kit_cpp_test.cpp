@@ -16,7 +16,11 @@ class CppKit : public KitSuite<CppKit> {
 };
 
 TEST_F(CppKit, RequestMethodPathHeaderAndExactBody) {
-  auto r = send("POST", "/cpp/1?case=echo", std::string("\x00\xff" "A", 3), {"X-Thing: yes"});
+  auto r = send("POST", "/cpp/1?case=echo",
+                std::string("\x00\xff"
+                            "A",
+                            3),
+                {"X-Thing: yes"});
   EXPECT_EQ(r.body, "POST /cpp/1 yes 00ff41") << server_->log();
   EXPECT_EQ(r.header("x-case"), "echo");
 }
@@ -25,7 +29,9 @@ TEST_F(CppKit, ParamsVarsAndBinaryResponses) {
   EXPECT_EQ(get("/cpp/42?case=params").body, "id=42;");
   EXPECT_EQ(get("/cpp/1?case=vars").body, "MESSAGE=Hi from vars");
   auto b = get("/cpp/1?case=binary");
-  EXPECT_EQ(b.body, std::string("\x00\xff\x80" "A", 4));
+  EXPECT_EQ(b.body, std::string("\x00\xff\x80"
+                                "A",
+                                4));
   EXPECT_EQ(b.header("content-type"), "application/octet-stream");
 }
 
@@ -52,7 +58,8 @@ TEST_F(CppKit, OutboundHttpFromCppAndC) {
   EXPECT_EQ(send("POST", "/c-fetch?path=/echo", "from c").body, "203 yes PUT from c c-kit") << server_->log();
   auto denied = get("/denied/1?case=fetch&path=/echo");
   EXPECT_EQ(denied.status, 502);
-  EXPECT_EQ(denied.body, "3 The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
+  EXPECT_EQ(denied.body,
+            "3 The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
 }
 
 }  // namespace

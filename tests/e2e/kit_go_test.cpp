@@ -14,8 +14,9 @@ class GoKit : public KitSuite<GoKit> {
     p.worker("counter.wasm", "go/go-kv").file("counter.toml", "[data.kv]\nnamespace = \"go-counter\"\n");
     p.worker("params/[id].wasm", "go/go-params");
     p.worker("fetch.wasm", "go/go-fetch");
-    p.file("fetch.toml", "[vars]\nUPSTREAM = \"" + upstream.url() + "/json\"\n"
-                         "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n");
+    p.file("fetch.toml", "[vars]\nUPSTREAM = \"" + upstream.url() +
+                             "/json\"\n"
+                             "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n");
     p.worker("features/[...rest].wasm", "go/kit-features")
         .file("features/[...rest].toml", upstream.worker_toml("[data.kv]\nnamespace = \"go-features\"\n"));
     p.worker("denied/[...rest].wasm", "go/kit-features")
@@ -33,9 +34,7 @@ TEST_F(GoKit, BasicExampleSeesUrlMethodAgentAndBody) {
   EXPECT_EQ(empty.substr(empty.size() - 7), "\nbody=-") << "the example's stand-in for an empty body";
 }
 
-TEST_F(GoKit, EnvsExampleReadsVars) {
-  EXPECT_EQ(get("/envs").body, "MESSAGE=Hi from vars");
-}
+TEST_F(GoKit, EnvsExampleReadsVars) { EXPECT_EQ(get("/envs").body, "MESSAGE=Hi from vars"); }
 
 TEST_F(GoKit, KvExampleCounts) {
   EXPECT_EQ(get("/counter").body, "counter=0");
@@ -63,11 +62,17 @@ TEST_F(GoKit, SeveralWritesMakeOneBodyWithStatusAndRepeatedHeaders) {
 }
 
 TEST_F(GoKit, BinaryBodiesBothWays) {
-  auto r = send("PUT", "/features/bytes", std::string("\x00\xff\x80" "A", 4), {"Content-Type: application/octet-stream"});
-  EXPECT_EQ(r.body, "PUT 4 bytes: 00ff8041 host=127.0.0.1:" + port() +
-                        " ct=application/octet-stream") << server_->log();
+  auto r = send("PUT", "/features/bytes",
+                std::string("\x00\xff\x80"
+                            "A",
+                            4),
+                {"Content-Type: application/octet-stream"});
+  EXPECT_EQ(r.body, "PUT 4 bytes: 00ff8041 host=127.0.0.1:" + port() + " ct=application/octet-stream")
+      << server_->log();
   auto b = get("/features/binary");
-  EXPECT_EQ(b.body, std::string("\x00\xff\x80" "A", 4));
+  EXPECT_EQ(b.body, std::string("\x00\xff\x80"
+                                "A",
+                                4));
   EXPECT_EQ(b.header("content-type"), "application/octet-stream");
 }
 
@@ -95,7 +100,8 @@ TEST_F(GoKit, OutboundHttpSendsMethodHeadersAndBody) {
 TEST_F(GoKit, OutboundHttpRefusalIsATypedError) {
   auto r = get("/denied/fetch?path=/echo");
   EXPECT_EQ(r.status, 502);
-  EXPECT_EQ(r.body, "NotAllowed The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
+  EXPECT_EQ(r.body,
+            "NotAllowed The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
 }
 
 }  // namespace

@@ -14,14 +14,14 @@ class RustKit : public KitSuite<RustKit> {
     p.worker("params/[id].wasm", "rust/rust-params");
     p.worker("pdf.wasm", "rust/rust-pdf-create");
     p.worker("fetch.wasm", "rust/rust-fetch");
-    p.file("fetch.toml", "[vars]\nUPSTREAM = \"" + upstream.url() + "/post\"\n"
-                         "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n");
+    p.file("fetch.toml", "[vars]\nUPSTREAM = \"" + upstream.url() +
+                             "/post\"\n"
+                             "[features.http_requests]\nallowed_hosts = [\"127.0.0.1\"]\nallow_http = true\n");
     p.worker("seed.wasm", "rust/seed-reply");
     p.worker("seed2022.wasm", "rust/seed-reply-2022");
     p.worker("features/[id].wasm", "rust/kit-features")
         .file("features/[id].toml", upstream.worker_toml("[data.kv]\nnamespace = \"rust-features\"\n"));
-    p.worker("denied/[id].wasm", "rust/kit-features")
-        .file("denied/[id].toml", upstream.worker_toml("", "example.com"));
+    p.worker("denied/[id].wasm", "rust/kit-features").file("denied/[id].toml", upstream.worker_toml("", "example.com"));
   }
 };
 
@@ -76,14 +76,19 @@ TEST_F(RustKit, SeedWorkerBuiltWithThe2022KitProtocolAnswersWithBody) {
 }
 
 TEST_F(RustKit, BinaryRequestBodiesArriveExactly) {
-  auto r = send("PUT", "/features/1?case=echo-bytes", std::string("\x00\xff\x80" "A", 4),
+  auto r = send("PUT", "/features/1?case=echo-bytes",
+                std::string("\x00\xff\x80"
+                            "A",
+                            4),
                 {"Content-Type: application/octet-stream"});
   EXPECT_EQ(r.body, "PUT 4 bytes: 00ff8041") << server_->log();
 }
 
 TEST_F(RustKit, BinaryResponseBodies) {
   auto r = get("/features/1?case=binary");
-  EXPECT_EQ(r.body, std::string("\x00\xff\x80" "A", 4));
+  EXPECT_EQ(r.body, std::string("\x00\xff\x80"
+                                "A",
+                                4));
   EXPECT_EQ(r.header("content-type"), "application/octet-stream");
 }
 
@@ -121,7 +126,8 @@ TEST_F(RustKit, OutboundHttpSendsMethodHeadersAndBody) {
 TEST_F(RustKit, OutboundHttpRefusalIsATypedError) {
   auto r = get("/denied/1?case=fetch&path=/echo");
   EXPECT_EQ(r.status, 502);
-  EXPECT_EQ(r.body, "NotAllowed The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
+  EXPECT_EQ(r.body,
+            "NotAllowed The host '127.0.0.1' is not allowed for this worker. Please, update the worker configuration.");
 }
 
 }  // namespace

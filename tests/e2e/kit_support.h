@@ -14,15 +14,16 @@ class KitUpstream {
   // Routes: /post answers a fixed JSON post; /echo (any method) answers 203 with
   // "x-upstream: yes" and "<METHOD> <body> <x-from header>"; /json echoes the request body.
   KitUpstream() {
-    project_.file("[...path].js",
-                  "export default { async fetch(req) {\n"
-                  "  const path = new URL(req.url).pathname;\n"
-                  "  if (path === '/post') return Response.json({ id: 1, title: 't', body: 'b', userId: 9 });\n"
-                  "  const body = await req.text();\n"
-                  "  if (path === '/json') return new Response(body, { headers: { 'content-type': 'application/json' } });\n"
-                  "  return new Response(`${req.method} ${body} ${req.headers.get('x-from')}`,\n"
-                  "                      { status: 203, headers: { 'x-upstream': 'yes' } });\n"
-                  "} };\n");
+    project_.file(
+        "[...path].js",
+        "export default { async fetch(req) {\n"
+        "  const path = new URL(req.url).pathname;\n"
+        "  if (path === '/post') return Response.json({ id: 1, title: 't', body: 'b', userId: 9 });\n"
+        "  const body = await req.text();\n"
+        "  if (path === '/json') return new Response(body, { headers: { 'content-type': 'application/json' } });\n"
+        "  return new Response(`${req.method} ${body} ${req.headers.get('x-from')}`,\n"
+        "                      { status: 203, headers: { 'x-upstream': 'yes' } });\n"
+        "} };\n");
     server_ = std::make_unique<Server>(project_);
   }
 
@@ -30,8 +31,7 @@ class KitUpstream {
 
   // A worker TOML: UPSTREAM var, outbound HTTP to 127.0.0.1 allowed (or only to `host`).
   std::string worker_toml(const std::string& extra = "", const std::string& host = "127.0.0.1") const {
-    return "[vars]\nUPSTREAM = \"" + url() + "\"\n" + extra +
-           "\n[features.http_requests]\nallowed_hosts = [\"" + host +
+    return "[vars]\nUPSTREAM = \"" + url() + "\"\n" + extra + "\n[features.http_requests]\nallowed_hosts = [\"" + host +
            "\"]\nallow_http = true\nallowed_methods = [\"GET\", \"POST\", \"PUT\"]\n";
   }
 

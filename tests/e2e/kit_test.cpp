@@ -125,7 +125,8 @@ TEST(CKit, AtomicOpsInSnapshotModeTravelAsKvOps) {
   wws_kv_set("other", "y");
   auto doc = e2e::parse_json(response_json());
   ASSERT_FALSE(doc.HasParseError()) << response_json();
-  EXPECT_EQ(e2e::string_map(doc, "kv"), (std::map<std::string, std::string>{{"n", "5"}, {"lock", "me"}, {"other", "y"}}))
+  EXPECT_EQ(e2e::string_map(doc, "kv"),
+            (std::map<std::string, std::string>{{"n", "5"}, {"lock", "me"}, {"other", "y"}}))
       << response_json();
   ASSERT_TRUE(doc.HasMember("kv_ops") && doc["kv_ops"].IsArray()) << response_json();
   const auto& ops = doc["kv_ops"];

@@ -135,13 +135,15 @@ TEST(KvRedis, Tls) {
   Project certs;
   fs::path d = certs.root();
   std::string q = "'" + d.string() + "'";
-  ASSERT_EQ(sh("cd " + q + " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wws-test-ca "
-               "-keyout ca.key -out ca.pem 2>/dev/null && "
-               "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr 2>/dev/null && "
-               "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf && "
-               "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
-               "-extfile ext.cnf -out server.pem 2>/dev/null"),
-            0);
+  ASSERT_EQ(
+      sh("cd " + q +
+         " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wws-test-ca "
+         "-keyout ca.key -out ca.pem 2>/dev/null && "
+         "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key -out server.csr 2>/dev/null && "
+         "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext.cnf && "
+         "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+         "-extfile ext.cnf -out server.pem 2>/dev/null"),
+      0);
   RedisServer redis({"--tls-cert-file", (d / "server.pem").string(), "--tls-key-file", (d / "server.key").string(),
                      "--tls-ca-cert-file", (d / "ca.pem").string(), "--tls-auth-clients", "no"},
                     RedisServer::Tls);

@@ -63,7 +63,8 @@ TEST_P(KvCli, EveryActionOnTheServersData) {
 
   auto exported = kv({"export", "ns"});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  EXPECT_EQ(exported.out, "{\n  \"n\": \"42\",\n  \"user:1\": \"ada\",\n  \"user:2\": \"bob\",\n  \"user:3\": \"\xc3\xa9\"\n}\n");
+  EXPECT_EQ(exported.out,
+            "{\n  \"n\": \"42\",\n  \"user:1\": \"ada\",\n  \"user:2\": \"bob\",\n  \"user:3\": \"\xc3\xa9\"\n}\n");
 
   // Import into another namespace, then replace it with a smaller file.
   fs::path file = project_.path("dump.json");
@@ -82,7 +83,8 @@ TEST_P(KvCli, EveryActionOnTheServersData) {
   EXPECT_EQ(kv({"list", "copy"}).out, "bin\nonly\n");  // nothing changed
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, KvCli, ::testing::Values("sqlite", "redis"), [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Backends, KvCli, ::testing::Values("sqlite", "redis"),
+                         [](const auto& info) { return info.param; });
 
 TEST(KvCliErrors, AnUnreachableBackendIsAnError) {
   Project project;

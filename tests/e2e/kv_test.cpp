@@ -29,7 +29,8 @@ class Kv : public SharedServerTest<Kv> {
     p.worker("atomic.wasm", "kv_atomic").file("atomic.toml", kv_toml("atomic", "atomic"));
     p.worker("atomic_snap.wasm", "kv_atomic_snapshot").file("atomic_snap.toml", kv_toml("atomic", "atomic"));
     p.worker("quota.wasm", "kv_atomic")
-        .file("quota.toml", kv_toml("quota", "quota") + "max_keys = 5\nmax_value_bytes = 100\nmax_namespace_bytes = 1000\n");
+        .file("quota.toml",
+              kv_toml("quota", "quota") + "max_keys = 5\nmax_value_bytes = 100\nmax_namespace_bytes = 1000\n");
     p.worker("quota_snap.wasm", "kv_atomic_snapshot")
         .file("quota_snap.toml", kv_toml("quota", "quota") + "max_keys = 5\nmax_value_bytes = 100\n");
     p.file("cache.js", kJsCacheWorker).file("cache.toml", kv_toml("cache", "atomic"));

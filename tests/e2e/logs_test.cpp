@@ -47,10 +47,14 @@ TEST_F(RequestLog, OneLinePerRequestWithWhatWasServed) {
   server_->get("/nothing/here");
   ASSERT_TRUE(server_->wait_for("GET /nothing/here", 3s)) << server_->log();
   const std::string log = server_->out();
-  EXPECT_TRUE(std::regex_search(log, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} info GET /hello\?name=x 200 14B )"
-                                                R"([0-9.]+m?s route=/hello worker=hello\.wasm engine=)" + e2e_engine() + "\n")))
+  EXPECT_TRUE(
+      std::regex_search(log, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3} info GET /hello\?name=x 200 14B )"
+                                        R"([0-9.]+m?s route=/hello worker=hello\.wasm engine=)" +
+                                        e2e_engine() + "\n")))
       << log;
-  EXPECT_TRUE(std::regex_search(log, std::regex(R"(info GET /js 200 7B [0-9.]+m?s route=/js worker=js\.js engine=js\n)"))) << log;
+  EXPECT_TRUE(
+      std::regex_search(log, std::regex(R"(info GET /js 200 7B [0-9.]+m?s route=/js worker=js\.js engine=js\n)")))
+      << log;
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(info GET /site\.css 200 6B [0-9.]+m?s static\n)"))) << log;
   EXPECT_TRUE(std::regex_search(log, std::regex(R"(info GET /nothing/here 404 0B [0-9.]+m?s no route\n)"))) << log;
 }

@@ -21,7 +21,8 @@ TEST(Mistakes, TomlTyposAndUnsetVariablesWarnAndTheWorkerStillServes) {
   Server server(project);
   EXPECT_EQ(server.get("/hello").status, 200);
   const std::string log = server.log();
-  EXPECT_NE(log.find("hello.toml:1:2: unknown table [limts]; did you mean [limits]? (ignored)"), std::string::npos) << log;
+  EXPECT_NE(log.find("hello.toml:1:2: unknown table [limts]; did you mean [limits]? (ignored)"), std::string::npos)
+      << log;
   EXPECT_NE(log.find("hello.toml:4:9: [vars] TOKEN = \"$WWS_E2E_UNSET_VARIABLE\": the host has no variable"),
             std::string::npos)
       << log;
@@ -50,7 +51,10 @@ TEST(Mistakes, EveryErrorOfAFileIsReportedAtOnce) {
 
 TEST(Mistakes, EveryRouteConflictIsReportedAtOnce) {
   Project project;
-  project.worker("a.wasm", "hello").worker("a/index.wasm", "hello").worker("b.wasm", "hello").worker("b/index.wasm", "hello");
+  project.worker("a.wasm", "hello")
+      .worker("a/index.wasm", "hello")
+      .worker("b.wasm", "hello")
+      .worker("b/index.wasm", "hello");
   auto run = run_wws({project.root().string(), "--port", "0"});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("a.wasm and a/index.wasm both map to the route /a"), std::string::npos) << run.err;
@@ -73,7 +77,8 @@ TEST(Mistakes, ABusyPortSuggestsAnother) {
   Server first(project);
   auto second = run_wws({project.root().string(), "--port", std::to_string(first.port())});
   EXPECT_EQ(second.exit_code, 1);
-  EXPECT_NE(second.err.find("Cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("Cannot listen on 127.0.0.1:" + std::to_string(first.port())), std::string::npos)
+      << second.err;
   EXPECT_NE(second.err.find("is using port " + std::to_string(first.port())), std::string::npos) << second.err;
   EXPECT_NE(second.err.find("--port 0"), std::string::npos) << second.err;
   EXPECT_EQ(first.get("/hello").status, 200) << "the first server is untouched";

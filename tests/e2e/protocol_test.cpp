@@ -46,8 +46,11 @@ TEST_F(Protocol, EchoSeesEveryRequestField) {
   EXPECT_EQ(headers["host"], "127.0.0.1:" + std::to_string(server_->port()));
   for (const auto& header : headers) {
     const std::string& name = header.first;  // clang 14 cannot capture a structured binding
-    EXPECT_EQ(name, [&] { std::string l = name; for (auto& c : l) c = static_cast<char>(std::tolower(c)); return l; }())
-        << "header names must be lower-case";
+    EXPECT_EQ(name, [&] {
+      std::string l = name;
+      for (auto& c : l) c = static_cast<char>(std::tolower(c));
+      return l;
+    }()) << "header names must be lower-case";
   }
   EXPECT_TRUE(string_map(doc, "params").empty());
   EXPECT_TRUE(string_map(doc, "kv").empty());

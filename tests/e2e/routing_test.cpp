@@ -97,7 +97,8 @@ TEST_F(Routing, UnknownPathIs404) {
 TEST_F(Routing, StartupListsEveryRouteWithItsFile) {
   std::string out = server_->out();
   std::string base = server_->base_url();
-  for (const char* route : {"/hello", "/api", "/api/v1/users", "/users/[id]", "/users/[id]/posts", "/files/[...rest]"}) {
+  for (const char* route :
+       {"/hello", "/api", "/api/v1/users", "/users/[id]", "/users/[id]/posts", "/files/[...rest]"}) {
     EXPECT_NE(out.find(base + route), std::string::npos) << route << "\n" << out;
   }
   EXPECT_NE(out.find("users/[id].wasm"), std::string::npos) << out;

@@ -349,7 +349,8 @@ TEST(RuntimesCli, ChecksumMismatchInstallsNothing) {
   EXPECT_NE(res.err.find("does not match its checksum"), std::string::npos) << res.err;
   EXPECT_FALSE(fs::exists(p.path(".wws.toml")));
   EXPECT_FALSE(fs::exists(p.path(".wws/runtimes/local/python/3.12.0")));
-  bool leftovers = fs::exists(p.path(".wws/runtimes/local/python")) && !fs::is_empty(p.path(".wws/runtimes/local/python"));
+  bool leftovers =
+      fs::exists(p.path(".wws/runtimes/local/python")) && !fs::is_empty(p.path(".wws/runtimes/local/python"));
   EXPECT_FALSE(leftovers);
 }
 

@@ -55,7 +55,7 @@ TEST_F(Mount, WritesAFileInTheMount) {
 
 TEST_F(Mount, CannotEscapeTheMount) {
   const char* escapes[] = {
-      "/mnt/data/../secret.txt",        // dot-dot out of the mount
+      "/mnt/data/../secret.txt",  // dot-dot out of the mount
       "/mnt/data/../../secret.txt",
       "/mnt/data/sub/../../secret.txt",
       "/mnt/data/link_out",             // relative symlink pointing out

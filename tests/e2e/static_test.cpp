@@ -11,10 +11,10 @@ class Static : public SharedServerTest<Static> {
  public:
   static void build(Project& p) {
     p.fixture("static");
-    p.worker("[id].wasm", "echo");                 // dynamic: loses against static files
-    p.worker("docs/[...rest].wasm", "echo");       // catch-all: loses against static files
-    p.worker("about/team.wasm", "hello");          // a static worker route
-    p.worker("robots.wasm", "hello");              // static worker route /robots vs public/robots.txt
+    p.worker("[id].wasm", "echo");            // dynamic: loses against static files
+    p.worker("docs/[...rest].wasm", "echo");  // catch-all: loses against static files
+    p.worker("about/team.wasm", "hello");     // a static worker route
+    p.worker("robots.wasm", "hello");         // static worker route /robots vs public/robots.txt
     p.worker("hello.wasm", "hello");
     p.file("public/hello/index.html", "<p>public hello folder</p>");  // loses against hello.wasm
   }
@@ -124,8 +124,8 @@ TEST_F(Traversal, TraversalAttemptsAre404) {
       "/css/%2e%2e/%2e%2e/secret.txt",
       "/" + abs_secret,
       "/secret.txt",
-      "/escape.txt",               // symlink out of public/
-      "/escape_dir/secret.txt",    // symlinked folder out of public/
+      "/escape.txt",             // symlink out of public/
+      "/escape_dir/secret.txt",  // symlinked folder out of public/
       "/escape_dir/outside.txt",
   };
   for (const auto& target : targets) {
@@ -137,8 +137,8 @@ TEST_F(Traversal, TraversalAttemptsAre404) {
 }
 
 TEST_F(Traversal, WorkerFilesAndTomlAreNeverServed) {
-  for (const char* target : {"/hello.wasm", "/hello.toml", "/api/worker.wasm", "/public/index.html",
-                             "/../hello.wasm", "/%2e%2e/hello.toml"}) {
+  for (const char* target : {"/hello.wasm", "/hello.toml", "/api/worker.wasm", "/public/index.html", "/../hello.wasm",
+                             "/%2e%2e/hello.toml"}) {
     auto response = server_->get(target);
     EXPECT_EQ(response.status, 404) << target;
     EXPECT_EQ(response.body.find("asm"), std::string::npos) << target;

@@ -135,12 +135,16 @@ inline Exposition parse(std::string_view text) {
     if (i < line.size() && line[i] == '{') {
       ++i;
       for (;;) {
-        if (i < line.size() && line[i] == '}') { ++i; break; }
+        if (i < line.size() && line[i] == '}') {
+          ++i;
+          break;
+        }
         size_t start = i;
         while (i < line.size() && name_char(line[i])) ++i;
         std::string label(line.substr(start, i - start));
         if (!valid_label_name(label)) return fail(line_no, "bad label name '" + label + "'");
-        if (i + 1 >= line.size() || line[i] != '=' || line[i + 1] != '"') return fail(line_no, "expected =\" after " + label);
+        if (i + 1 >= line.size() || line[i] != '=' || line[i + 1] != '"')
+          return fail(line_no, "expected =\" after " + label);
         i += 2;
         std::string value;
         for (;;) {
@@ -161,8 +165,14 @@ inline Exposition parse(std::string_view text) {
         }
         if (s.labels.count(label)) return fail(line_no, "label " + label + " repeated");
         s.labels[label] = value;
-        if (i < line.size() && line[i] == ',') { ++i; continue; }
-        if (i < line.size() && line[i] == '}') { ++i; break; }
+        if (i < line.size() && line[i] == ',') {
+          ++i;
+          continue;
+        }
+        if (i < line.size() && line[i] == '}') {
+          ++i;
+          break;
+        }
         return fail(line_no, "expected , or } in labels");
       }
     }
@@ -173,7 +183,8 @@ inline Exposition parse(std::string_view text) {
     if (!value) return fail(line_no, "bad value '" + std::string(rest.substr(0, sp)) + "'");
     if (sp != std::string_view::npos) {
       std::string_view ts = rest.substr(sp + 1);
-      if (ts.empty() || ts.find_first_not_of("-0123456789") != std::string_view::npos) return fail(line_no, "bad timestamp");
+      if (ts.empty() || ts.find_first_not_of("-0123456789") != std::string_view::npos)
+        return fail(line_no, "bad timestamp");
     }
     s.value = *value;
     const std::string family = family_of(s.name, out.families);
@@ -216,7 +227,8 @@ inline Exposition parse(std::string_view text) {
         if (list[k].second < list[k - 1].second) return fail(0, name + ": buckets not cumulative");
       }
       if (list.empty() || !std::isinf(list.back().first)) return fail(0, name + ": no +Inf bucket");
-      if (!counts.count(labels) || counts[labels] != list.back().second) return fail(0, name + ": _count differs from +Inf");
+      if (!counts.count(labels) || counts[labels] != list.back().second)
+        return fail(0, name + ": _count differs from +Inf");
       if (!sums.count(labels)) return fail(0, name + ": no _sum");
     }
   }

@@ -59,11 +59,25 @@ class RedisServer {
   // Returns false if it did not answer PING within 10 s.
   bool start() {
     if (pid_ > 0) return true;
-    std::vector<std::string> args = {"redis-server", "--port", mode_ == Tls ? "0" : std::to_string(port_),
-                                     "--bind", "127.0.0.1",
-                                     "--dir", dir_.string(), "--save", "", "--appendonly", "yes",
-                                     "--appendfsync", "always", "--daemonize", "no", "--protected-mode", "no",
-                                     "--logfile", (dir_ / "redis.log").string()};
+    std::vector<std::string> args = {"redis-server",
+                                     "--port",
+                                     mode_ == Tls ? "0" : std::to_string(port_),
+                                     "--bind",
+                                     "127.0.0.1",
+                                     "--dir",
+                                     dir_.string(),
+                                     "--save",
+                                     "",
+                                     "--appendonly",
+                                     "yes",
+                                     "--appendfsync",
+                                     "always",
+                                     "--daemonize",
+                                     "no",
+                                     "--protected-mode",
+                                     "no",
+                                     "--logfile",
+                                     (dir_ / "redis.log").string()};
     if (mode_ == Tls) args.insert(args.end(), {"--tls-port", std::to_string(port_)});
     args.insert(args.end(), extra_.begin(), extra_.end());
     size_t logged = log().size();

@@ -150,18 +150,22 @@ TEST(ApiMetrics, PrometheusTextParsesStrictlyAndCarriesTheFigures) {
   EXPECT_EQ(e.families.at("wws_request_duration_seconds").type, "histogram");
   EXPECT_EQ(e.families.at("wws_requests_total").type, "counter");
   EXPECT_EQ(e.families.at("wws_open_connections").type, "gauge");
-  EXPECT_EQ(e.value("wws_worker_info", {{"route", "/hello \"quoted\"\\"}, {"id", "abc"}, {"name", "hello\nworld"},
-                                        {"engine", "v8"}, {"available", "true"}}),
+  EXPECT_EQ(e.value("wws_worker_info", {{"route", "/hello \"quoted\"\\"},
+                                        {"id", "abc"},
+                                        {"name", "hello\nworld"},
+                                        {"engine", "v8"},
+                                        {"available", "true"}}),
             1);
 }
 
 TEST(ApiMetrics, TheStrictParserRejectsBrokenText) {
-  EXPECT_NE(prom::parse("a 1").error, "");                                       // no final newline
-  EXPECT_NE(prom::parse("a{b=\"c} 1\n").error, "");                              // unterminated
-  EXPECT_NE(prom::parse("a 1\nb 2\na 3\n").error, "");                           // split family
-  EXPECT_NE(prom::parse("a{x=\"1\"} 1\na{x=\"1\"} 2\n").error, "");              // duplicate
-  EXPECT_NE(prom::parse("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n").error, "");
-  EXPECT_NE(prom::parse("a{b=\"\\x\"} 1\n").error, "");                          // bad escape
+  EXPECT_NE(prom::parse("a 1").error, "");                           // no final newline
+  EXPECT_NE(prom::parse("a{b=\"c} 1\n").error, "");                  // unterminated
+  EXPECT_NE(prom::parse("a 1\nb 2\na 3\n").error, "");               // split family
+  EXPECT_NE(prom::parse("a{x=\"1\"} 1\na{x=\"1\"} 2\n").error, "");  // duplicate
+  EXPECT_NE(
+      prom::parse("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_sum 1\nh_count 1\n").error, "");
+  EXPECT_NE(prom::parse("a{b=\"\\x\"} 1\n").error, "");  // bad escape
   EXPECT_NE(prom::parse("a one\n").error, "");
   EXPECT_EQ(prom::parse("# HELP a x\n# TYPE a counter\na{b=\"\\\"\"} 1\n").error, "");
 }

@@ -120,9 +120,14 @@ TEST(CliOptions, OutOfRangeMessageSaysWhatIsAllowed) {
 }
 
 TEST(CliOptions, BadNumbersForOtherFlags) {
-  for (auto args : {std::vector<const char*>{"--timeout", "0"}, {"--timeout", "-5"}, {"--timeout", "1.5"},
-                    {"--memory-limit", "0"}, {"--memory-limit", "5000"}, {"--max-body-size", "0"},
-                    {"--threads", "-1"}, {"--threads", "many"}}) {
+  for (auto args : {std::vector<const char*>{"--timeout", "0"},
+                    {"--timeout", "-5"},
+                    {"--timeout", "1.5"},
+                    {"--memory-limit", "0"},
+                    {"--memory-limit", "5000"},
+                    {"--max-body-size", "0"},
+                    {"--threads", "-1"},
+                    {"--threads", "many"}}) {
     std::vector<const char*> argv{"wws"};
     argv.insert(argv.end(), args.begin(), args.end());
     int exit_code = 0;

@@ -47,7 +47,8 @@ TEST(ConfigErrors, VarsMustBeATable) {
 }
 
 TEST(ConfigErrors, VarValueMustBeAString) {
-  EXPECT_EQ(error_of("[vars]\nOK = \"1\"\nMESSAGE = 42\n"), "w.toml:3:11: [vars] MESSAGE must be a string (found integer)");
+  EXPECT_EQ(error_of("[vars]\nOK = \"1\"\nMESSAGE = 42\n"),
+            "w.toml:3:11: [vars] MESSAGE must be a string (found integer)");
   EXPECT_EQ(error_of("[vars]\nFLAG = true\n"), "w.toml:2:8: [vars] FLAG must be a string (found boolean)");
   EXPECT_EQ(error_of("[vars]\nLIST = [\"a\"]\n"), "w.toml:2:8: [vars] LIST must be a string (found array)");
 }
@@ -59,7 +60,8 @@ TEST(ConfigErrors, VarNameWithEqualsIsRejected) {
 }
 
 TEST(ConfigErrors, KvNamespaceMustBeAString) {
-  EXPECT_EQ(error_of("[data.kv]\nnamespace = 7\n"), "w.toml:2:13: [data.kv] namespace must be a string (found integer)");
+  EXPECT_EQ(error_of("[data.kv]\nnamespace = 7\n"),
+            "w.toml:2:13: [data.kv] namespace must be a string (found integer)");
 }
 
 TEST(ConfigErrors, KvNamespaceMustNotBeEmpty) {
@@ -92,9 +94,9 @@ TEST(ConfigErrors, AllowedHostsMustBeStrings) {
 
 TEST(ConfigErrors, AllowedHostIsABareHostName) {
   std::string error = error_of("[features.http_requests]\nallowed_hosts = [\"https://a.com\"]\n");
-  EXPECT_EQ(error.rfind("w.toml:2:18: [features.http_requests] allowed_hosts[0] = \"https://a.com\" must be a bare host",
-                        0),
-            0u)
+  EXPECT_EQ(
+      error.rfind("w.toml:2:18: [features.http_requests] allowed_hosts[0] = \"https://a.com\" must be a bare host", 0),
+      0u)
       << error;
 }
 
@@ -121,16 +123,19 @@ TEST(ConfigErrors, FeaturesMustBeTables) {
 }
 
 TEST(ConfigErrors, TimeoutMustBeAPositiveInteger) {
-  EXPECT_EQ(error_of("[limits]\ntimeout_ms = 1.5\n"), "w.toml:2:14: [limits] timeout_ms must be an integer (found float)");
+  EXPECT_EQ(error_of("[limits]\ntimeout_ms = 1.5\n"),
+            "w.toml:2:14: [limits] timeout_ms must be an integer (found float)");
   EXPECT_EQ(error_of("[limits]\ntimeout_ms = -3\n"),
             "w.toml:2:14: [limits] timeout_ms must be a positive number of milliseconds (found -3)");
 }
 
 TEST(ConfigErrors, MemoryMustBeWithinBounds) {
-  EXPECT_EQ(error_of("[limits]\nmemory_mb = 0\n"), "w.toml:2:13: [limits] memory_mb must be between 1 and 4096 MiB (found 0)");
+  EXPECT_EQ(error_of("[limits]\nmemory_mb = 0\n"),
+            "w.toml:2:13: [limits] memory_mb must be between 1 and 4096 MiB (found 0)");
   EXPECT_EQ(error_of("[limits]\nmemory_mb = 4097\n"),
             "w.toml:2:13: [limits] memory_mb must be between 1 and 4096 MiB (found 4097)");
-  EXPECT_EQ(error_of("[limits]\nmemory_mb = \"64\"\n"), "w.toml:2:13: [limits] memory_mb must be an integer (found string)");
+  EXPECT_EQ(error_of("[limits]\nmemory_mb = \"64\"\n"),
+            "w.toml:2:13: [limits] memory_mb must be an integer (found string)");
 }
 
 TEST(ConfigErrors, ConcurrencyAndQueueMustBeWithinBounds) {
@@ -138,7 +143,8 @@ TEST(ConfigErrors, ConcurrencyAndQueueMustBeWithinBounds) {
             "w.toml:2:19: [limits] max_concurrency must be a number of runs at once from 1 to 1024 (found 0)");
   EXPECT_EQ(error_of("[limits]\nmax_queue = -1\n"),
             "w.toml:2:13: [limits] max_queue must be a number of waiting requests from 0 to 1000000 (found -1)");
-  EXPECT_EQ(error_of("[limits]\nmax_queue = \"9\"\n"), "w.toml:2:13: [limits] max_queue must be an integer (found string)");
+  EXPECT_EQ(error_of("[limits]\nmax_queue = \"9\"\n"),
+            "w.toml:2:13: [limits] max_queue must be an integer (found string)");
 }
 
 TEST(ConfigErrors, LimitsMustBeATable) {

@@ -48,8 +48,8 @@ TEST(ConfigKeys, VarsKeepFileOrder) {
 }
 
 TEST(ConfigKeys, DollarNameTakesTheHostVariable) {
-  auto result = parse("[vars]\nTOKEN = \"$SECRET\"\n", std::filesystem::temp_directory_path(),
-                      fake_env({{"SECRET", "s3cr3t"}}));
+  auto result =
+      parse("[vars]\nTOKEN = \"$SECRET\"\n", std::filesystem::temp_directory_path(), fake_env({{"SECRET", "s3cr3t"}}));
   ASSERT_EQ(result.error, "");
   EXPECT_EQ(result.config.vars, (Vars{{"TOKEN", "s3cr3t"}}));
 }
@@ -89,7 +89,8 @@ TEST(ConfigKeys, KvNamespace) {
 }
 
 TEST(ConfigKeys, KvLimits) {
-  auto result = parse("[data.kv]\nnamespace = \"c\"\nmax_keys = 10\nmax_value_bytes = 2048\nmax_namespace_bytes = 65536\n");
+  auto result =
+      parse("[data.kv]\nnamespace = \"c\"\nmax_keys = 10\nmax_value_bytes = 2048\nmax_namespace_bytes = 65536\n");
   ASSERT_EQ(result.error, "");
   EXPECT_EQ(result.config.kv_limits.max_keys, 10u);
   EXPECT_EQ(result.config.kv_limits.max_value_bytes, 2048u);
@@ -169,7 +170,8 @@ TEST(ConfigJs, FreshContextKey) {
   auto off = parse_worker_config("name = \"x\"\n", "w.toml", "/tmp");
   EXPECT_FALSE(off.config.js_fresh_context);
   auto wrong = parse_worker_config("[js]\nfresh_context = \"yes\"\n", "w.toml", "/tmp");
-  EXPECT_NE(wrong.error.find("w.toml:2:17: [js] fresh_context must be true or false (found string)"), std::string::npos) << wrong.error;
+  EXPECT_NE(wrong.error.find("w.toml:2:17: [js] fresh_context must be true or false (found string)"), std::string::npos)
+      << wrong.error;
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ inline EnvLookup fake_env(std::map<std::string, std::string> vars) {
   };
 }
 
-inline LoadResult parse(std::string_view text, const std::filesystem::path& base = std::filesystem::temp_directory_path(),
+inline LoadResult parse(std::string_view text,
+                        const std::filesystem::path& base = std::filesystem::temp_directory_path(),
                         const EnvLookup& env = fake_env({})) {
   return parse_worker_config(text, "w.toml", base, env);
 }

@@ -9,11 +9,11 @@
 
 namespace wws::config {
 namespace {
-using testing::fake_env;
-using testing::parse;
 using ::testing::ElementsAre;
+using testing::fake_env;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::parse;
 
 TEST(ConfigWarnings, AMisspelledTableNamesTheRightOne) {
   auto r = parse("[limts]\ntimeout_ms = 10\n");
@@ -23,17 +23,19 @@ TEST(ConfigWarnings, AMisspelledTableNamesTheRightOne) {
 
 TEST(ConfigWarnings, AMisspelledKeyNamesTheRightOne) {
   auto r = parse("nmae = \"x\"\n[limits]\ntimout_ms = 10\n[features.http_request]\nallowed_hosts = []\n");
-  EXPECT_THAT(r.warnings, ElementsAre("w.toml:1:1: unknown key nmae; did you mean name? (ignored)",
-                                      "w.toml:3:1: unknown key timout_ms in [limits]; did you mean timeout_ms? (ignored)",
-                                      "w.toml:4:11: unknown table [features.http_request]; did you mean "
-                                      "[features.http_requests]? (ignored)"));
+  EXPECT_THAT(r.warnings,
+              ElementsAre("w.toml:1:1: unknown key nmae; did you mean name? (ignored)",
+                          "w.toml:3:1: unknown key timout_ms in [limits]; did you mean timeout_ms? (ignored)",
+                          "w.toml:4:11: unknown table [features.http_request]; did you mean "
+                          "[features.http_requests]? (ignored)"));
 }
 
 TEST(ConfigWarnings, AKeyInTheWrongTableNamesItsPlace) {
   auto r = parse("timeout_ms = 10\n[data]\nnamespace = \"n\"\n");
-  EXPECT_THAT(r.warnings, ElementsAre(HasSubstr("w.toml:1:1: unknown key timeout_ms; did you mean timeout_ms in [limits]?"),
-                                      HasSubstr("w.toml:3:1: unknown key namespace in [data]; did you mean namespace in "
-                                                "[data.kv]?")));
+  EXPECT_THAT(r.warnings,
+              ElementsAre(HasSubstr("w.toml:1:1: unknown key timeout_ms; did you mean timeout_ms in [limits]?"),
+                          HasSubstr("w.toml:3:1: unknown key namespace in [data]; did you mean namespace in "
+                                    "[data.kv]?")));
 }
 
 TEST(ConfigWarnings, FarFromAnythingGetsNoGuess) {
@@ -58,11 +60,11 @@ TEST(ConfigWarnings, WasiNnIsKnownButNotAvailable) {
 
 TEST(ConfigWarnings, EveryErrorOfAFileIsReported) {
   auto r = parse("name = 1\n[vars]\nA = 2\nB = \"ok\"\nC = false\n[limits]\ntimeout_ms = 0\nmemory_mb = 99999\n");
-  EXPECT_THAT(r.errors, ElementsAre(HasSubstr("w.toml:1:8: name must be a string"),
-                                    HasSubstr("w.toml:3:5: [vars] A must be a string"),
-                                    HasSubstr("w.toml:5:5: [vars] C must be a string"),
-                                    HasSubstr("w.toml:7:14: [limits] timeout_ms"),
-                                    HasSubstr("w.toml:8:13: [limits] memory_mb")));
+  EXPECT_THAT(
+      r.errors,
+      ElementsAre(HasSubstr("w.toml:1:8: name must be a string"), HasSubstr("w.toml:3:5: [vars] A must be a string"),
+                  HasSubstr("w.toml:5:5: [vars] C must be a string"), HasSubstr("w.toml:7:14: [limits] timeout_ms"),
+                  HasSubstr("w.toml:8:13: [limits] memory_mb")));
   EXPECT_EQ(std::count(r.error.begin(), r.error.end(), '\n'), 4);
   EXPECT_FALSE(r.config.name);  // any error: the defaults, as before
   EXPECT_TRUE(r.config.vars.empty());
@@ -71,10 +73,12 @@ TEST(ConfigWarnings, EveryErrorOfAFileIsReported) {
 TEST(ConfigWarnings, AnUnsetHostVariableWarnsAndGivesEmpty) {
   auto r = parse("[vars]\nTOKEN = \"$API_TOKEN\"\n");
   EXPECT_EQ(r.config.vars, (std::vector<std::pair<std::string, std::string>>{{"TOKEN", ""}}));
-  EXPECT_THAT(r.warnings, ElementsAre("w.toml:2:9: [vars] TOKEN = \"$API_TOKEN\": the host has no variable API_TOKEN, so "
-                                      "the worker gets \"\"; set it before starting wws, or write \"$$API_TOKEN\" for the "
-                                      "literal text"));
-  auto set = parse("[vars]\nTOKEN = \"$API_TOKEN\"\n", std::filesystem::temp_directory_path(), fake_env({{"API_TOKEN", "t"}}));
+  EXPECT_THAT(r.warnings,
+              ElementsAre("w.toml:2:9: [vars] TOKEN = \"$API_TOKEN\": the host has no variable API_TOKEN, so "
+                          "the worker gets \"\"; set it before starting wws, or write \"$$API_TOKEN\" for the "
+                          "literal text"));
+  auto set =
+      parse("[vars]\nTOKEN = \"$API_TOKEN\"\n", std::filesystem::temp_directory_path(), fake_env({{"API_TOKEN", "t"}}));
   EXPECT_THAT(set.warnings, IsEmpty());
 }
 

@@ -178,8 +178,8 @@ TEST_P(EngineConformance, EveryRunSeesAFreshInstance) {
     int args;
     Outcome outcome;
   };
-  const Step steps[] = {{0, Outcome::Ok},     {1, Outcome::Trapped},  {0, Outcome::Ok}, {2, Outcome::Exited},
-                        {0, Outcome::Ok},     {3, Outcome::TimedOut}, {0, Outcome::Ok}, {1, Outcome::Trapped},
+  const Step steps[] = {{0, Outcome::Ok},      {1, Outcome::Trapped},  {0, Outcome::Ok}, {2, Outcome::Exited},
+                        {0, Outcome::Ok},      {3, Outcome::TimedOut}, {0, Outcome::Ok}, {1, Outcome::Trapped},
                         {1, Outcome::Trapped}, {0, Outcome::Ok}};
   int i = 0;
   for (const Step& step : steps) {

@@ -22,7 +22,9 @@ struct Mapping {
   }
   ~Mapping() { munmap(bytes, size); }
   std::span<uint8_t> span() const { return {bytes, size}; }
-  bool all_zero() const { return std::all_of(bytes, bytes + size, [](uint8_t b) { return b == 0; }); }
+  bool all_zero() const {
+    return std::all_of(bytes, bytes + size, [](uint8_t b) { return b == 0; });
+  }
   std::size_t resident_pages() const {
     std::vector<unsigned char> v(size / kPage);
     EXPECT_EQ(mincore(bytes, size, v.data()), 0);
@@ -64,8 +66,8 @@ TEST(MemoryZeroing, UnalignedSpansAreFilled) {
 
 TEST(MemoryRestore, SegmentsOverZerosExactlyAsAtInstantiation) {
   Mapping m(64);
-  std::vector<DataSegment> data = {{100, std::vector<uint8_t>(10000, 7)},       // spans pages 0-2
-                                   {5000, std::vector<uint8_t>{1, 2, 3}},       // overlaps the first: wins
+  std::vector<DataSegment> data = {{100, std::vector<uint8_t>(10000, 7)},  // spans pages 0-2
+                                   {5000, std::vector<uint8_t>{1, 2, 3}},  // overlaps the first: wins
                                    {static_cast<uint32_t>(40 * kPage - 2), std::vector<uint8_t>{9, 9, 9, 9}}};
   auto expected = [&] {
     std::vector<uint8_t> e(m.size, 0);

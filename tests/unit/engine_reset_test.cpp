@@ -82,7 +82,7 @@ struct RunOutput {
 };
 
 RunOutput run_with_args(Executor& executor, const CompiledModule& module, int extra_args,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+                        std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   wasi::WasiConfig config;
   for (int i = 0; i < extra_args; ++i) config.args.push_back("arg");
   wasi::WasiContext ctx(std::move(config));

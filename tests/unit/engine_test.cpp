@@ -1,8 +1,8 @@
 // The engine-independent checks: module inspection, import checks, memory caps and rewriting.
 // Engines running real modules: engine_conformance_test.cpp.
 #include <fstream>
-#include <map>
 #include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 

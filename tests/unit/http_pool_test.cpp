@@ -115,7 +115,7 @@ TEST(ServerStop, AnIdleConnectionsNextRequestIsStillAnswered) {
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(c.read_response());
   std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
-  std::this_thread::sleep_for(100ms);  // the stop has begun; the request is "in flight"
+  std::this_thread::sleep_for(100ms);                // the stop has begun; the request is "in flight"
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r) << "the connection was closed with the request unread";

@@ -22,9 +22,13 @@ TEST(RequestRules, OnlyAFinalChunkedTransferEncodingIsAccepted) {
   EXPECT_EQ(check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "chunked,"}})), 0);  // empty list items
   for (const char* bad : {"gzip", "identity", "chunked, identity", "chunked, chunked", "", " , ", "chunkedx"})
     EXPECT_EQ(check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", bad}})), 400) << bad;
-  EXPECT_EQ(check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}})), 501);
+  EXPECT_EQ(
+      check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}})),
+      501);
   EXPECT_EQ(check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "gzip, chunked"}})), 501);
-  EXPECT_EQ(check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "gzip"}})), 400);
+  EXPECT_EQ(
+      check_request_head(11, make({{"Host", "x"}, {"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "gzip"}})),
+      400);
   EXPECT_EQ(check_request_head(10, make({{"Transfer-Encoding", "chunked"}})), 400);  // never in HTTP/1.0
 }
 

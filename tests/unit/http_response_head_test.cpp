@@ -65,8 +65,14 @@ TEST(ResponseHead, RepeatedHeadersKeptInOrder) {
 
 TEST(ResponseHead, DropsHeadersThatCouldSplitTheResponse) {
   Response r;
-  r.headers = {{"X-Bad", "a\r\nInjected: yes"}, {"X-Lf", "a\nb"}, {"X-Nul", std::string("a\0b", 3)},
-               {"Bad Name", "v"}, {"Bad:Name", "v"}, {"", "v"}, {"X\r\nInjected", "v"}, {"X-Good", "ok"}};
+  r.headers = {{"X-Bad", "a\r\nInjected: yes"},
+               {"X-Lf", "a\nb"},
+               {"X-Nul", std::string("a\0b", 3)},
+               {"Bad Name", "v"},
+               {"Bad:Name", "v"},
+               {"", "v"},
+               {"X\r\nInjected", "v"},
+               {"X-Good", "ok"}};
   const std::string h = head_of(r);
   EXPECT_EQ(h.find("Injected"), std::string::npos) << h;
   EXPECT_EQ(h.find("X-Bad"), std::string::npos);

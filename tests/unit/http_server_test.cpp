@@ -40,9 +40,10 @@ TEST(HttpServer, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST(HttpServer, PipelinedRequestsAnswerInOrder) {
   RunningServer s;
   Client c(s.port());
-  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
-         "POST /echo?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nUser-Agent: t\r\n\r\nbody"
-         "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  c.send(
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nUser-Agent: t\r\n\r\nbody"
+      "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   auto a = c.read_response(), b = c.read_response(), d = c.read_response();
   ASSERT_TRUE(a && b && d);
   EXPECT_EQ(a->body, "Hello");
@@ -110,9 +111,10 @@ TEST(HttpServer, HugeHeadGets431) {
 
 TEST(HttpServer, GarbageGets400AndClose) {
   RunningServer s;
-  for (const std::string& garbage : {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 13),
-                              std::string("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
-                              std::string("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")}) {
+  for (const std::string& garbage :
+       {std::string("GARBAGE\r\n\r\n"), std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n", 13),
+        std::string("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
+        std::string("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")}) {
     Client c(s.port());
     c.send(garbage);
     auto r = c.read_response();

@@ -36,7 +36,8 @@ struct PoolLog {
 
 class TestHandler : public Handler {
  public:
-  explicit TestHandler(std::atomic<int>* created, std::vector<std::shared_ptr<RunLane>> lanes = {}, PoolLog* log = nullptr)
+  explicit TestHandler(std::atomic<int>* created, std::vector<std::shared_ptr<RunLane>> lanes = {},
+                       PoolLog* log = nullptr)
       : thread_(std::this_thread::get_id()), lanes_(std::move(lanes)), log_(log) {
     if (created) ++*created;
   }
@@ -55,7 +56,10 @@ class TestHandler : public Handler {
         log_->finished.push_back(req.query);
       }
       if (req.path == "/deferred-until-cancelled") {  // a runaway guest the watchdog stops
-        { std::lock_guard lock(log_->mu); ++log_->runs_started; }
+        {
+          std::lock_guard lock(log_->mu);
+          ++log_->runs_started;
+        }
         const auto until = std::chrono::steady_clock::now() + 10s;
         while (!util::run_cancelled() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
         if (util::run_cancelled()) {
@@ -103,7 +107,8 @@ class RunningServer {
   explicit RunningServer(ServerOptions options = {}, std::vector<std::shared_ptr<RunLane>> lanes = {}) : lanes_(lanes) {
     options.host = "127.0.0.1";
     options.port = 0;
-    server_ = std::make_unique<Server>(options, [this] { return std::make_unique<TestHandler>(&created, lanes_, &log); });
+    server_ =
+        std::make_unique<Server>(options, [this] { return std::make_unique<TestHandler>(&created, lanes_, &log); });
     server_->listen();
     thread_ = std::thread([this] {
       server_->run();

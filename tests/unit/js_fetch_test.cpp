@@ -86,7 +86,8 @@ class JsFetch : public ::testing::Test {
   // A rejected fetch becomes a 502 whose body is "<error name>: <message>".
   Result run(const std::string& code) {
     fs::path file = root_ / ("worker" + std::to_string(counter_++) + ".js");
-    std::ofstream(file) << "export default { async fetch(request) { try {\n" << code
+    std::ofstream(file) << "export default { async fetch(request) { try {\n"
+                        << code
                         << "\n} catch (e) { return new Response(`${e.name}: ${e.message}`, { status: 502 }); } } };";
     std::string error;
     auto script = load_script(file, root_, &error);
@@ -174,30 +175,35 @@ TEST_F(JsFetch, WithoutPermissionsNothingIsAllowed) {
   env_.http_requests = nullptr;
   Result r = run(R"(await fetch(`${BASE}/echo`); return new Response('reached');)");
   ASSERT_EQ(r.outcome, Outcome::Ok) << r.message;
-  EXPECT_EQ(r.body, "TypeError: [Not allowed] The host '127.0.0.1' is not allowed for this worker. Please, update the "
-                    "worker configuration.");
+  EXPECT_EQ(r.body,
+            "TypeError: [Not allowed] The host '127.0.0.1' is not allowed for this worker. Please, update the "
+            "worker configuration.");
 }
 
 TEST_F(JsFetch, PlainHttpNeedsAllowHttp) {
   permissions_.allow_http = false;
   Result r = run(R"(await fetch(`${BASE}/echo`); return new Response('reached');)");
   ASSERT_EQ(r.outcome, Outcome::Ok) << r.message;
-  EXPECT_EQ(r.body, "TypeError: [Not allowed] The URI must use HTTPS. You can allow http requests in the worker configuration");
+  EXPECT_EQ(r.body,
+            "TypeError: [Not allowed] The URI must use HTTPS. You can allow http requests in the worker configuration");
 }
 
 TEST_F(JsFetch, AMethodNotAllowedIsRefused) {
   Result r = run(R"(await fetch(`${BASE}/echo`, { method: 'options' }); return new Response('reached');)");
   ASSERT_EQ(r.outcome, Outcome::Ok) << r.message;
-  EXPECT_EQ(r.body, "TypeError: [Not allowed] The method 'OPTIONS' is not allowed for this worker. Please, update the "
-                    "configuration.");
+  EXPECT_EQ(r.body,
+            "TypeError: [Not allowed] The method 'OPTIONS' is not allowed for this worker. Please, update the "
+            "configuration.");
   permissions_.allowed_methods = {"GET"};
   r = run(R"(await fetch(`${BASE}/echo`, { method: 'POST', body: 'x' }); return new Response('reached');)");
-  EXPECT_EQ(r.body, "TypeError: [Not allowed] The method 'POST' is not allowed for this worker. Please, update the "
-                    "configuration.");
+  EXPECT_EQ(r.body,
+            "TypeError: [Not allowed] The method 'POST' is not allowed for this worker. Please, update the "
+            "configuration.");
 }
 
 TEST_F(JsFetch, RedirectsAreCheckedOnEveryHop) {
-  Result r = run(R"(await fetch(`${BASE}/redirect?to=http://localhost:${PORT}/echo`); return new Response('reached');)");
+  Result r =
+      run(R"(await fetch(`${BASE}/redirect?to=http://localhost:${PORT}/echo`); return new Response('reached');)");
   ASSERT_EQ(r.outcome, Outcome::Ok) << r.message;
   EXPECT_EQ(r.body,
             "TypeError: [Not allowed] The host 'localhost' is not allowed for this worker. Please, update the worker "
@@ -223,10 +229,8 @@ TEST_F(JsFetch, AFetchNeverOutlivesTheWorkerTimeLimit) {
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_LT(took, 800ms);
   // Either the worker saw the [Timeout] rejection or the watchdog stopped it right after.
-  if (r.outcome == Outcome::Ok)
-    EXPECT_EQ(r.body.rfind("TypeError: [Timeout]", 0), 0u) << r.body;
-  else
-    EXPECT_EQ(r.outcome, Outcome::TimedOut) << r.message;
+  if (r.outcome == Outcome::Ok) EXPECT_EQ(r.body.rfind("TypeError: [Timeout]", 0), 0u) << r.body;
+  else EXPECT_EQ(r.outcome, Outcome::TimedOut) << r.message;
 }
 
 }  // namespace

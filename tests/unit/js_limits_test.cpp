@@ -75,8 +75,8 @@ TEST_F(JsRuntime, TerminationDuringModuleSetUpNeverAborts) {
     imports += "import { " + name + " } from './_lib/" + name + ".js';\n";
     uses += " + " + name;
   }
-  auto script = load("index.js", imports + "const total = 0" + uses + ";\n" +
-                                     "export default { fetch() { while (true) {} } };\n");
+  auto script = load("index.js",
+                     imports + "const total = 0" + uses + ";\n" + "export default { fetch() { while (true) {} } };\n");
   env_.fresh_context = true;
   int timed_out = 0;
   for (int run_index = 0; run_index < 400; ++run_index) {

@@ -10,10 +10,10 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "util/log_budget.h"
 #include "js/prelude.h"
 #include "js/script.h"
 #include "js_test_support.h"
+#include "util/log_budget.h"
 
 namespace wws::js {
 namespace {
@@ -269,16 +269,18 @@ TEST_F(JsRuntime, StyleDetection) {
 TEST_F(JsRuntime, ScriptWithAnExportWordInACommentFallsBackToAClassicScript) {
   // The scan sees a statement-like "export" in the comment; the module compile rejects the
   // sloppy-mode `with`, a classic compile accepts it, so the worker runs as a script.
-  auto script = load("index.js", "/*\nexport the greeting\n*/\nwith (Math) { var r = max(1, 2); }\n"
-                                 "addEventListener('fetch', (e) => e.respondWith(new Response(String(r))));\n");
+  auto script = load("index.js",
+                     "/*\nexport the greeting\n*/\nwith (Math) { var r = max(1, 2); }\n"
+                     "addEventListener('fetch', (e) => e.respondWith(new Response(String(r))));\n");
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
   EXPECT_EQ(result.body, "2");
 }
 
 TEST_F(JsRuntime, ScriptWithoutImportsRunsAsAClassicScript) {
-  auto script = load("index.js", "var x = 1;\n"
-                                 "addEventListener('fetch', (e) => e.respondWith(new Response(String(this === globalThis))));\n");
+  auto script = load("index.js",
+                     "var x = 1;\n"
+                     "addEventListener('fetch', (e) => e.respondWith(new Response(String(this === globalThis))));\n");
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
   EXPECT_EQ(result.body, "true");  // classic script: top-level `this` is the global object
@@ -302,8 +304,9 @@ TEST_F(JsRuntime, CacheReadsTheStorePlusOwnWritesAndHoldsOnlyChanges) {
     };)");
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
-  EXPECT_EQ(result.body, "1|2| |2|3 TypeError: Cache.set: value must be a string, got number "
-                         "(store objects with JSON.stringify) b,c");
+  EXPECT_EQ(result.body,
+            "1|2| |2|3 TypeError: Cache.set: value must be a string, got number "
+            "(store objects with JSON.stringify) b,c");
   auto pending = view_->take_pending();
   ASSERT_EQ(pending.size(), 2u);
   EXPECT_EQ(pending[0].key, "a");
@@ -342,8 +345,9 @@ TEST_F(JsRuntime, CacheAtomicOperations) {
     };)");
   Result result = run(*script);
   ASSERT_EQ(result.outcome, Outcome::Ok) << result.message;
-  EXPECT_EQ(result.body, "1,42,40,bigint,9007199254740991,bigint,true,false,true,null,true,false,"
-                         "RangeError,TypeError,TypeError,TypeError,TypeError");
+  EXPECT_EQ(result.body,
+            "1,42,40,bigint,9007199254740991,bigint,true,false,true,null,true,false,"
+            "RangeError,TypeError,TypeError,TypeError,TypeError");
   std::optional<std::string> n;
   ASSERT_TRUE(store_->get("ns", "n", &n));
   EXPECT_EQ(n, "40");  // increments are in the store before the run ends

@@ -119,10 +119,11 @@ TEST_P(Conformance, BatchIsAllOrNothing) {
 
 TEST_P(Conformance, OpsSeeTheOnesBeforeThemInTheBatch) {
   CommitResult r;
-  ASSERT_TRUE(commit("ns", Batch{{Op::set("n", "5"), Op::increment("n", 2), Op::compare_and_swap("n", "7", "8"),
-                                  Op::increment("n", -10)},
-                                 {}},
-                     &r));
+  ASSERT_TRUE(commit(
+      "ns",
+      Batch{{Op::set("n", "5"), Op::increment("n", 2), Op::compare_and_swap("n", "7", "8"), Op::increment("n", -10)},
+            {}},
+      &r));
   ASSERT_EQ(r.results.size(), 4u);
   EXPECT_EQ(r.results[1].number, 7);
   EXPECT_EQ(r.results[3].number, -2);
@@ -259,8 +260,9 @@ TEST_P(Conformance, Quotas) {
   EXPECT_EQ(s.code(), Code::Quota) << s.message();
   EXPECT_NE(s.message().find("max_keys"), std::string::npos) << s.message();
   EXPECT_TRUE(with(Batch{{Op::erase("a"), Op::set("d", "4")}, {}}));  // replacing keeps the count
-  s = with(Batch{{Op::set("b", std::string(10, 'x')), Op::set("c", std::string(10, 'x')),
-                  Op::set("d", std::string(10, 'x'))}, {}});  // 3 x 11 bytes > 25
+  s = with(Batch{
+      {Op::set("b", std::string(10, 'x')), Op::set("c", std::string(10, 'x')), Op::set("d", std::string(10, 'x'))},
+      {}});  // 3 x 11 bytes > 25
   EXPECT_EQ(s.code(), Code::Quota) << s.message();
   EXPECT_NE(s.message().find("max_namespace_bytes"), std::string::npos) << s.message();
   EXPECT_EQ(read("q"), (Map{{"b", "2"}, {"c", "3"}, {"d", "4"}}));

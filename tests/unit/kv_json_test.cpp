@@ -78,30 +78,32 @@ TEST(KvUtf8, AcceptsWellFormed) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii that is longer than eight bytes"));
   EXPECT_TRUE(is_valid_utf8("\0"s));
-  EXPECT_TRUE(is_valid_utf8("\xc2\x80"));              // U+0080
-  EXPECT_TRUE(is_valid_utf8("\xdf\xbf"));              // U+07FF
-  EXPECT_TRUE(is_valid_utf8("\xe0\xa0\x80"));          // U+0800
-  EXPECT_TRUE(is_valid_utf8("\xed\x9f\xbf"));          // U+D7FF
-  EXPECT_TRUE(is_valid_utf8("\xee\x80\x80"));          // U+E000
-  EXPECT_TRUE(is_valid_utf8("\xf0\x90\x80\x80"));      // U+10000
-  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));      // U+10FFFF
-  EXPECT_TRUE(is_valid_utf8("12345678\xc3\xa9" "abcdefgh"));
+  EXPECT_TRUE(is_valid_utf8("\xc2\x80"));          // U+0080
+  EXPECT_TRUE(is_valid_utf8("\xdf\xbf"));          // U+07FF
+  EXPECT_TRUE(is_valid_utf8("\xe0\xa0\x80"));      // U+0800
+  EXPECT_TRUE(is_valid_utf8("\xed\x9f\xbf"));      // U+D7FF
+  EXPECT_TRUE(is_valid_utf8("\xee\x80\x80"));      // U+E000
+  EXPECT_TRUE(is_valid_utf8("\xf0\x90\x80\x80"));  // U+10000
+  EXPECT_TRUE(is_valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+  EXPECT_TRUE(
+      is_valid_utf8("12345678\xc3\xa9"
+                    "abcdefgh"));
 }
 
 TEST(KvUtf8, RejectsMalformed) {
-  EXPECT_FALSE(is_valid_utf8("\x80"));                 // stray continuation
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));             // overlong '/'
-  EXPECT_FALSE(is_valid_utf8("\xc1\xbf"));             // overlong
-  EXPECT_FALSE(is_valid_utf8("\xe0\x9f\xbf"));         // overlong 3-byte
-  EXPECT_FALSE(is_valid_utf8("\xf0\x8f\xbf\xbf"));     // overlong 4-byte
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));         // U+D800 surrogate
-  EXPECT_FALSE(is_valid_utf8("\xed\xbf\xbf"));         // U+DFFF surrogate
-  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));     // U+110000
+  EXPECT_FALSE(is_valid_utf8("\x80"));              // stray continuation
+  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xc1\xbf"));          // overlong
+  EXPECT_FALSE(is_valid_utf8("\xe0\x9f\xbf"));      // overlong 3-byte
+  EXPECT_FALSE(is_valid_utf8("\xf0\x8f\xbf\xbf"));  // overlong 4-byte
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // U+D800 surrogate
+  EXPECT_FALSE(is_valid_utf8("\xed\xbf\xbf"));      // U+DFFF surrogate
+  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // U+110000
   EXPECT_FALSE(is_valid_utf8("\xf5\x80\x80\x80"));
   EXPECT_FALSE(is_valid_utf8("\xff"));
-  EXPECT_FALSE(is_valid_utf8("\xc3"));                 // truncated
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));             // truncated
-  EXPECT_FALSE(is_valid_utf8("\xc3\x28"));             // bad continuation
+  EXPECT_FALSE(is_valid_utf8("\xc3"));                  // truncated
+  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));              // truncated
+  EXPECT_FALSE(is_valid_utf8("\xc3\x28"));              // bad continuation
   EXPECT_FALSE(is_valid_utf8("abcdefghijklmnop\xff"));  // after the ASCII fast path
 }
 

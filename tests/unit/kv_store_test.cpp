@@ -80,8 +80,8 @@ TEST(KvSnapshotCache, SharedUntilAWriteThenRebuilt) {
   Snapshot first, second, third;
   ASSERT_TRUE(cache.take("ns", &first));
   ASSERT_TRUE(cache.take("ns", &second));
-  EXPECT_EQ(first.data.get(), second.data.get());  // no copy per reader
-  EXPECT_EQ(first.json.get(), second.json.get());  // serialised once per version
+  EXPECT_EQ(first.data.get(), second.data.get());         // no copy per reader
+  EXPECT_EQ(first.json.get(), second.json.get());         // serialised once per version
   ASSERT_TRUE(apply(*store, "ns", {Op::set("a", "1")}));  // no change: same version
   ASSERT_TRUE(cache.take("ns", &second));
   EXPECT_EQ(first.json.get(), second.json.get());

@@ -36,7 +36,9 @@ TEST(LineSink, LinesFromManyThreadsArriveWholeAndAllOfThem) {
     for (int t = 0; t < 4; ++t)
       writers.emplace_back([&, t] {
         for (int i = 0; i < 5000; ++i)
-          sink.write([&](std::string& out) { out += "thread " + std::to_string(t) + " line " + std::to_string(i) + " end\n"; });
+          sink.write([&](std::string& out) {
+            out += "thread " + std::to_string(t) + " line " + std::to_string(i) + " end\n";
+          });
       });
     for (auto& w : writers) w.join();
   }  // the destructor writes what is left

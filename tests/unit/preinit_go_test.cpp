@@ -33,8 +33,8 @@ engine::Engine& v8() {
 
 // Runs the module with a GET of `path` on stdin; returns the response's "data".
 std::string serve(const engine::CompiledModule& module, const std::string& path) {
-  std::string request = R"({"url":"http://localhost)" + path +
-                        R"(","method":"GET","headers":{},"body":"","kv":{},"params":{}})";
+  std::string request =
+      R"({"url":"http://localhost)" + path + R"(","method":"GET","headers":{},"body":"","kv":{},"params":{}})";
   wasi::WasiConfig config;
   config.stdin_data = request;
   wasi::WasiContext ctx(std::move(config));

@@ -51,8 +51,9 @@ TEST(ProjectDiscovery, WalkIgnoreMultiplePatterns) {
 
 TEST(ProjectDiscovery, ResultIsSortedAndRelative) {
   auto found = discover_workers(kFiles, {});
-  EXPECT_TRUE(std::is_sorted(found.begin(), found.end(),
-                             [](const fs::path& a, const fs::path& b) { return a.generic_string() < b.generic_string(); }));
+  EXPECT_TRUE(std::is_sorted(found.begin(), found.end(), [](const fs::path& a, const fs::path& b) {
+    return a.generic_string() < b.generic_string();
+  }));
   for (const auto& p : found) EXPECT_TRUE(p.is_relative()) << p;
 }
 
@@ -71,9 +72,8 @@ TEST(ProjectDiscovery, MissingRootFindsNothing) {
 class TempProject : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("wws-project-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::temp_directory_path() / ("wws-project-test-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
   }
@@ -126,7 +126,8 @@ TEST_F(TempProject, IgnoreGlobMatchingAFolderSkipsIt) {
   touch("keep/examples.js");
   touch("c.js");
   EXPECT_EQ(as_set(discover_workers(root_, {"examples"})), (Set{"c.js", "keep/examples.js"}));
-  EXPECT_EQ(as_set(discover_workers(root_, {"*.js"})), (Set{"examples/a.js", "examples/deep/b.js", "keep/examples.js"}));
+  EXPECT_EQ(as_set(discover_workers(root_, {"*.js"})),
+            (Set{"examples/a.js", "examples/deep/b.js", "keep/examples.js"}));
   EXPECT_EQ(as_set(discover_workers(root_, {"**/*.js"})), Set{});
   EXPECT_EQ(as_set(discover_workers(root_, {"", "{keep,examples}/**"})), (Set{"c.js"}));
 }

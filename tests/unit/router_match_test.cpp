@@ -194,9 +194,9 @@ TEST(RouterMatch, UnusableSegmentsMatchNothing) {
   Router router = build_or_fail({"[...all].js", "ok.js"});
   EXPECT_EQ(best(router, "/a%00b"), "None");
   EXPECT_EQ(best(router, std::string("/a\0b", 4)), "None");
-  EXPECT_EQ(best(router, "/%FF"), "None");         // not UTF-8
-  EXPECT_EQ(best(router, "/%C0%AF"), "None");      // overlong '/'
-  EXPECT_EQ(best(router, "/%ED%A0%80"), "None");   // surrogate
+  EXPECT_EQ(best(router, "/%FF"), "None");        // not UTF-8
+  EXPECT_EQ(best(router, "/%C0%AF"), "None");     // overlong '/'
+  EXPECT_EQ(best(router, "/%ED%A0%80"), "None");  // surrogate
   EXPECT_EQ(best(router, "/ok"), "/ok");
 }
 

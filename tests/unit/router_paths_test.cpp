@@ -15,14 +15,20 @@ using Cases = std::vector<std::pair<std::string, std::string>>;
 
 // (file relative to the base, expected route); the test prepends the base folder's name.
 const Cases kIndexCases = {
-    {"examples/index.js", "/examples"}, {"examples/index.wasm", "/examples"},
-    {"examples/api/index.js", "/examples/api"}, {"examples/api/index.wasm", "/examples/api"},
-    {"index.js", "/"}, {"index.wasm", "/"},
+    {"examples/index.js", "/examples"},
+    {"examples/index.wasm", "/examples"},
+    {"examples/api/index.js", "/examples/api"},
+    {"examples/api/index.wasm", "/examples/api"},
+    {"index.js", "/"},
+    {"index.wasm", "/"},
 };
 const Cases kPathCases = {
-    {"examples/handler.js", "/examples/handler"}, {"examples/handler.wasm", "/examples/handler"},
-    {"examples/api/handler.js", "/examples/api/handler"}, {"examples/api/handler.wasm", "/examples/api/handler"},
-    {"handler.js", "/handler"}, {"handler.wasm", "/handler"},
+    {"examples/handler.js", "/examples/handler"},
+    {"examples/handler.wasm", "/examples/handler"},
+    {"examples/api/handler.js", "/examples/api/handler"},
+    {"examples/api/handler.wasm", "/examples/api/handler"},
+    {"handler.js", "/handler"},
+    {"handler.wasm", "/handler"},
 };
 
 void expect_routes(const std::string& base, const std::string& file_prefix, const Cases& cases) {
@@ -77,10 +83,20 @@ TEST(RouterPaths, RelativeFileRoutes) {
 
 TEST(RouterPaths, FormatProvidedPrefix) {
   const Cases table = {
-      {"", ""}, {"/app", "/app"}, {"app", "/app"}, {"app/", "/app"}, {"/app/", "/app"},
-      {"/app/test/", "/app/test"}, {"/app/test", "/app/test"}, {"app/test/", "/app/test"},
-      {"\\app", "/app"}, {"app\\", "/app"}, {"\\app\\", "/app"}, {"\\app\\test\\", "/app/test"},
-      {"\\app\\test", "/app/test"}, {"app\\test\\", "/app/test"},
+      {"", ""},
+      {"/app", "/app"},
+      {"app", "/app"},
+      {"app/", "/app"},
+      {"/app/", "/app"},
+      {"/app/test/", "/app/test"},
+      {"/app/test", "/app/test"},
+      {"app/test/", "/app/test"},
+      {"\\app", "/app"},
+      {"app\\", "/app"},
+      {"\\app\\", "/app"},
+      {"\\app\\test\\", "/app/test"},
+      {"\\app\\test", "/app/test"},
+      {"app\\test\\", "/app/test"},
   };
   for (const auto& [input, expected] : table) EXPECT_EQ(format_prefix(input), expected) << "prefix " << input;
 }

@@ -13,8 +13,11 @@ constexpr const char* kSha = "e5dc5a398b07b54ea8fdb503bf68fb583d533f10ec3f930963
 std::string runtime_toml(const std::string& table, const std::string& name, const std::string& version) {
   return "[[" + table + "]]\nname = \"" + name + "\"\nversion = \"" + version +
          "\"\ntags = [\"latest\"]\nextensions = [\"py\"]\nargs = [\"python\", \"/src/index.py\"]\n"
-         "envs = { A = \"1\" }\n[" + table + ".binary]\nurl = \"files/python.wasm\"\nfilename = \"python.wasm\"\n"
-         "checksum = { type = \"sha256\", value = \"" + kSha + "\" }\n";
+         "envs = { A = \"1\" }\n[" +
+         table +
+         ".binary]\nurl = \"files/python.wasm\"\nfilename = \"python.wasm\"\n"
+         "checksum = { type = \"sha256\", value = \"" +
+         kSha + "\" }\n";
 }
 
 TEST(RuntimesIndex, ParsesV1AndResolvesRelativeUrls) {
@@ -51,7 +54,8 @@ TEST(RuntimesIndex, NewerVersionWarnsAndBadFieldsFail) {
 TEST(RuntimesProjectConfig, RoundTripsThroughToml) {
   ProjectConfig config;
   std::string warning;
-  auto index = parse_index("version = 1\n" + runtime_toml("runtimes", "python", "3.12.0"), "file:///r/index.toml", &warning);
+  auto index =
+      parse_index("version = 1\n" + runtime_toml("runtimes", "python", "3.12.0"), "file:///r/index.toml", &warning);
   config.save_runtime("local", "file:///r/index.toml", index.runtimes[0]);
   auto again = parse_project_config(project_config_to_toml(config), ".wws.toml");
   ASSERT_EQ(again.repositories.size(), 1u);

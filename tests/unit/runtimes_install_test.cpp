@@ -32,9 +32,12 @@ void write(const fs::path& p, const std::string& content) {
 RuntimeMetadata runtime(const fs::path& repo, const std::string& version, const std::string& binary_sha) {
   std::string toml = "version = 1\n[[runtimes]]\nname = \"lang\"\nversion = \"" + version +
                      "\"\nextensions = [\"lg\"]\n[runtimes.binary]\nurl = \"lang.wasm\"\nfilename = \"lang.wasm\"\n"
-                     "checksum = { type = \"sha256\", value = \"" + binary_sha + "\" }\n"
+                     "checksum = { type = \"sha256\", value = \"" +
+                     binary_sha +
+                     "\" }\n"
                      "[runtimes.wrapper]\nurl = \"wrapper.txt\"\nfilename = \"wrapper.txt\"\n"
-                     "checksum = { type = \"sha256\", value = \"" + sha256_hex("{source}") + "\" }\n";
+                     "checksum = { type = \"sha256\", value = \"" +
+                     sha256_hex("{source}") + "\" }\n";
   auto index = parse_index(toml, "file://" + (repo / "index.toml").string(), nullptr);
   return index.runtimes.at(0);
 }
@@ -77,7 +80,10 @@ TEST(RuntimesInstall, FailedStepKeepsThePreviousInstall) {
   auto r = runtime(repo.path, "1.0", sha256_hex("binary"));
   std::string error;
   ASSERT_TRUE(install_runtime(project.path, "local", r, nullptr, &error)) << error;
-  auto failing = [](const fs::path&, std::string* e) { *e = "pre-initialising failed"; return false; };
+  auto failing = [](const fs::path&, std::string* e) {
+    *e = "pre-initialising failed";
+    return false;
+  };
   EXPECT_FALSE(install_runtime(project.path, "local", r, failing, &error));
   EXPECT_EQ(error, "pre-initialising failed");
   EXPECT_TRUE(is_installed(project.path, "local", r));

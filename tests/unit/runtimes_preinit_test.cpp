@@ -47,8 +47,8 @@ TEST(RuntimesPreinit, SnapshotStartsFromTheBootedState) {
   ASSERT_TRUE(snapshot) << error << log;
   EXPECT_EQ(snapshot->memory.size(), 2u * 65536);  // the page the module grew is kept
   ASSERT_EQ(snapshot->globals.size(), 3u);
-  EXPECT_EQ(snapshot->globals[0], 3u);               // argc at boot
-  EXPECT_EQ(snapshot->globals[1], 0x100000001ull);   // the i64 keeps its high word
+  EXPECT_EQ(snapshot->globals[0], 3u);              // argc at boot
+  EXPECT_EQ(snapshot->globals[1], 0x100000001ull);  // the i64 keeps its high word
   EXPECT_EQ(snapshot->globals[2], 65536u);
 
   auto module = make_snapshot_module(wasm, *snapshot, &error);

@@ -35,7 +35,8 @@ const engine::EngineSet& v8() {
 class SiteReload : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("wws-site-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    root_ = fs::temp_directory_path() /
+            ("wws-site-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
     fs::create_directories(root_);
     options_.root = root_;
   }

@@ -17,8 +17,8 @@ namespace {
 using namespace abi;
 
 constexpr uint32_t kData = 3;  // the first preopen
-constexpr uint64_t kReadWrite = kRightFdRead | kRightFdWrite | kRightFdSeek | kRightFdTell |
-                                kRightFdFilestatGet | kRightFdFilestatSetSize | kRightFdAllocate;
+constexpr uint64_t kReadWrite = kRightFdRead | kRightFdWrite | kRightFdSeek | kRightFdTell | kRightFdFilestatGet |
+                                kRightFdFilestatSetSize | kRightFdAllocate;
 
 class WasiFs : public ::testing::Test {
  protected:
@@ -191,8 +191,8 @@ TEST_F(WasiFs, OpenErrors) {
 
 TEST_F(WasiFs, DotDotAndAbsolutePathsCannotEscape) {
   uint32_t fd;
-  for (std::string path : {"../secret.txt", "sub/../../secret.txt", "/etc/passwd", "/data/hello.txt",
-                           "sub/up/../secret.txt"}) {
+  for (std::string path :
+       {"../secret.txt", "sub/../../secret.txt", "/etc/passwd", "/data/hello.txt", "sub/up/../secret.txt"}) {
     EXPECT_EQ(g().open(kData, path, fd), Errno::NotCapable) << path;
   }
   uint32_t st;

@@ -182,8 +182,8 @@ TEST(WasiClock, TimesAreCurrentAndMonotonic) {
   Guest g({});
   uint32_t t = g.alloc(8);
   ASSERT_EQ(g.err("clock_time_get", {kClockRealtime, 1, t}), Errno::Success);
-  auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                  std::chrono::system_clock::now().time_since_epoch()).count();
+  auto wall =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_NEAR(static_cast<double>(g.u64(t)), static_cast<double>(wall), 1e9);
   ASSERT_EQ(g.err("clock_time_get", {kClockMonotonic, 1, t}), Errno::Success);
   uint64_t first = g.u64(t);

@@ -8,15 +8,52 @@ namespace wws::wasi::test {
 namespace {
 
 TEST(WasiTable, HasEveryPreview1Function) {
-  const std::set<std::string> expected = {
-      "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get", "clock_time_get",
-      "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get", "fd_fdstat_set_flags",
-      "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "fd_pread",
-      "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite", "fd_read", "fd_readdir", "fd_renumber", "fd_seek",
-      "fd_sync", "fd_tell", "fd_write", "path_create_directory", "path_filestat_get", "path_filestat_set_times",
-      "path_link", "path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
-      "path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get", "sock_accept",
-      "sock_recv", "sock_send", "sock_shutdown"};
+  const std::set<std::string> expected = {"args_get",
+                                          "args_sizes_get",
+                                          "environ_get",
+                                          "environ_sizes_get",
+                                          "clock_res_get",
+                                          "clock_time_get",
+                                          "fd_advise",
+                                          "fd_allocate",
+                                          "fd_close",
+                                          "fd_datasync",
+                                          "fd_fdstat_get",
+                                          "fd_fdstat_set_flags",
+                                          "fd_fdstat_set_rights",
+                                          "fd_filestat_get",
+                                          "fd_filestat_set_size",
+                                          "fd_filestat_set_times",
+                                          "fd_pread",
+                                          "fd_prestat_get",
+                                          "fd_prestat_dir_name",
+                                          "fd_pwrite",
+                                          "fd_read",
+                                          "fd_readdir",
+                                          "fd_renumber",
+                                          "fd_seek",
+                                          "fd_sync",
+                                          "fd_tell",
+                                          "fd_write",
+                                          "path_create_directory",
+                                          "path_filestat_get",
+                                          "path_filestat_set_times",
+                                          "path_link",
+                                          "path_open",
+                                          "path_readlink",
+                                          "path_remove_directory",
+                                          "path_rename",
+                                          "path_symlink",
+                                          "path_unlink_file",
+                                          "poll_oneoff",
+                                          "proc_exit",
+                                          "proc_raise",
+                                          "sched_yield",
+                                          "random_get",
+                                          "sock_accept",
+                                          "sock_recv",
+                                          "sock_send",
+                                          "sock_shutdown"};
   std::set<std::string> actual;
   for (const HostFunction& fn : preview1_functions()) {
     EXPECT_EQ(fn.module, "wasi_snapshot_preview1");
@@ -35,8 +72,8 @@ TEST(WasiTable, SignaturesFollowWitx) {
   EXPECT_EQ(sig("path_open")->params, (V{ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I32,
                                          ValType::I64, ValType::I64, ValType::I32, ValType::I32}));
   EXPECT_EQ(sig("fd_readdir")->params, (V{ValType::I32, ValType::I32, ValType::I32, ValType::I64, ValType::I32}));
-  EXPECT_EQ(sig("path_filestat_set_times")->params, (V{ValType::I32, ValType::I32, ValType::I32, ValType::I32,
-                                                       ValType::I64, ValType::I64, ValType::I32}));
+  EXPECT_EQ(sig("path_filestat_set_times")->params,
+            (V{ValType::I32, ValType::I32, ValType::I32, ValType::I32, ValType::I64, ValType::I64, ValType::I32}));
   EXPECT_EQ(sig("fd_advise")->params, (V{ValType::I32, ValType::I64, ValType::I64, ValType::I32}));
   EXPECT_TRUE(sig("sched_yield")->params.empty());
   EXPECT_TRUE(sig("proc_exit")->results.empty());

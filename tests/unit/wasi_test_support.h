@@ -4,9 +4,9 @@
 #include <stdlib.h>
 
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <memory>

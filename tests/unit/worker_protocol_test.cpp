@@ -94,8 +94,9 @@ TEST(WorkerInput, KvJsonIsInsertedRaw) {
 }
 
 TEST(WorkerInput, RepeatedHeadersAreJoinedAtTheFirstPosition) {
-  http::HeaderList headers{{"accept", "text/html"}, {"x-a", "1"}, {"accept", "application/json"},
-                           {"cookie", "a=1"}, {"x-a", "2"}, {"cookie", "b=2"}, {"x-a", "3"}};
+  http::HeaderList headers{
+      {"accept", "text/html"}, {"x-a", "1"}, {"accept", "application/json"}, {"cookie", "a=1"}, {"x-a", "2"},
+      {"cookie", "b=2"},       {"x-a", "3"}};
   InputFields in;
   in.headers = &headers;
   auto doc = parse_strict(build_input_json(in));
@@ -163,7 +164,8 @@ TEST(WorkerInput, BinaryBodyIsBase64WithAFlagAfterBody) {
   const std::string body = "\x89PNG\r\n\x1a\n\0\xff\xfe"s;
   const std::string json = input_with_body(body);
   auto doc = parse_strict(json);
-  EXPECT_EQ(member_names(doc), (std::vector<std::string>{"url", "method", "headers", "body", "base64", "kv", "params"}));
+  EXPECT_EQ(member_names(doc),
+            (std::vector<std::string>{"url", "method", "headers", "body", "base64", "kv", "params"}));
   EXPECT_TRUE(doc["base64"].IsTrue());
   EXPECT_EQ(base64_decode(str(doc["body"])), body);
   EXPECT_THAT(json, HasSubstr(R"("body":"iVBORw0KGgoA//4=","base64":true,"kv":{})"));
@@ -209,7 +211,8 @@ TEST(WorkerInput, RandomBytesEverywhereAlwaysGiveValidJson) {
     in.params = &params;
     auto doc = parse_strict(build_input_json(in));
     ASSERT_TRUE(doc.IsObject());
-    const std::string sent = doc.HasMember("base64") ? base64_decode(str(doc["body"])).value_or("<bad>") : str(doc["body"]);
+    const std::string sent =
+        doc.HasMember("base64") ? base64_decode(str(doc["body"])).value_or("<bad>") : str(doc["body"]);
     EXPECT_EQ(sent, body);  // the body is always lossless
   }
 }
@@ -260,7 +263,8 @@ TEST(WorkerOutput, TheOriginalsFullShape) {
 
 TEST(WorkerOutput, The2022KitsBodyFieldStandsInForData) {
   // wws 0.5 kits: {"body", "headers", "status", "kv"}, no "data" and no "base64".
-  auto out = parse_ok(R"({"body":"Hello Wasm!","headers":{"x-generated-by":"wasm-workers-server"},"status":200,"kv":{}})");
+  auto out =
+      parse_ok(R"({"body":"Hello Wasm!","headers":{"x-generated-by":"wasm-workers-server"},"status":200,"kv":{}})");
   EXPECT_EQ(out.body, "Hello Wasm!");
   ASSERT_EQ(out.headers.size(), 1u);
   EXPECT_EQ(out.headers[0].second, "wasm-workers-server");
@@ -388,7 +392,8 @@ TEST(WorkerOutputErrors, NotJson) {
 
 TEST(WorkerOutputErrors, ContentAfterTheDocument) {
   EXPECT_THAT(parse_error(R"({"data":"a"}{"data":"b"})"), StartsWith("unexpected content after the JSON document"));
-  EXPECT_THAT(parse_error("{\"data\":\"a\"}\n{\"data\":\"b\"}\n"), StartsWith("unexpected content after the JSON document"));
+  EXPECT_THAT(parse_error("{\"data\":\"a\"}\n{\"data\":\"b\"}\n"),
+              StartsWith("unexpected content after the JSON document"));
   EXPECT_THAT(parse_error(R"({"data":"a"} x)"), StartsWith("unexpected content after the JSON document"));
 }
 
@@ -450,7 +455,8 @@ TEST(WorkerOutputErrors, HeaderNameInErrorsIsSanitisedAndShortened) {
   const std::string error = parse_error(R"({"data":"","headers":{")" + long_name + R"(":"v"}})");
   EXPECT_THAT(error, HasSubstr("...\""));
   EXPECT_LT(error.size(), 120u);
-  EXPECT_EQ(parse_error(R"({"data":"","headers":{"a\nb":"v"}})"), "\"headers\" has an invalid HTTP header name \"a?b\"");
+  EXPECT_EQ(parse_error(R"({"data":"","headers":{"a\nb":"v"}})"),
+            "\"headers\" has an invalid HTTP header name \"a?b\"");
 }
 
 TEST(WorkerOutputErrors, HeaderValuesWithCrLfOrNul) {
@@ -463,8 +469,10 @@ TEST(WorkerOutputErrors, HeaderValuesWithCrLfOrNul) {
 }
 
 TEST(WorkerOutputErrors, Kv) {
-  EXPECT_EQ(parse_error(R"({"data":"","kv":{"counter":1}})"), "\"kv\" value for key \"counter\" must be a string, got 1");
-  EXPECT_EQ(parse_error(R"({"data":"","kv":{"a":"1","b":null}})"), "\"kv\" value for key \"b\" must be a string, got null");
+  EXPECT_EQ(parse_error(R"({"data":"","kv":{"counter":1}})"),
+            "\"kv\" value for key \"counter\" must be a string, got 1");
+  EXPECT_EQ(parse_error(R"({"data":"","kv":{"a":"1","b":null}})"),
+            "\"kv\" value for key \"b\" must be a string, got null");
   EXPECT_EQ(parse_error(R"({"data":"","kv":{"o":{}}})"), "\"kv\" value for key \"o\" must be a string, got an object");
   EXPECT_EQ(parse_error(R"({"data":"","kv":[]})"), "\"kv\" must be an object of strings, got an array");
   EXPECT_EQ(parse_error(R"({"data":"","kv":"x"})"), "\"kv\" must be an object of strings, got a string");
@@ -502,7 +510,8 @@ TEST(WorkerOutputErrors, KvOps) {
             "\"kv_ops\"[1] \"by\" must be a 64-bit integer, got 1.5");
   EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"cas","key":"k","value":"v"}]})"),
             "\"kv_ops\"[0] needs \"expect\" (a string, or null)");
-  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"set","key":"k"}]})"), "\"kv_ops\"[0] needs \"value\" (a string)");
+  EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"set","key":"k"}]})"),
+            "\"kv_ops\"[0] needs \"value\" (a string)");
   EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[{"op":"swap","key":"k"}]})"),
             "\"kv_ops\"[0] has an unknown \"op\" \"swap\"; use incr, cas, expire, set or delete");
   EXPECT_EQ(parse_error(R"({"data":"","kv_ops":[],"kv_ops":[]})"), "the \"kv_ops\" field appears twice");
@@ -527,9 +536,13 @@ TEST(WorkerOutputErrors, DuplicateKnownField) {
 // ---------- base64 and UTF-8 ----------
 
 TEST(WorkerBase64, Rfc4648Vectors) {
-  const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},
+                                                         {"f", "Zg=="},
+                                                         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="},
+                                                         {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : vectors) {
     EXPECT_EQ(base64_encode(plain), encoded);
     EXPECT_EQ(base64_decode(encoded), plain);
@@ -547,8 +560,8 @@ TEST(WorkerBase64, RoundTripsEveryByteAndLength) {
 }
 
 TEST(WorkerBase64, RejectsMalformed) {
-  for (const char* bad : {"A", "AB", "ABC", "ABCDE", "====", "A===", "AB=C", "Zg==Zg==", "Zm9v\n", " Zm9v", "Zm9v=",
-                          "Zg=\0"}) {
+  for (const char* bad :
+       {"A", "AB", "ABC", "ABCDE", "====", "A===", "AB=C", "Zg==Zg==", "Zm9v\n", " Zm9v", "Zm9v=", "Zg=\0"}) {
     EXPECT_FALSE(base64_decode(bad)) << bad;
   }
   EXPECT_FALSE(base64_decode("Zm\0v"s));
@@ -556,8 +569,8 @@ TEST(WorkerBase64, RejectsMalformed) {
 
 TEST(WorkerUtf8, ForwardsTheStrictCheck) {
   EXPECT_TRUE(is_valid_utf8("h\xc3\xa9"));
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));   // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xc0\x80"));       // overlong NUL
+  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(is_valid_utf8("\xc0\x80"));          // overlong NUL
   EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // > U+10FFFF
 }
 

@@ -24,7 +24,7 @@ Access check_access(const AccessPolicy& policy, const http::Request& request);
 int access_status(Access access);
 std::string access_message(Access access);
 
-bool is_loopback_address(std::string_view address);  // "127.0.0.1", "::1", "::ffff:127.0.0.1"
+bool is_loopback_address(std::string_view address);   // "127.0.0.1", "::1", "::ffff:127.0.0.1"
 bool is_loopback_host(std::string_view host_header);  // "localhost:8080", "127.0.0.1", "[::1]:80"
 
 }  // namespace wws::api

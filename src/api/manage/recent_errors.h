@@ -18,7 +18,7 @@ struct RecordedError {
   std::string worker_id;
   std::string route;
   std::string method;
-  std::string path;     // the request path
+  std::string path;  // the request path
   int status = 0;
   std::string outcome;  // "trapped", "timed_out", ...
   std::string message;

@@ -10,9 +10,8 @@
 namespace wws::api::metrics {
 
 // Upper bounds, in seconds, of the Prometheus buckets (`+Inf` follows implicitly).
-inline constexpr std::array<double, 17> kBucketBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                                         0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
-                                                         1,      2.5,     5,      10,    30};
+inline constexpr std::array<double, 17> kBucketBounds = {
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 inline constexpr size_t kBuckets = kBucketBounds.size() + 1;
 
 // The same bounds in nanoseconds, so the request path compares integers.
@@ -45,7 +44,9 @@ inline double fine_lower_us(size_t index) {
   const uint64_t base = uint64_t{1} << exponent;
   return static_cast<double>(base + ((index - 8) % 4) * (base / 4));
 }
-inline double fine_upper_us(size_t index) { return index + 1 < kFineBuckets ? fine_lower_us(index + 1) : fine_lower_us(index) * 1.19; }
+inline double fine_upper_us(size_t index) {
+  return index + 1 < kFineBuckets ? fine_lower_us(index + 1) : fine_lower_us(index) * 1.19;
+}
 
 // The q-quantile (0 < q < 1) of a fine histogram, in milliseconds, interpolated linearly inside
 // its bucket; 0 when the histogram is empty.

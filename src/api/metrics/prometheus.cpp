@@ -60,7 +60,8 @@ std::string render_prometheus(const Registry& registry, const std::vector<Worker
   std::string out;
   out.reserve(4096 + all.size() * 2048);
   header(out, "wws_requests_total", "counter",
-         "Requests answered, by route (a worker's route, \"static\" for public/ files, \"unmatched\" for 404s) and status.");
+         "Requests answered, by route (a worker's route, \"static\" for public/ files, \"unmatched\" for 404s) and "
+         "status.");
   for (const auto& s : all)
     for (const auto& [code, count] : s.totals.statuses)
       fmt::format_to(std::back_inserter(out), "wws_requests_total{{{},status=\"{}\"}} {}\n", s.labels,
@@ -92,18 +93,23 @@ std::string render_prometheus(const Registry& registry, const std::vector<Worker
             "New wasm instances or JS isolates made (reset instances are reused and not counted).",
             [](const Totals& t) { return t.instantiations; });
   header(out, "wws_kv_operations_total", "counter",
-         "K/V operations of worker runs: op=\"read\" (a namespace snapshot handed to a run), op=\"write\" (a key set or deleted).");
+         "K/V operations of worker runs: op=\"read\" (a namespace snapshot handed to a run), op=\"write\" (a key set "
+         "or deleted).");
   for (const auto& s : worker_series) {
-    fmt::format_to(std::back_inserter(out), "wws_kv_operations_total{{{},op=\"read\"}} {}\n", s.labels, s.totals.kv_reads);
-    fmt::format_to(std::back_inserter(out), "wws_kv_operations_total{{{},op=\"write\"}} {}\n", s.labels, s.totals.kv_writes);
+    fmt::format_to(std::back_inserter(out), "wws_kv_operations_total{{{},op=\"read\"}} {}\n", s.labels,
+                   s.totals.kv_reads);
+    fmt::format_to(std::back_inserter(out), "wws_kv_operations_total{{{},op=\"write\"}} {}\n", s.labels,
+                   s.totals.kv_writes);
   }
   per_route(out, worker_series, "wws_worker_instances", "gauge",
-            "Server threads that keep an instance (or JS isolate) of the worker.", [](const Totals& t) { return t.instances; });
+            "Server threads that keep an instance (or JS isolate) of the worker.",
+            [](const Totals& t) { return t.instances; });
   per_route(out, worker_series, "wws_worker_memory_bytes", "gauge",
             "Memory of those instances: wasm linear memory, JS heap (as of each thread's last run).",
             [](const Totals& t) { return t.memory_bytes; });
 
-  header(out, "wws_worker_info", "gauge", "One series per worker: its id, name and engine; available=\"false\" if it failed to load.");
+  header(out, "wws_worker_info", "gauge",
+         "One series per worker: its id, name and engine; available=\"false\" if it failed to load.");
   for (const auto& w : workers)
     fmt::format_to(std::back_inserter(out),
                    "wws_worker_info{{route=\"{}\",id=\"{}\",name=\"{}\",engine=\"{}\",available=\"{}\"}} 1\n",
@@ -112,9 +118,11 @@ std::string render_prometheus(const Registry& registry, const std::vector<Worker
   const http::ServerStats& srv = process.server;
   single(out, "wws_open_connections", "gauge", "HTTP connections open now.", srv.open_connections);
   single(out, "wws_connections_total", "counter", "HTTP connections accepted.", srv.connections_total);
-  header(out, "wws_http_rejected_total", "counter",
-         "Requests the server refused before any handler: malformed (400), body too large (413), head too large (431).");
-  for (const auto& [status, count] : {std::pair{400, srv.rejected_400}, {413, srv.rejected_413}, {431, srv.rejected_431}})
+  header(
+      out, "wws_http_rejected_total", "counter",
+      "Requests the server refused before any handler: malformed (400), body too large (413), head too large (431).");
+  for (const auto& [status, count] :
+       {std::pair{400, srv.rejected_400}, {413, srv.rejected_413}, {431, srv.rejected_431}})
     fmt::format_to(std::back_inserter(out), "wws_http_rejected_total{{status=\"{}\"}} {}\n", status, count);
   single(out, "wws_http_abandoned_total", "counter",
          "Requests whose client left while they waited or ran on the run pool (cancelled or skipped).", srv.abandoned);

@@ -99,7 +99,7 @@ Registry::Shard& Registry::shard() {
 }
 
 void Registry::served(const worker::Served& served) {
-  const uint32_t index = served.worker ? served.worker->slot + kFirstWorkerCell
+  const uint32_t index = served.worker                   ? served.worker->slot + kFirstWorkerCell
                          : served.response.status == 404 ? kUnmatchedCell
                                                          : kStaticCell;
   Cell* cell = shard().cell(index);
@@ -109,8 +109,8 @@ void Registry::served(const worker::Served& served) {
     while (seen <= index && !cells_in_use_.compare_exchange_weak(seen, index + 1, std::memory_order_relaxed)) {
     }
   }
-  const uint64_t ns = static_cast<uint64_t>(std::max<int64_t>(
-      0, std::chrono::duration_cast<std::chrono::nanoseconds>(served.elapsed).count()));
+  const uint64_t ns = static_cast<uint64_t>(
+      std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::nanoseconds>(served.elapsed).count()));
   const int status = served.response.status;
   cell->requests.add(1);
   cell->count_status(static_cast<uint32_t>(status));

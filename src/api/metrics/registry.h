@@ -26,14 +26,14 @@ inline constexpr size_t kStatusSlots = 8;
 // A cell's figures summed over every thread.
 struct Totals {
   uint64_t requests = 0;
-  uint64_t errors = 0;          // answered with a status >= 500
-  uint64_t failed_runs = 0;     // the run trapped, exited, timed out, ran out of memory or could not run
+  uint64_t errors = 0;       // answered with a status >= 500
+  uint64_t failed_runs = 0;  // the run trapped, exited, timed out, ran out of memory or could not run
   uint64_t timeouts = 0;
   uint64_t instantiations = 0;
   uint64_t kv_reads = 0;
   uint64_t kv_writes = 0;
-  uint64_t instances = 0;       // threads that keep an instance of the worker now
-  uint64_t memory_bytes = 0;    // memory of those instances, as of each thread's last run
+  uint64_t instances = 0;     // threads that keep an instance of the worker now
+  uint64_t memory_bytes = 0;  // memory of those instances, as of each thread's last run
   uint64_t duration_sum_ns = 0;
   std::array<uint64_t, kBuckets> buckets{};  // not cumulative
   std::array<uint64_t, kFineBuckets> fine{};
@@ -58,7 +58,7 @@ class Registry final : public worker::RequestObserver {
   struct Shard;
   Shard& shard();
 
-  const uint64_t id_;  // tells the thread-local shard cache which registry it belongs to
+  const uint64_t id_;      // tells the thread-local shard cache which registry it belongs to
   mutable std::mutex mu_;  // guards shards_ (a thread's first record, and readers)
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<uint32_t> cells_in_use_{kFirstWorkerCell};

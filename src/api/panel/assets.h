@@ -7,7 +7,7 @@
 namespace wws::api {
 
 struct PanelAsset {
-  std::string_view name;          // "index.html"
+  std::string_view name;  // "index.html"
   std::string_view content_type;
   std::string_view body;
 };

@@ -14,8 +14,8 @@ v8::Platform& platform() {
   std::call_once(once, [] {
     // No trap handler: it would reserve 10 GiB per instance (engines.md). Explicit bounds checks
     // cost 2-3% and let each instance reserve only up to its capped maximum.
-    instance = v8::platform::NewDefaultPlatform(
-        0, v8::platform::IdleTaskSupport::kDisabled, v8::platform::InProcessStackDumping::kDisabled)
+    instance = v8::platform::NewDefaultPlatform(0, v8::platform::IdleTaskSupport::kDisabled,
+                                                v8::platform::InProcessStackDumping::kDisabled)
                    .release();
     // Each request leaves a dead instance (and its exports) behind. V8's default heap sizing lets
     // ~100 MB of them pile up before the first full GC, whose pause then dominates p99 and RSS.

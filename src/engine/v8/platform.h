@@ -2,8 +2,8 @@
 // platform.h: the process-wide V8 initialisation, done once, never torn down (server threads
 // may still hold isolates while the process exits).
 #pragma once
-#include <v8.h>
 #include <libplatform/libplatform.h>
+#include <v8.h>
 
 namespace wws::engine::v8e {
 

@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 
 #include "engine/instance_reset.h"
+#include "engine/memory_image.h"
 #include "engine/memory_restore.h"
 #include "engine/module_checks.h"
 #include "engine/run_outcome.h"
-#include "engine/memory_image.h"
 #include "engine/v8/thread_isolate.h"
 #include "wasi/host.h"
 
@@ -66,7 +66,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::HandleScope scope(isolate_);
     const char* names[] = {"exports", "memory", "_start"};
     for (int i = 0; i < kNameCount; ++i)
-      names_[i].Reset(isolate_, v8::String::NewFromUtf8(isolate_, names[i], v8::NewStringType::kInternalized).ToLocalChecked());
+      names_[i].Reset(isolate_,
+                      v8::String::NewFromUtf8(isolate_, names[i], v8::NewStringType::kInternalized).ToLocalChecked());
   }
   ~V8Executor() override {
     // V8 handles must go before the isolate; owner_ is destroyed last (declared first).
@@ -98,8 +99,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   struct CachedModule {
     v8::Global<v8::WasmModuleObject> module;
     v8::Global<v8::Object> imports;
-    v8::Global<v8::Object> memory_ns;            // imports.wws, when the memory is imported
-    v8::Global<v8::WasmMemoryObject> memory;     // this thread's reusable memory for the module
+    v8::Global<v8::Object> memory_ns;         // imports.wws, when the memory is imported
+    v8::Global<v8::WasmMemoryObject> memory;  // this thread's reusable memory for the module
     // A resettable module's instance, kept between runs (its exports, _start and wws.reset).
     v8::Global<v8::Object> exports;
     v8::Global<v8::Function> start;
@@ -244,7 +245,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
   v8::MaybeLocal<v8::WasmMemoryObject> new_memory(const V8CompiledModule& mod, v8::Local<v8::Context> context) {
     if (memory_ctor_.IsEmpty()) memory_ctor_.Reset(isolate_, wasm_constructor(context, "Memory"));
     v8::Local<v8::Object> descriptor = v8::Object::New(isolate_);
-    descriptor->Set(context, str(isolate_, "initial"), v8::Number::New(isolate_, double(mod.info.memory.min_pages))).Check();
+    descriptor->Set(context, str(isolate_, "initial"), v8::Number::New(isolate_, double(mod.info.memory.min_pages)))
+        .Check();
     descriptor->Set(context, str(isolate_, "maximum"), v8::Number::New(isolate_, double(mod.max_pages))).Check();
     v8::Local<v8::Value> argv[] = {descriptor};
     v8::Local<v8::Object> memory;
@@ -328,10 +330,13 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     if (args.size() > 8) return false;
     for (size_t i = 0; i < args.size(); ++i) argv[i] = v8::Integer::NewFromUnsigned(isolate_, args[i]);
     v8::Local<v8::Value> ret;
-    if (!fn.As<v8::Function>()->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), argv).ToLocal(&ret))
+    if (!fn.As<v8::Function>()
+             ->Call(context, v8::Undefined(isolate_), static_cast<int>(args.size()), argv)
+             .ToLocal(&ret))
       return false;
-    if (result) *result = ret->IsInt32() ? static_cast<uint32_t>(ret.As<v8::Int32>()->Value())
-                                         : ret->Uint32Value(context).FromMaybe(0);
+    if (result)
+      *result =
+          ret->IsInt32() ? static_cast<uint32_t>(ret.As<v8::Int32>()->Value()) : ret->Uint32Value(context).FromMaybe(0);
     return true;
   }
 
@@ -349,7 +354,8 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       } else if (v->IsInt32()) {
         args[i] = static_cast<uint32_t>(v.As<v8::Int32>()->Value());
       } else {
-        args[i] = static_cast<uint32_t>(static_cast<int64_t>(v->NumberValue(self->isolate_->GetCurrentContext()).FromMaybe(0)));
+        args[i] = static_cast<uint32_t>(
+            static_cast<int64_t>(v->NumberValue(self->isolate_->GetCurrentContext()).FromMaybe(0)));
       }
     }
     wasi::CallFrame frame{*self->ctx_, self->memory(), self};
@@ -362,8 +368,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     if (!fn.results.empty()) {
       if (fn.results[0] == wasi::ValType::I64)
         info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(self->isolate_, r));
-      else
-        info.GetReturnValue().Set(static_cast<int32_t>(static_cast<uint32_t>(r)));
+      else info.GetReturnValue().Set(static_cast<int32_t>(static_cast<uint32_t>(r)));
     }
   }
 

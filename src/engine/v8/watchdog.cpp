@@ -10,7 +10,7 @@ constexpr auto kPollInterval = std::chrono::milliseconds(5);
 // more often, so they stop within a millisecond or so of it.
 constexpr auto kShortRun = std::chrono::milliseconds(50);
 constexpr auto kShortPollInterval = std::chrono::milliseconds(1);
-}
+}  // namespace
 
 Watchdog::Watchdog(v8::Isolate* isolate) : isolate_(isolate), thread_([this] { loop(); }) {}
 

@@ -18,7 +18,9 @@ std::string take(wws_bytes_t bytes) {
 
 wws_str_t str(std::string_view s) { return {s.data(), s.size()}; }
 
-std::string code_settings() { return fmt::format("wasmtime {} component; epoch; pooling+cow", wws_wasmtime_version().data); }
+std::string code_settings() {
+  return fmt::format("wasmtime {} component; epoch; pooling+cow", wws_wasmtime_version().data);
+}
 
 // The strings of one run's options, kept alive for the call.
 struct RunOptions {
@@ -107,8 +109,9 @@ std::shared_ptr<CompiledModule> compile_component(std::span<const uint8_t> wasm,
       return std::make_shared<ComponentModule>(component, ModuleKind::HttpComponent, options.max_memory_bytes);
     default:
       wws_component_delete(component);
-      *error = "the component exports neither wasi:cli/run nor wasi:http/incoming-handler (0.2), so wws cannot "
-               "serve it";
+      *error =
+          "the component exports neither wasi:cli/run nor wasi:http/incoming-handler (0.2), so wws cannot "
+          "serve it";
       return nullptr;
   }
 }
@@ -131,8 +134,9 @@ RunResult serve_http_component(const ComponentModule& module, wasi::WasiContext&
   std::vector<wws_pair_t> headers;
   if (exchange.headers)
     for (const auto& [k, v] : *exchange.headers) headers.push_back({str(k), str(v)});
-  wws_http_request_t request{str(exchange.method), str(exchange.scheme), str(exchange.authority),
-                             str(exchange.path_with_query), headers.data(), headers.size(), str(exchange.body)};
+  wws_http_request_t request{
+      str(exchange.method), str(exchange.scheme), str(exchange.authority), str(exchange.path_with_query),
+      headers.data(),       headers.size(),       str(exchange.body)};
   wws_http_sink_t sink{};
   sink.ctx = const_cast<HttpExchange*>(&exchange);
   sink.head = [](void* self, uint16_t status, const wws_pair_t* pairs, size_t n) {

@@ -35,7 +35,7 @@ class RunState final : public wasi::GuestCalls {
   // at most kTicksPerCheck at a time, so a run whose client left is seen within that many.
   uint64_t ticks_left = 0;
   const std::atomic<bool>* cancel = util::run_scope.cancel;
-  bool stopped = false;  // the callback ended the run: out of time, or its client went away
+  bool stopped = false;              // the callback ended the run: out of time, or its client went away
   wasmtime_context_t* cx = nullptr;  // the store's context, or the caller's during a host call
   wasmtime_instance_t instance{};
   bool have_instance = false;
@@ -64,8 +64,9 @@ class RunState final : public wasi::GuestCalls {
     wasmtime_error_t* error = wasmtime_func_call(cx, &item.of.func, argv, args.size(), ret, result ? 1 : 0, &trap);
     if (error || trap) {
       // The guest's own trap ends the host call; the run then ends with it.
-      if (!ctx.unwinding()) ctx.request_trap(fmt::format("trapped in {} called by the host: {}", export_name,
-                                                         error ? take_message(error) : take_message(trap)));
+      if (!ctx.unwinding())
+        ctx.request_trap(fmt::format("trapped in {} called by the host: {}", export_name,
+                                     error ? take_message(error) : take_message(trap)));
       return false;
     }
     if (result) *result = ret[0].kind == WASMTIME_I32 ? static_cast<uint32_t>(ret[0].of.i32) : 0;
@@ -90,7 +91,8 @@ wasm_trap_t* host_call(void* env, wasmtime_caller_t* caller, wasmtime_val_raw_t*
   uint64_t args[16] = {};
   size_t n = std::min<size_t>(fn.params.size(), 16);
   for (size_t i = 0; i < n; ++i)
-    args[i] = fn.params[i] == wasi::ValType::I64 ? static_cast<uint64_t>(vals[i].i64) : static_cast<uint32_t>(vals[i].i32);
+    args[i] =
+        fn.params[i] == wasi::ValType::I64 ? static_cast<uint64_t>(vals[i].i64) : static_cast<uint32_t>(vals[i].i32);
   wasi::CallFrame frame{state->ctx, state->memory(), state};
   uint64_t r = fn.fn(frame, args);
   state->cx = outer;
@@ -195,10 +197,8 @@ wasmtime_error_t* call_nullary(wasmtime_context_t* cx, const wasmtime_func_t& fu
 // Calls _start and records how the call ended in `end` (trap codes for timeouts and fuel).
 void call_start(wasmtime_context_t* cx, const wasmtime_func_t& start, RunEnd& end, bool checked) {
   wasm_trap_t* trap = nullptr;
-  if (wasmtime_error_t* error = call_nullary(cx, start, &trap, checked))
-    end.error = take_message(error);
-  else
-    end.completed = !trap;
+  if (wasmtime_error_t* error = call_nullary(cx, start, &trap, checked)) end.error = take_message(error);
+  else end.completed = !trap;
   if (trap) record_trap(trap, end);
 }
 
@@ -273,7 +273,8 @@ class CoreExecutor final : public Executor {
       end.instantiated = true;
       state.have_instance = true;
       wasmtime_extern_t item;
-      if (wasmtime_instance_export_get(cx, &state.instance, "memory", 6, &item) && item.kind == WASMTIME_EXTERN_MEMORY) {
+      if (wasmtime_instance_export_get(cx, &state.instance, "memory", 6, &item) &&
+          item.kind == WASMTIME_EXTERN_MEMORY) {
         state.memory_export = item.of.memory;
         state.have_memory = true;
       }
@@ -360,8 +361,9 @@ class CoreExecutor final : public Executor {
       return &it->second;
     }
     if (kept_.size() >= kKeptInstancesPerThread) {
-      auto oldest = std::min_element(kept_.begin(), kept_.end(),
-                                     [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
+      auto oldest = std::min_element(kept_.begin(), kept_.end(), [](const auto& a, const auto& b) {
+        return a.second.last_used < b.second.last_used;
+      });
       kept_.erase(oldest);
     }
     KeptInstance kept;
@@ -378,8 +380,8 @@ class CoreExecutor final : public Executor {
     kept.store = new_store(mod);
     kept.cx = wasmtime_store_context(kept.store.get());
     wasm_memorytype_t* type = nullptr;
-    if (wasmtime_error_t* e = wasmtime_memorytype_new(mod.info.memory.min_pages, true, mod.max_pages, false, false, 16,
-                                                      &type)) {
+    if (wasmtime_error_t* e =
+            wasmtime_memorytype_new(mod.info.memory.min_pages, true, mod.max_pages, false, false, 16, &type)) {
       *error = "could not describe the module's memory: " + take_message(e);
       return false;
     }
@@ -457,9 +459,9 @@ std::unique_ptr<wasmtime_linker_t, LinkerDeleter> link_host_functions(wasm_engin
     }
     wasm_valtype_vec_t params = valtypes(fn->params), results = valtypes(fn->results);
     wasm_functype_t* type = wasm_functype_new(&params, &results);
-    wasmtime_error_t* e = wasmtime_linker_define_func_unchecked(
-        linker.get(), imp.module.data(), imp.module.size(), imp.name.data(), imp.name.size(), type, &host_call,
-        const_cast<wasi::HostFunction*>(fn), nullptr);
+    wasmtime_error_t* e = wasmtime_linker_define_func_unchecked(linker.get(), imp.module.data(), imp.module.size(),
+                                                                imp.name.data(), imp.name.size(), type, &host_call,
+                                                                const_cast<wasi::HostFunction*>(fn), nullptr);
     wasm_functype_delete(type);
     if (e) {
       *error = take_message(e);

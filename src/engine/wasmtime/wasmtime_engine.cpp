@@ -19,7 +19,8 @@ namespace {
 
 using namespace wt;
 
-constexpr const char* kWasmtimeVersion = WASMTIME_VERSION;  // from the headers of the crate pinned in adapter/Cargo.lock
+constexpr const char* kWasmtimeVersion =
+    WASMTIME_VERSION;  // from the headers of the crate pinned in adapter/Cargo.lock
 
 struct EngineDeleter {
   void operator()(wasm_engine_t* e) const { wasm_engine_delete(e); }

@@ -50,8 +50,8 @@ class CoreModule final : public CompiledModule {
   // Every import already resolved; null for a resettable module (its memory import is made
   // per store, so it is linked when an executor makes its kept instance).
   std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter> pre;
-  ModuleInfo info;        // of the module as written (imports: host functions only)
-  uint64_t max_pages;     // the memory cap; 0 = the module defines no memory
+  ModuleInfo info;     // of the module as written (imports: host functions only)
+  uint64_t max_pages;  // the memory cap; 0 = the module defines no memory
   bool counts_fuel;
   // Set when the module was rewritten to import its memory (wws.memory) and an instance can be
   // returned to its initial state (engine/instance_reset): each executor then keeps one

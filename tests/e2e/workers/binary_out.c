@@ -4,7 +4,7 @@
 
 int main(void) {
   static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0x00, 0x00, 0x00, 0x0D,
-                                      'I', 'H', 'D', 'R', 0xFF, 0x00, 0xFF, 0xFE, 0x80, 0x7F, 0x00, 0xC0};
+                                      'I',  'H', 'D', 'R', 0xFF, 0x00, 0xFF, 0xFE, 0x80, 0x7F, 0x00, 0xC0};
   wws_response_header("content-type", "image/png");
   wws_response_body_bytes(png, sizeof png);
   return wws_respond();

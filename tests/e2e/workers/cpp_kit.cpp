@@ -39,7 +39,11 @@ static wws::Response handle(wws::Request& req) {
     return wws::Response("cookies", 201).header("Set-Cookie", "a=1").header("Set-Cookie", "b=2");
   }
   if (c == "binary") {
-    return wws::Response().body(std::string("\x00\xff\x80" "A", 4)).header("content-type", "application/octet-stream");
+    return wws::Response()
+        .body(std::string("\x00\xff\x80"
+                          "A",
+                          4))
+        .header("content-type", "application/octet-stream");
   }
   if (c == "fail") {
     req.kv().set("fail-ran", "yes");  // must not be stored
@@ -49,8 +53,8 @@ static wws::Response handle(wws::Request& req) {
     std::string url = wws::var("UPSTREAM").value_or("") + std::string(req.query("path").value_or(""));
     auto res = wws::fetch("PUT", url, {{"x-from", "cpp-kit"}}, req.body());
     if (!res) return wws::Response(std::to_string(res.error) + " " + res.message, 502);
-    return wws::Response(std::to_string(res.status) + " " + std::string(res.header("X-Upstream").value_or("-")) +
-                         " " + res.body);
+    return wws::Response(std::to_string(res.status) + " " + std::string(res.header("X-Upstream").value_or("-")) + " " +
+                         res.body);
   }
   return wws::Response("unknown case", 400);
 }

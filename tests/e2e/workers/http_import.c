@@ -10,8 +10,8 @@
 #include "wws.h"
 
 __attribute__((import_module("http"), import_name("send-http-request"))) void send_http_request(
-    int32_t body_is_some, const char *body, size_t body_len, const void *headers, size_t headers_len,
-    int32_t method, const void *params, size_t params_len, const char *uri, size_t uri_len, void *ret);
+    int32_t body_is_some, const char *body, size_t body_len, const void *headers, size_t headers_len, int32_t method,
+    const void *params, size_t params_len, const char *uri, size_t uri_len, void *ret);
 
 // The host allocates returned strings and lists through this export, as the kits' bindings do.
 __attribute__((export_name("canonical_abi_realloc"))) void *canonical_abi_realloc(void *ptr, size_t old_size,
@@ -63,8 +63,8 @@ int main(void) {
         upstream = list[i].value;
         upstream_len = list[i].value_len;
       }
-    wws_response_printf("{\"ok\":true,\"status\":%u,\"has_body\":%u,\"upstream\":\"%.*s\",\"body\":\"%.*s\"}",
-                        status, ret[4], (int)upstream_len, upstream, (int)resp_len, resp_body);
+    wws_response_printf("{\"ok\":true,\"status\":%u,\"has_body\":%u,\"upstream\":\"%.*s\",\"body\":\"%.*s\"}", status,
+                        ret[4], (int)upstream_len, upstream, (int)resp_len, resp_body);
   } else {
     const char *msg = *(const char **)(ret + 8);
     size_t msg_len = *(uint32_t *)(ret + 12);

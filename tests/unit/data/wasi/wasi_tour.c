@@ -3,7 +3,8 @@
 // hard links, utimensat, unlink, rmdir, sleeping, and the sandbox refusing escapes.
 // Run it with args {"tour"}, env GREETING=hi, stdin "request-json" and an empty folder preopened
 // at /data whose parent folder holds secret.txt; stdout must equal wasi_tour.expected, the exit
-// code must be 7 and the folder must be empty again. Used to check an engine end to end. Build: clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -o t.wasm wasi_tour.c
+// code must be 7 and the folder must be empty again. Used to check an engine end to end. Build: clang-14
+// --target=wasm32-wasi --sysroot=/usr -O2 -o t.wasm wasi_tour.c
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -60,13 +60,13 @@ void wws_component_delete(wws_component_t* component);
 // What a run is given besides its input.
 typedef struct {
   uint64_t timeout_ms;
-  uint64_t max_memory_bytes;      // 0 = no limit beyond wasm32's
-  const wws_pair_t* env;          // the guest's whole environment ([vars])
+  uint64_t max_memory_bytes;  // 0 = no limit beyond wasm32's
+  const wws_pair_t* env;      // the guest's whole environment ([vars])
   size_t env_len;
-  const wws_pair_t* preopens;     // name = host folder, value = guest path ([[folders]])
+  const wws_pair_t* preopens;  // name = host folder, value = guest path ([[folders]])
   size_t preopens_len;
-  size_t stdout_limit;            // writes past it fail
-  void* ctx;                      // passed to the callbacks
+  size_t stdout_limit;  // writes past it fail
+  void* ctx;            // passed to the callbacks
   void (*write_stderr)(void* ctx, const uint8_t* data, size_t len);
   // Outgoing wasi:http requests: true to allow, else false and *why says why (caller-owned
   // for the run, NUL-terminated).
@@ -85,14 +85,14 @@ typedef struct {
 } wws_run_end_t;
 
 // Runs a wasi:cli/run component with `stdin_data` on stdin; its stdout goes to *stdout_data.
-void wws_component_run_command(const wws_component_t* component, const wws_run_options_t* options,
-                               wws_str_t stdin_data, wws_bytes_t* stdout_data, wws_run_end_t* end);
+void wws_component_run_command(const wws_component_t* component, const wws_run_options_t* options, wws_str_t stdin_data,
+                               wws_bytes_t* stdout_data, wws_run_end_t* end);
 
 typedef struct {
   wws_str_t method;
-  wws_str_t scheme;            // "http"
-  wws_str_t authority;         // host[:port]
-  wws_str_t path_with_query;   // "/a/b?c=d"
+  wws_str_t scheme;           // "http"
+  wws_str_t authority;        // host[:port]
+  wws_str_t path_with_query;  // "/a/b?c=d"
   const wws_pair_t* headers;
   size_t headers_len;
   wws_str_t body;
@@ -108,8 +108,7 @@ typedef struct {
 // Serves one request with a fresh instance of a wasi:http/incoming-handler component.
 // end->completed: the component answered and its body ended.
 void wws_component_serve_http(const wws_component_t* component, const wws_run_options_t* options,
-                              const wws_http_request_t* request, const wws_http_sink_t* sink,
-                              wws_run_end_t* end);
+                              const wws_http_request_t* request, const wws_http_sink_t* sink, wws_run_end_t* end);
 
 #ifdef __cplusplus
 }
