@@ -133,6 +133,7 @@ enum StmtId {
   kListOpen,
   kNamespaces,
   kNamespaceRow,
+  kExpired,
   kPurge,
   kLookup,
   kUpsert,
@@ -392,19 +393,30 @@ class SqliteStore final : public Store {
     bool purged = false;
     if (exists) {
       // Expired entries go first, so quotas count live entries only. The version stays: they
-      // were already invisible to every read.
-      Stmt& s = c.stmt(kPurge,
-                       "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2 "
-                       "RETURNING length(key)+length(value)");
-      Resetter r{s};
-      s.bind(1, w.ns).bind(2, now);
-      int rc;
-      while ((rc = s.step()) == SQLITE_ROW) {
-        stats.keys--;
-        stats.bytes -= static_cast<uint64_t>(s.int64(0));
+      // were already invisible to every read. Counted with a read first and deleted only if
+      // there are any: almost no commit finds one, and a write statement (DELETE ... RETURNING
+      // even more so) costs far more than an index probe; it used to be half of an increment's
+      // CPU time.
+      uint64_t expired_keys = 0, expired_bytes = 0;
+      {
+        Stmt& s = c.stmt(kExpired,
+                         "SELECT count(*), sum(length(key)+length(value)) FROM wws_entries "
+                         "WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
+        Resetter r{s};
+        s.bind(1, w.ns).bind(2, now);
+        if (s.step() != SQLITE_ROW) return failed(c, "count expired keys");
+        expired_keys = static_cast<uint64_t>(s.int64(0));
+        expired_bytes = static_cast<uint64_t>(s.int64(1));
+      }
+      if (expired_keys > 0) {
+        Stmt& s = c.stmt(kPurge, "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
+        Resetter r{s};
+        s.bind(1, w.ns).bind(2, now);
+        if (s.step() != SQLITE_DONE) return failed(c, "purge expired keys");
+        stats.keys -= expired_keys;
+        stats.bytes -= expired_bytes;
         purged = true;
       }
-      if (rc != SQLITE_DONE) return failed(c, "purge expired keys");
     }
     Plan plan;
     auto lookup = [&](const std::string& key, std::optional<Entry>* entry) -> Status {
