@@ -1,18 +1,17 @@
 // kv/sqlite_store.cpp: K/V in one SQLite file (WAL). Reads run on a pool of read connections
-// and never wait for writers. Commits use one write connection per process with group commit,
-// as LevelDB's writer queue does: a committing thread queues its batch; the thread at the front
-// takes every batch queued behind it and applies them in one transaction, each batch in its own
-// savepoint (so one failing batch leaves the others alone), then wakes their threads. Under load
-// many requests share one transaction (and, with synchronous=FULL, one fsync).
+// and never wait for writers. Commits use one write connection per process with group commit
+// (group_commit.h): the batches of a group apply in one transaction, each in its own savepoint
+// (so one failing batch leaves the others alone). Under load many requests share one
+// transaction (and, with synchronous=FULL, one fsync).
 // Other processes on the same file take turns on SQLite's write lock (busy_timeout).
 #include "kv/sqlite_store.h"
 
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
+
+#include "kv/group_commit.h"
 
 namespace wws::kv {
 namespace {
@@ -253,35 +252,18 @@ class SqliteStore final : public Store {
   }
 
   Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
-    Writer me{ns, batch, limits, out, Status::ok(), false, {}};
-    std::unique_lock lock(queue_mutex_);
-    queue_.push_back(&me);
-    me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
-    if (me.done) return me.status;
-
-    // This thread leads: it commits itself and every batch queued behind it, up to kMaxGroup.
-    std::vector<Writer*> group(queue_.begin(), queue_.begin() + std::min(queue_.size(), kMaxGroup));
-    lock.unlock();
-    commit_group(group);
-    lock.lock();
-    for (Writer* w : group) {
-      queue_.pop_front();
-      w->done = true;
-      if (w != &me) w->cv.notify_one();
-    }
-    if (!queue_.empty()) queue_.front()->cv.notify_one();
+    Writer me{{}, ns, batch, limits, out, Status::ok()};
+    group_commit_.run(me, [this](const std::vector<Writer*>& group) { commit_group(group); });
     return me.status;
   }
 
  private:
-  struct Writer {
+  struct Writer : GroupMember {
     std::string_view ns;
     const Batch& batch;
     const Limits& limits;
     CommitResult* out;
     Status status;
-    bool done = false;
-    std::condition_variable cv;
   };
 
   Status failed(Connection& c, std::string_view what) const {
@@ -461,8 +443,7 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;  // used only by the thread leading a group commit
-  std::mutex queue_mutex_;
-  std::deque<Writer*> queue_;
+  GroupCommit<Writer> group_commit_{kMaxGroup};
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
 };
