@@ -71,35 +71,17 @@ end
 return out
 )lua";
 
-// KEYS: data, expiries, index, meta, namespaces set.
-// ARGV: namespace, if_version ("" = none), max_keys, max_namespace_bytes, op count, then per op
-// 8 fields: kind (s d i c e), key, has value (0/1), value, has expected (0/1), expected, delta, ttl ms.
-// (Arguments are checked by the caller first: key length, value size, TTL sign.)
-// Returns {"ok", version, applied1, number1, applied2, number2, ...} or {code, message} with code
-// conflict, quota or nan.
+// KEYS: the namespaces set, then per batch its namespace's data, expiries, index and meta keys.
+// ARGV: the batch count, then per batch: namespace, if_version ("" = none), max_keys,
+// max_namespace_bytes, op count, then per op 8 fields: kind (s d i c e), key, has value (0/1),
+// value, has expected (0/1), expected, delta, ttl ms. (Arguments are checked by the caller first:
+// key length, value size, TTL sign.)
+// The batches apply in order, each seeing the ones before it (a group commit: several requests'
+// batches in one script run). Returns one reply per batch: {"ok", version, applied1, number1,
+// applied2, number2, ...}, or {code, message} with code conflict, quota or nan, and then that
+// batch wrote nothing (an expired key it purged stays purged: it was invisible already).
 inline constexpr const char* kCommit = R"lua(
 )lua" WWS_REDIS_NOW R"lua(
-local D, X, I, M = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local version = redis.call('HGET', M, 'version')
-if ARGV[2] ~= '' and (version or '0') ~= ARGV[2] then
-  return {'conflict', 'the namespace changed since it was read'}
-end
-
--- Expired entries go first, so quotas count live entries only; the version stays.
-local bytes = tonumber(redis.call('HGET', M, 'bytes') or '0')
-local purged = false
-local expired = redis.call('ZRANGEBYSCORE', X, '-inf', now)
-if #expired > 0 then
-  for _, k in ipairs(expired) do
-    local v = redis.call('HGET', D, k)
-    if v then bytes = bytes - #k - #v; redis.call('HDEL', D, k) end
-    redis.call('ZREM', I, k)
-  end
-  redis.call('ZREMRANGEBYSCORE', X, '-inf', now)
-  redis.call('HSET', M, 'bytes', string.format('%.0f', bytes))
-  purged = true
-end
-
 local function quoted(k)
   local s = string.sub(k, 1, 64):gsub('[^%w%p ]', function(c) return string.format('\\x%02x', string.byte(c)) end)
   if #k > 64 then s = s .. '...' end
@@ -141,106 +123,138 @@ local function add(h1, l1, h2, l2)  -- the sum as a canonical decimal string, ni
   return s
 end
 
-local touched, order = {}, {}
-local function state(k)
-  local st = touched[k]
-  if not st then
-    local v = redis.call('HGET', D, k)
-    local e = 0
-    if v then e = tonumber(redis.call('ZSCORE', X, k) or '0') end
-    st = {bv = v, be = e, nv = v, ne = e}
-    touched[k] = st
-    order[#order + 1] = k
+local function commit(D, X, I, M, o)
+  local meta = redis.call('HMGET', M, 'version', 'bytes')
+  local version = meta[1]
+  if ARGV[o + 1] ~= '' and (version or '0') ~= ARGV[o + 1] then
+    return {'conflict', 'the namespace changed since it was read'}
   end
-  return st
-end
-local function expiry(ttl) if ttl > 0 then return now + ttl end return 0 end
 
-local results = {}
-local n = tonumber(ARGV[5])
-for i = 0, n - 1 do
-  local b = 6 + i * 8
-  local kind, k, has_value, value, has_expected, expected, delta, ttl =
-    ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
-  local st = state(k)
-  local applied, number = 1, '0'
-  if kind == 's' then
-    st.nv, st.ne = value, expiry(ttl)
-  elseif kind == 'd' then
-    st.nv, st.ne = false, 0
-  elseif kind == 'i' then
-    local h, l = 0, 0
+  -- Expired entries go first, so quotas count live entries only; the version stays.
+  local bytes = tonumber(meta[2] or '0')
+  local purged = false
+  local expired = redis.call('ZRANGEBYSCORE', X, '-inf', now)
+  if #expired > 0 then
+    for _, k in ipairs(expired) do
+      local v = redis.call('HGET', D, k)
+      if v then bytes = bytes - #k - #v; redis.call('HDEL', D, k) end
+      redis.call('ZREM', I, k)
+    end
+    redis.call('ZREMRANGEBYSCORE', X, '-inf', now)
+    redis.call('HSET', M, 'bytes', string.format('%.0f', bytes))
+    purged = true
+  end
+
+  local touched, order = {}, {}
+  local function state(k)
+    local st = touched[k]
+    if not st then
+      local v = redis.call('HGET', D, k)
+      local e = 0
+      if v then e = tonumber(redis.call('ZSCORE', X, k) or '0') end
+      st = {bv = v, be = e, nv = v, ne = e}
+      touched[k] = st
+      order[#order + 1] = k
+    end
+    return st
+  end
+  local function expiry(ttl) if ttl > 0 then return now + ttl end return 0 end
+
+  local results = {}
+  local n = tonumber(ARGV[o + 4])
+  for i = 0, n - 1 do
+    local b = o + 5 + i * 8
+    local kind, k, has_value, value, has_expected, expected, delta, ttl =
+      ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], tonumber(ARGV[b + 7])
+    local st = state(k)
+    local applied, number = 1, '0'
+    if kind == 's' then
+      st.nv, st.ne = value, expiry(ttl)
+    elseif kind == 'd' then
+      st.nv, st.ne = false, 0
+    elseif kind == 'i' then
+      local h, l = 0, 0
+      if st.nv then
+        h, l = parse(st.nv)
+        if not h then return {'nan', 'cannot increment key ' .. quoted(k) .. ': its value is not a decimal integer'} end
+      end
+      local dh, dl = parse(delta)
+      number = add(h, l, dh, dl)
+      if not number then
+        return {'nan', 'incrementing key ' .. quoted(k) .. ' by ' .. delta .. ' overflows a 64-bit integer'}
+      end
+      if not st.nv then st.ne = expiry(ttl) end
+      st.nv = number
+    elseif kind == 'c' then
+      local matches
+      if has_expected == '1' then matches = st.nv == expected else matches = not st.nv end
+      if not matches then
+        return {'conflict', 'key ' .. quoted(k) .. ' no longer has the value the compare-and-swap expected'}
+      end
+      if has_value == '1' then st.nv, st.ne = value, expiry(ttl) else st.nv, st.ne = false, 0 end
+    elseif kind == 'e' then
+      if st.nv then st.ne = expiry(ttl) else applied = 0 end
+    end
+    results[#results + 1] = applied
+    results[#results + 1] = number
+  end
+
+  local key_delta, byte_delta, writes = 0, 0, {}
+  for _, k in ipairs(order) do
+    local st = touched[k]
+    local same = (not st.bv and not st.nv) or (st.bv and st.nv and st.bv == st.nv and st.be == st.ne)
+    if not same then
+      if st.bv then byte_delta = byte_delta - #k - #st.bv; key_delta = key_delta - 1 end
+      if st.nv then byte_delta = byte_delta + #k + #st.nv; key_delta = key_delta + 1 end
+      writes[#writes + 1] = k
+    end
+  end
+  local keys_after = 0
+  if key_delta > 0 then keys_after = redis.call('HLEN', D) + key_delta end
+  local bytes_after = bytes + byte_delta
+  if key_delta > 0 and keys_after > tonumber(ARGV[o + 2]) then
+    return {'quota', string.format('the namespace would hold %d keys, over its max_keys = %s', keys_after, ARGV[o + 2])}
+  end
+  if byte_delta > 0 and bytes_after > tonumber(ARGV[o + 3]) then
+    return {'quota', string.format('the namespace would hold %.0f bytes, over its max_namespace_bytes = %s', bytes_after, ARGV[o + 3])}
+  end
+
+  for _, k in ipairs(writes) do
+    local st = touched[k]
     if st.nv then
-      h, l = parse(st.nv)
-      if not h then return {'nan', 'cannot increment key ' .. quoted(k) .. ': its value is not a decimal integer'} end
+      redis.call('HSET', D, k, st.nv)
+      if not st.bv then redis.call('ZADD', I, 0, k) end
+      if st.ne > 0 then redis.call('ZADD', X, st.ne, k) elseif st.be > 0 then redis.call('ZREM', X, k) end
+    else
+      redis.call('HDEL', D, k)
+      redis.call('ZREM', I, k)
+      if st.be > 0 then redis.call('ZREM', X, k) end
     end
-    local dh, dl = parse(delta)
-    number = add(h, l, dh, dl)
-    if not number then
-      return {'nan', 'incrementing key ' .. quoted(k) .. ' by ' .. delta .. ' overflows a 64-bit integer'}
-    end
-    if not st.nv then st.ne = expiry(ttl) end
-    st.nv = number
-  elseif kind == 'c' then
-    local matches
-    if has_expected == '1' then matches = st.nv == expected else matches = not st.nv end
-    if not matches then
-      return {'conflict', 'key ' .. quoted(k) .. ' no longer has the value the compare-and-swap expected'}
-    end
-    if has_value == '1' then st.nv, st.ne = value, expiry(ttl) else st.nv, st.ne = false, 0 end
-  elseif kind == 'e' then
-    if st.nv then st.ne = expiry(ttl) else applied = 0 end
   end
-  results[#results + 1] = applied
-  results[#results + 1] = number
+  if #writes > 0 then
+    -- A new namespace starts at a time-based version, so a namespace deleted and made again never
+    -- repeats a version a cache may still hold.
+    if version then
+      version = string.format('%.0f', redis.call('HINCRBY', M, 'version', 1))
+    else
+      version = string.format('%.0f', now * 1000)
+      redis.call('HSET', M, 'version', version)
+      redis.call('SADD', KEYS[1], ARGV[o])
+    end
+  end
+  if byte_delta ~= 0 or purged then redis.call('HSET', M, 'bytes', string.format('%.0f', bytes_after)) end
+  local out = {'ok', version or '0'}
+  for _, r in ipairs(results) do out[#out + 1] = r end
+  return out
 end
 
-local key_delta, byte_delta, writes = 0, 0, {}
-for _, k in ipairs(order) do
-  local st = touched[k]
-  local same = (not st.bv and not st.nv) or (st.bv and st.nv and st.bv == st.nv and st.be == st.ne)
-  if not same then
-    if st.bv then byte_delta = byte_delta - #k - #st.bv; key_delta = key_delta - 1 end
-    if st.nv then byte_delta = byte_delta + #k + #st.nv; key_delta = key_delta + 1 end
-    writes[#writes + 1] = k
-  end
+local replies, o = {}, 2
+for b = 1, tonumber(ARGV[1]) do
+  local k = 2 + (b - 1) * 4
+  replies[b] = commit(KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], o)
+  o = o + 5 + tonumber(ARGV[o + 4]) * 8
 end
-local keys_after = redis.call('HLEN', D) + key_delta
-local bytes_after = bytes + byte_delta
-if key_delta > 0 and keys_after > tonumber(ARGV[3]) then
-  return {'quota', string.format('the namespace would hold %d keys, over its max_keys = %s', keys_after, ARGV[3])}
-end
-if byte_delta > 0 and bytes_after > tonumber(ARGV[4]) then
-  return {'quota', string.format('the namespace would hold %.0f bytes, over its max_namespace_bytes = %s', bytes_after, ARGV[4])}
-end
-
-for _, k in ipairs(writes) do
-  local st = touched[k]
-  if st.nv then
-    redis.call('HSET', D, k, st.nv)
-    if not st.bv then redis.call('ZADD', I, 0, k) end
-    if st.ne > 0 then redis.call('ZADD', X, st.ne, k) elseif st.be > 0 then redis.call('ZREM', X, k) end
-  else
-    redis.call('HDEL', D, k)
-    redis.call('ZREM', I, k)
-    if st.be > 0 then redis.call('ZREM', X, k) end
-  end
-end
-if #writes > 0 then
-  -- A new namespace starts at a time-based version, so a namespace deleted and made again never
-  -- repeats a version a cache may still hold.
-  if version then
-    version = string.format('%.0f', redis.call('HINCRBY', M, 'version', 1))
-  else
-    version = string.format('%.0f', now * 1000)
-    redis.call('HSET', M, 'version', version)
-    redis.call('SADD', KEYS[5], ARGV[1])
-  end
-end
-if #writes > 0 or purged then redis.call('HSET', M, 'bytes', string.format('%.0f', bytes_after)) end
-local out = {'ok', version or '0'}
-for _, r in ipairs(results) do out[#out + 1] = r end
-return out
+return replies
 )lua";
 
 #undef WWS_REDIS_NOW

@@ -13,6 +13,7 @@
 #include <openssl/sha.h>
 #include <spdlog/spdlog.h>
 
+#include "kv/group_commit.h"
 #include "kv/redis_scripts.h"
 
 namespace wws::kv {
@@ -134,12 +135,43 @@ class RedisStore final : public Store {
   Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
     for (const Op& op : batch.ops)
       if (Status s = validate(op, limits); !s) return s;
-    std::vector<std::string> args;
-    args.reserve(5 + batch.ops.size() * 8);
-    args.emplace_back(ns);
+    Committer me{{}, ns, batch, limits, out, Status::ok()};
+    group_commit_.run(me, [this](const std::vector<Committer*>& group) { commit_group(group); });
+    return me.status;
+  }
+
+ private:
+  struct Committer : GroupMember {
+    std::string_view ns;
+    const Batch& batch;
+    const Limits& limits;
+    CommitResult* out;
+    Status status;
+  };
+
+  // The group's batches in one script run: one round trip, and Redis runs them atomically one
+  // after the other. A lost connection or an error reply fails the whole group (the script ran
+  // entirely or not at all); a batch's own conflict, quota or bad number fails only that batch.
+  void commit_group(const std::vector<Committer*>& group) {
+    std::vector<std::string> keys{options_.key_prefix + "namespaces"};
+    std::vector<std::string> args{std::to_string(group.size())};
+    keys.reserve(1 + 4 * group.size());
+    for (Committer* w : group) {
+      for (char kind : {'d', 'x', 'i', 'm'}) keys.push_back(key_of(kind, w->ns));
+      append_commit_args(*w, args);
+    }
+    Reply r;
+    Status s = eval(kCommitScript, std::move(keys), args, &r);
+    if (s && (r->type != REDIS_REPLY_ARRAY || r->elements != group.size())) s = unexpected("commit");
+    for (size_t i = 0; i < group.size(); ++i) group[i]->status = s ? commit_outcome(r->element[i], *group[i]) : s;
+  }
+
+  static void append_commit_args(const Committer& w, std::vector<std::string>& args) {
+    const Batch& batch = w.batch;
+    args.emplace_back(w.ns);
     args.push_back(batch.if_version ? std::to_string(*batch.if_version) : std::string());
-    args.push_back(std::to_string(limits.max_keys));
-    args.push_back(std::to_string(limits.max_namespace_bytes));
+    args.push_back(std::to_string(w.limits.max_keys));
+    args.push_back(std::to_string(w.limits.max_namespace_bytes));
     args.push_back(std::to_string(batch.ops.size()));
     static constexpr std::array<const char*, 5> kKinds = {"s", "d", "i", "c", "e"};
     for (const Op& op : batch.ops) {
@@ -152,30 +184,28 @@ class RedisStore final : public Store {
       args.push_back(std::to_string(op.delta));
       args.push_back(std::to_string(op.ttl_ms));
     }
-    Reply r;
-    Status s =
-        eval(kCommitScript,
-             {key_of('d', ns), key_of('x', ns), key_of('i', ns), key_of('m', ns), options_.key_prefix + "namespaces"},
-             args, &r);
-    if (!s) return s;
+  }
+
+  // One batch's reply within the script's: its status, and its results into w.out.
+  Status commit_outcome(const redisReply* r, const Committer& w) const {
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || !is_string(r->element[0])) return unexpected("commit");
     std::string_view code = str(r->element[0]);
     std::string message(str(r->element[1]));
     if (code == "conflict") return {Code::Conflict, message};
     if (code == "quota") return {Code::Quota, message};
     if (code == "nan") return {Code::NotANumber, message};
+    const size_t ops = w.batch.ops.size();
     auto version = as_version(r->element[1]);
-    if (code != "ok" || !version || r->elements != 2 + 2 * batch.ops.size()) return unexpected("commit");
-    out->version = *version;
-    out->results.assign(batch.ops.size(), OpResult{});
-    for (size_t i = 0; i < batch.ops.size(); ++i) {
-      out->results[i].applied = r->element[2 + 2 * i]->integer != 0;
-      out->results[i].number = parse_integer(str(r->element[3 + 2 * i])).value_or(0);
+    if (code != "ok" || !version || r->elements != 2 + 2 * ops) return unexpected("commit");
+    w.out->version = *version;
+    w.out->results.assign(ops, OpResult{});
+    for (size_t i = 0; i < ops; ++i) {
+      w.out->results[i].applied = r->element[2 + 2 * i]->integer != 0;
+      w.out->results[i].number = parse_integer(str(r->element[3 + 2 * i])).value_or(0);
     }
     return Status::ok();
   }
 
- private:
   std::string key_of(char kind, std::string_view ns) const {
     std::string k = options_.key_prefix;
     k.push_back(kind);
@@ -277,6 +307,7 @@ class RedisStore final : public Store {
   }
 
   static constexpr size_t kMaxIdle = 64;
+  static constexpr size_t kMaxGroup = 64;
   const RedisOptions options_;
   const std::string name_;
   ScriptText scripts_[kScriptCount];
@@ -285,6 +316,7 @@ class RedisStore final : public Store {
   bool reachable_ = true;
   std::chrono::steady_clock::time_point retry_after_{};
   std::string last_error_;
+  GroupCommit<Committer> group_commit_{kMaxGroup};
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // kv/redis_store.h: the backend for many nodes: namespaces live in a Redis server shared by every
 // wws process that names it. Each operation is one Lua script run (redis_scripts.h), so a commit
 // is atomic on the server and concurrent commits from any number of nodes never lose an update.
+// A process's concurrent commits share one script run and round trip (group_commit.h).
 // A lost connection fails calls with Unavailable (the request answers 503), is logged once, and
 // is replaced by a new one on a later call: wws reconnects by itself.
 #pragma once

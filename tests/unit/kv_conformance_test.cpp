@@ -313,6 +313,50 @@ TEST_P(Conformance, ConcurrentIncrementsLoseNothing) {
   EXPECT_EQ(get("hits", "n"), "10000");
 }
 
+// Concurrent commits that the backends apply together (group commit: one SQLite transaction, one
+// Redis script run) still succeed or fail one by one: a batch that fails in the store (a bad
+// number, a lost compare-and-swap) writes nothing and fails no other batch, and every batch gets
+// its own results, over two namespaces at once.
+TEST_P(Conformance, ConcurrentBatchesFailOnlyThemselves) {
+  ASSERT_TRUE(set("g0", "text", "not a number"));
+  ASSERT_TRUE(set("g1", "owner", "someone"));
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string ns = "g" + std::to_string(t % 2), mine = "t" + std::to_string(t);
+      int64_t succeeded = 0;
+      for (int i = 0; i < kPerThread; ++i) {
+        const bool fails = (t + i) % 3 == 0;
+        Batch b{{Op::increment("n", 1), Op::increment(mine, 1)}, {}};
+        if (fails && ns == "g0") b.ops.push_back(Op::increment("text", 1));
+        if (fails && ns == "g1") b.ops.push_back(Op::compare_and_swap("owner", std::string("me"), std::string("x")));
+        CommitResult r;
+        Status s = store_->commit(ns, b, {}, &r);
+        if (fails) {
+          if (s.code() != (ns == "g0" ? Code::NotANumber : Code::Conflict)) wrong++;
+        } else if (!s || r.results.size() != 2 || r.results[1].number != ++succeeded) {
+          wrong++;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  int expected[2] = {0, 0};
+  for (int t = 0; t < kThreads; ++t) {
+    int mine = 0;
+    for (int i = 0; i < kPerThread; ++i) mine += (t + i) % 3 != 0;
+    expected[t % 2] += mine;
+    EXPECT_EQ(get("g" + std::to_string(t % 2), "t" + std::to_string(t)), std::to_string(mine));
+  }
+  EXPECT_EQ(get("g0", "n"), std::to_string(expected[0]));
+  EXPECT_EQ(get("g1", "n"), std::to_string(expected[1]));
+  EXPECT_EQ(get("g0", "text"), "not a number");
+  EXPECT_EQ(get("g1", "owner"), "someone");
+}
+
 // The snapshot protocol's pattern: read, change a copy, commit the diff. Threads each own a key.
 TEST_P(Conformance, ConcurrentDiffsOnDifferentKeysLoseNothing) {
   constexpr int kThreads = 8, kRounds = 60;
