@@ -11,34 +11,42 @@
 #include <cstddef>
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <vector>
+
+#include "kv/batch.h"
 
 namespace wws::kv {
 
-// What a queued request carries besides the backend's own fields (derive from it).
-struct GroupMember {
+// One Store::commit call waiting in the queue: its arguments, and the outcome the applier sets.
+struct QueuedCommit {
+  std::string_view ns;
+  const Batch& batch;
+  const Limits& limits;
+  CommitResult* out;
+  Status status;
   bool done = false;
   std::condition_variable cv;
 };
 
-template <class Member>
 class GroupCommit {
  public:
   explicit GroupCommit(size_t max_group) : max_group_(max_group) {}
 
-  // Returns once `apply(group)` has run for a group holding `me`, on this thread or another.
+  // Returns once `apply(group)` (a callable taking const std::vector<QueuedCommit*>&) has run
+  // for a group holding `me`, on this thread or another.
   template <class Apply>
-  void run(Member& me, Apply&& apply) {
+  void run(QueuedCommit& me, Apply&& apply) {
     std::unique_lock lock(mutex_);
     queue_.push_back(&me);
     me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
     if (me.done) return;
 
-    std::vector<Member*> group(queue_.begin(), queue_.begin() + std::min(queue_.size(), max_group_));
+    std::vector<QueuedCommit*> group(queue_.begin(), queue_.begin() + std::min(queue_.size(), max_group_));
     lock.unlock();
     apply(group);
     lock.lock();
-    for (Member* m : group) {
+    for (QueuedCommit* m : group) {
       queue_.pop_front();
       m->done = true;
       if (m != &me) m->cv.notify_one();
@@ -49,7 +57,7 @@ class GroupCommit {
  private:
   const size_t max_group_;
   std::mutex mutex_;
-  std::deque<Member*> queue_;
+  std::deque<QueuedCommit*> queue_;
 };
 
 }  // namespace wws::kv

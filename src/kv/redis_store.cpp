@@ -135,28 +135,21 @@ class RedisStore final : public Store {
   Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
     for (const Op& op : batch.ops)
       if (Status s = validate(op, limits); !s) return s;
-    Committer me{{}, ns, batch, limits, out, Status::ok()};
-    group_commit_.run(me, [this](const std::vector<Committer*>& group) { commit_group(group); });
+    QueuedCommit me{ns, batch, limits, out, Status::ok()};
+    group_commit_.run(me, [this](const std::vector<QueuedCommit*>& group) { commit_group(group); });
     return me.status;
   }
 
  private:
-  struct Committer : GroupMember {
-    std::string_view ns;
-    const Batch& batch;
-    const Limits& limits;
-    CommitResult* out;
-    Status status;
-  };
-
   // The group's batches in one script run: one round trip, and Redis runs them atomically one
-  // after the other. A lost connection or an error reply fails the whole group (the script ran
-  // entirely or not at all); a batch's own conflict, quota or bad number fails only that batch.
-  void commit_group(const std::vector<Committer*>& group) {
+  // after the other. A lost connection fails the whole group (Redis ran the script entirely or
+  // not at all), as does an error reply; a batch's own conflict, quota or bad number fails only
+  // that batch.
+  void commit_group(const std::vector<QueuedCommit*>& group) {
     std::vector<std::string> keys{options_.key_prefix + "namespaces"};
     std::vector<std::string> args{std::to_string(group.size())};
     keys.reserve(1 + 4 * group.size());
-    for (Committer* w : group) {
+    for (QueuedCommit* w : group) {
       for (char kind : {'d', 'x', 'i', 'm'}) keys.push_back(key_of(kind, w->ns));
       append_commit_args(*w, args);
     }
@@ -166,7 +159,7 @@ class RedisStore final : public Store {
     for (size_t i = 0; i < group.size(); ++i) group[i]->status = s ? commit_outcome(r->element[i], *group[i]) : s;
   }
 
-  static void append_commit_args(const Committer& w, std::vector<std::string>& args) {
+  static void append_commit_args(const QueuedCommit& w, std::vector<std::string>& args) {
     const Batch& batch = w.batch;
     args.emplace_back(w.ns);
     args.push_back(batch.if_version ? std::to_string(*batch.if_version) : std::string());
@@ -187,7 +180,7 @@ class RedisStore final : public Store {
   }
 
   // One batch's reply within the script's: its status, and its results into w.out.
-  Status commit_outcome(const redisReply* r, const Committer& w) const {
+  Status commit_outcome(const redisReply* r, const QueuedCommit& w) const {
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 || !is_string(r->element[0])) return unexpected("commit");
     std::string_view code = str(r->element[0]);
     std::string message(str(r->element[1]));
@@ -316,7 +309,7 @@ class RedisStore final : public Store {
   bool reachable_ = true;
   std::chrono::steady_clock::time_point retry_after_{};
   std::string last_error_;
-  GroupCommit<Committer> group_commit_{kMaxGroup};
+  GroupCommit group_commit_{kMaxGroup};
 };
 
 }  // namespace

@@ -252,20 +252,12 @@ class SqliteStore final : public Store {
   }
 
   Status commit(std::string_view ns, const Batch& batch, const Limits& limits, CommitResult* out) override {
-    Writer me{{}, ns, batch, limits, out, Status::ok()};
-    group_commit_.run(me, [this](const std::vector<Writer*>& group) { commit_group(group); });
+    QueuedCommit me{ns, batch, limits, out, Status::ok()};
+    group_commit_.run(me, [this](const std::vector<QueuedCommit*>& group) { commit_group(group); });
     return me.status;
   }
 
  private:
-  struct Writer : GroupMember {
-    std::string_view ns;
-    const Batch& batch;
-    const Limits& limits;
-    CommitResult* out;
-    Status status;
-  };
-
   Status failed(Connection& c, std::string_view what) const {
     return unavailable(fmt::format("sqlite {}: {} failed: {}", options_.path.string(), what, c.error()));
   }
@@ -323,17 +315,17 @@ class SqliteStore final : public Store {
     return s.step() == SQLITE_DONE;
   }
 
-  void commit_group(const std::vector<Writer*>& group) {
+  void commit_group(const std::vector<QueuedCommit*>& group) {
     Connection& c = *writer_;
     auto fail_all = [&](const Status& s) {
-      for (Writer* w : group) w->status = s;
+      for (QueuedCommit* w : group) w->status = s;
     };
     if (!step_done(c.stmt(kBegin, "BEGIN IMMEDIATE"))) {
       Status s = failed(c, "begin a write transaction");
       step_done(c.stmt(kRollback, "ROLLBACK"));
       return fail_all(s);
     }
-    for (Writer* w : group) {
+    for (QueuedCommit* w : group) {
       if (!step_done(c.stmt(kSavepoint, "SAVEPOINT batch"))) {
         w->status = failed(c, "savepoint");
         continue;
@@ -345,13 +337,13 @@ class SqliteStore final : public Store {
     if (!step_done(c.stmt(kCommit, "COMMIT"))) {
       Status s = failed(c, "commit");
       step_done(c.stmt(kRollback, "ROLLBACK"));
-      for (Writer* w : group)
+      for (QueuedCommit* w : group)
         if (w->status) w->status = s;
     }
   }
 
   // One batch, inside the group's transaction.
-  Status apply(Connection& c, Writer& w) {
+  Status apply(Connection& c, QueuedCommit& w) {
     const int64_t now = now_ms();
     bool exists = false;
     uint64_t version = 0;
@@ -443,7 +435,7 @@ class SqliteStore final : public Store {
 
   SqliteOptions options_;
   std::unique_ptr<Connection> writer_;  // used only by the thread leading a group commit
-  GroupCommit<Writer> group_commit_{kMaxGroup};
+  GroupCommit group_commit_{kMaxGroup};
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
 };
