@@ -101,6 +101,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Global<v8::Object> imports;
     v8::Global<v8::Object> memory_ns;         // imports.wws, when the memory is imported
     v8::Global<v8::WasmMemoryObject> memory;  // this thread's reusable memory for the module
+    MemoryImage::State image_state;           // that memory against the module's image, if any
     // A resettable module's instance, kept between runs (its exports, _start and wws.reset).
     v8::Global<v8::Object> exports;
     v8::Global<v8::Function> start;
@@ -218,9 +219,10 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Local<v8::ArrayBuffer> buffer = memory->Buffer();
     if (buffer->ByteLength() == mod.info.memory.min_pages * kWasmPageSize) {
       std::span<uint8_t> bytes(static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength());
-      // A large memory with an image is mapped back copy-on-write: one mmap, and the next run
-      // faults in only what it touches.
-      if (mod.image && !cached.start.IsEmpty() && mod.image->restore(bytes.data())) {
+      // A large memory with an image gets the image's pages back, copied or mapped
+      // (engine/memory_image.h): a cost proportional to what the run wrote.
+      if (mod.image && !cached.start.IsEmpty() &&
+          mod.image->restore(bytes.data(), cached.image_state) != MemoryImage::Restored::Failed) {
         if (!reset_instance(*mod.reset, cached, context, bytes, true)) drop_instance(cached);
         return;
       }
@@ -238,6 +240,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     v8::Local<v8::WasmMemoryObject> fresh;
     if (new_memory(mod, context).ToLocal(&fresh)) {
       cached.memory.Reset(isolate_, fresh);
+      cached.image_state = {};
       cached.memory_ns.Get(isolate_)->Set(context, str(isolate_, kMemoryImportName), fresh).Check();
     }
   }
@@ -308,6 +311,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       ns->Set(context, str(isolate_, kMemoryImportName), memory).Check();
       imports->Set(context, str(isolate_, kMemoryImportModule), ns).Check();
       entry.memory.Reset(isolate_, memory);
+      entry.image_state = {};
       entry.memory_ns.Reset(isolate_, ns);
     }
     entry.module.Reset(isolate_, module);

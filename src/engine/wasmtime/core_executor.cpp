@@ -212,6 +212,7 @@ struct KeptInstance {
   wasmtime_func_t start{};
   wasmtime_func_t reset{};
   bool has_reset = false;
+  MemoryImage::State image_state;  // how the memory stands against the module's image, if any
   uint64_t runs = 0;
   uint64_t last_used = 0;
 };
@@ -330,14 +331,14 @@ class CoreExecutor final : public Executor {
     return result;
   }
 
-  // Puts the kept instance back to a fresh instance's state: its memory's initial content (an
-  // image mapped over it, or zeros and data segments written where they differ), then its
-  // mutable globals through wws.reset.
+  // Puts the kept instance back to a fresh instance's state: its memory's initial content (the
+  // image's pages copied or mapped back, or zeros and data segments written where they
+  // differ), then its mutable globals through wws.reset.
   bool reset(const CoreModule& mod, KeptInstance& kept) {
     size_t bytes = wasmtime_memory_data_size(kept.cx, &kept.memory);
     if (bytes != mod.info.memory.min_pages * kWasmPageSize) return false;
     uint8_t* base = wasmtime_memory_data(kept.cx, &kept.memory);
-    bool mapped = mod.image && mod.image->restore(base);
+    bool mapped = mod.image && mod.image->restore(base, kept.image_state) != MemoryImage::Restored::Failed;
     if (!mapped && !restore_initial_memory({base, bytes}, mod.reset->data)) return false;
     if (!kept.has_reset) return true;
     arm_limits(kept.cx, nullptr, mod, std::chrono::seconds(1), 0);
