@@ -7,7 +7,8 @@
 // A reset takes one of two ways:
 //   - map: one mmap of the image over the memory. The run after it faults in what it touches,
 //     and each page it writes costs a copy-on-write fault, which in a multi-threaded server is
-//     also a TLB shoot-down on the other cores (most of a Python request's CPU before).
+//     also a TLB shoot-down on the other cores (with the faults, half of a Python request's CPU
+//     before).
 //   - copy: once the memory is a mapping of the image, the pages that are no longer the
 //     image's (the process's page map says which: present or swapped, and not the file's) are
 //     copied back from it. They stay private and writable, so the next run, which mostly
