@@ -20,10 +20,12 @@
 // What the snapshot fixes per worker: its [vars] (the environment), its [[folders]] (preopens),
 // argv, and whatever the runtime and packages computed in init, including the runtime's random
 // seeds (map hash seeds, math/rand's global source): every request of one snapshot sees the same
-// ones (crypto/rand still asks the host each time). Snapshots are cached on disk by everything
-// they are made from, because an engine like Wasmtime takes tens of seconds to compile a Go
-// module: a restart reuses the snapshot and the compiled code, and hot reload makes a new one
-// when the module or its TOML changes. `[wasm] preinit = false` or WWS_PREINIT=0 turns it off.
+// ones (crypto/rand still asks the host each time). The capture may run on another engine than
+// the worker's: the site loader takes it on V8, whose baseline compiler starts a Go module in a
+// fraction of a second, while Wasmtime's optimising compiler spends seconds on it, and then once
+// more on the snapshot. Snapshots are cached on disk by everything they are made from, so a
+// restart reuses the snapshot and its compiled code; hot reload makes a new one when the module
+// or its TOML changes. `[wasm] preinit = false` or WWS_PREINIT=0 turns it off.
 // Anything the capture cannot handle (no stdin read, output before it, an unknown instruction,
 // ...) is logged once and the module is served as it is.
 #pragma once
@@ -66,7 +68,8 @@ std::optional<std::vector<uint8_t>> preinitialise_go(engine::Engine& engine, std
 
 // What the site loader calls for every wasm worker: the module to compile instead of `wasm`
 // when it is a Go command and pre-initialisation is on (`enabled`: its TOML's [wasm] preinit,
-// and WWS_PREINIT is not "0"); logs what it did or why not, naming `file`.
+// and WWS_PREINIT is not "0"); logs what it did or why not, naming `file`. `engine` runs the
+// capture only; the caller compiles the result on the worker's own engine.
 std::optional<std::vector<uint8_t>> preinitialised_module(engine::Engine& engine, std::span<const uint8_t> wasm,
                                                           const GoSetup& setup, bool enabled, const std::string& file);
 

@@ -165,8 +165,12 @@ void load_code(const engine::EngineSet& engines, const fs::path& root, worker::W
   }
   w.engine = engine;
   engine::CompileOptions options{w.memory_limit_bytes, w.fuel != 0};
+  // The capture runs once per snapshot, so the engine that starts running soonest takes it: V8's
+  // baseline compiler readies a Go module in a fraction of a second where Wasmtime's optimising
+  // one takes seconds (tens under load), and what the capture records does not depend on the engine.
+  engine::Engine& capture_engine = engines.v8 ? *engines.v8 : *engine;
   auto preinitialised =
-      preinit::preinitialised_module(*engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
+      preinit::preinitialised_module(capture_engine, view, go_setup(w), w.config.wasm_preinit, w.file.string());
   if (preinitialised) view = *preinitialised;
   w.module = engine->compile(view, options, &error);
   if (!w.module) w.unavailable = fmt::format("{}: {}", w.file.string(), error);
