@@ -115,7 +115,8 @@ TEST(ServerStop, AnIdleConnectionsNextRequestIsStillAnswered) {
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(c.read_response());
   std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
-  std::this_thread::sleep_for(100ms);                // the stop has begun; the request is "in flight"
+  // The stop has begun (a fixed sleep did not always get there under load); the request is "in flight".
+  ASSERT_TRUE(eventually([&] { return s.server().stats().stopping; }));
   c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r) << "the connection was closed with the request unread";
@@ -135,7 +136,10 @@ TEST(ServerStop, ARunPastTheGraceIsStoppedAndAnswered) {
   RunningServer s(o);
   Client c(s.port());
   c.send("GET /deferred-until-cancelled HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(eventually([&] {  // the run has begun, so the stop finds it running
+    std::lock_guard lock(s.log.mu);
+    return s.log.runs_started == 1;
+  }));
   s.server().stop();
   auto r = c.read_response();
   ASSERT_TRUE(r) << "the connection was cut at the end of the grace";

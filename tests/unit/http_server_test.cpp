@@ -288,7 +288,9 @@ TEST(HttpServer, GracefulStopFinishesRequestsInFlight) {
   idle.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(idle.read_response());
   busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(100ms);  // /slow is now inside the handler
+  // The stop must come while /slow is inside its handler: a fixed 100 ms sleep did not always get
+  // there under load (1 run in 12 failed), and then the test checked something else.
+  ASSERT_TRUE(eventually([&] { return s.log.slow_started.load() == 1; }));
   const auto before = std::chrono::steady_clock::now();
   std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
   auto r = busy.read_response();
@@ -403,7 +405,7 @@ TEST(HttpServer, DeferredRequestsRunOnThePoolWhileTheIoThreadKeepsServing) {
   RunningServer s(o);
   Client slow(s.port()), other(s.port());
   slow.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(100ms);  // now sleeping on a pool thread
+  ASSERT_TRUE(eventually([&] { return s.server().stats().pool_busy == 1; }));  // now sleeping on a pool thread
   for (int i = 0; i < 3; ++i) {
     other.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
     auto r = other.read_response();
@@ -448,7 +450,7 @@ TEST(HttpServer, GracefulStopWaitsForDeferredRequests) {
   RunningServer s(o);
   Client busy(s.port());
   busy.send("GET /deferred-slow HTTP/1.1\r\nHost: x\r\n\r\n");
-  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(eventually([&] { return s.server().stats().pool_busy == 1; }));  // the run is in flight
   std::jthread stopper([&] { s.server().stop(); });  // joined even when an ASSERT returns early
   auto r = busy.read_response();
   ASSERT_TRUE(r);

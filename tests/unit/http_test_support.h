@@ -32,6 +32,7 @@ struct PoolLog {
   std::vector<std::string> finished;  // query strings of /deferred-lane runs, in the order they ended
   int runs_started = 0;               // /deferred-until-cancelled runs that began
   int runs_cancelled = 0;             // ... that saw util::run_cancelled()
+  std::atomic<int> slow_started{0};   // /slow requests whose handler began (a test waits for it, not a sleep)
 };
 
 class TestHandler : public Handler {
@@ -86,6 +87,7 @@ class TestHandler : public Handler {
     } else if (req.path == "/throw") {
       throw std::runtime_error("boom");
     } else if (req.path == "/slow") {
+      if (log_) ++log_->slow_started;
       std::this_thread::sleep_for(400ms);
       res.body = "slow done";
     } else if (req.path == "/thread") {
