@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <iterator>
 #include <map>
 
@@ -254,10 +253,10 @@ std::string cache_key(std::span<const uint8_t> wasm, const GoSetup& setup) {
 }
 
 std::optional<std::vector<uint8_t>> read_cached(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-  if (in.bad() || !is_go_command(bytes)) return std::nullopt;
+  auto text = util::read_file(file);
+  if (!text) return std::nullopt;
+  std::vector<uint8_t> bytes(text->begin(), text->end());
+  if (!is_go_command(bytes)) return std::nullopt;
   std::error_code ec;
   fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // recently used: kept by prune()
   return bytes;

@@ -2,8 +2,7 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-#include <iterator>
+#include <functional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +13,7 @@
 #include "preinit/go.h"
 #include "project/discovery.h"
 #include "site/runtime_workers.h"
+#include "util/files.h"
 #include "util/sha256.h"
 #include "worker/kv_binding.h"
 #include "worker/slots.h"
@@ -28,11 +28,9 @@ namespace fs = std::filesystem;
 // cannot prove it unchanged, so its content is hashed again.
 constexpr int64_t kTrustStatAfterNs = 100'000'000;
 
-uint64_t hash_bytes(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
+// Only compared within this process (to tell a changed file), so the standard library's hash
+// will do: it reads 8 bytes a step, where a byte-wise hash spent tens of ms on a 20 MiB module.
+uint64_t hash_bytes(std::string_view bytes) { return std::hash<std::string_view>{}(bytes); }
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -55,13 +53,7 @@ FileStamp stat_file(const fs::path& path) {
   return s;
 }
 
-std::optional<std::string> read_bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string bytes(std::istreambuf_iterator<char>(in), {});
-  if (in.bad()) return std::nullopt;
-  return bytes;
-}
+std::optional<std::string> read_bytes(const fs::path& path) { return util::read_file(path); }
 
 void set_content(FileStamp& s, std::string_view bytes) {
   s.hash = hash_bytes(bytes);

@@ -1,10 +1,15 @@
-// util/files: writing a file so that readers never see half of it.
+// util/files: reading a whole file at once, and writing one so that readers never see half of it.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace wws::util {
+
+// The whole content of `file` (sized by its stat and read in large blocks: a module of tens of
+// MiB is read in milliseconds, not byte by byte), or nullopt if it cannot be read.
+std::optional<std::string> read_file(const std::filesystem::path& file);
 
 // Writes to a temp file beside `file`, then renames it over `file`.
 bool write_file_atomically(const std::filesystem::path& file, std::string_view content, std::string* error);
