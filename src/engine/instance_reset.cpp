@@ -177,7 +177,9 @@ struct Layout {
   std::vector<DataSegment> data;
 };
 
-bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
+// `as_written`: `wasm` is the module before import_memory (its memory defined, not imported)
+// and is already known resettable, so its code is not scanned again.
+bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why, bool as_written = false) {
   auto bad = [&](std::string reason) {
     if (why->empty()) *why = std::move(reason);
     return false;
@@ -214,7 +216,7 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
         return r.ok();
       }
       case kFunctionSection: l.defined_functions = static_cast<uint32_t>(r.leb(32)); return r.ok();
-      case kMemorySection: return bad("it defines its own memory");
+      case kMemorySection: return as_written || bad("it defines its own memory");
       case kGlobalSection: {
         uint64_t n = r.leb(32);
         for (uint64_t i = 0; i < n && r.ok(); ++i) {
@@ -238,6 +240,7 @@ bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why) {
       }
       case kStartSection: l.has_start = true; return true;
       case kCodeSection: {
+        if (as_written) return true;
         uint64_t n = r.leb(32);
         for (uint64_t i = 0; i < n && r.ok(); ++i) {
           uint64_t size = r.leb(32);
@@ -342,6 +345,16 @@ std::optional<ResettableModule> make_resettable(std::span<const uint8_t> wasm, s
   out.wasm = add_reset_function(wasm, l);
   out.plan.has_reset_function = true;
   return out;
+}
+
+std::optional<ResetPlan> known_reset_plan(std::span<const uint8_t> wasm) {
+  Layout l;
+  std::string why;
+  if (!read_layout(wasm, l, &why, true)) return std::nullopt;
+  ResetPlan plan;
+  plan.data = std::move(l.data);
+  plan.has_reset_function = !l.mutable_globals.empty();
+  return plan;
 }
 
 }  // namespace wws::engine

@@ -40,6 +40,17 @@ struct ResettableModule {
 // of the module cannot be reset in place.
 std::optional<ResettableModule> make_resettable(std::span<const uint8_t> wasm, std::string* why_not);
 
+// The plan make_resettable(import_memory(wasm)) would give, read from `wasm` as written without
+// scanning its code again: for a module already known to be resettable (its compiled code,
+// cached, imports wws.memory). Far cheaper than make_resettable on a large module; nullopt if
+// the module is malformed.
+std::optional<ResetPlan> known_reset_plan(std::span<const uint8_t> wasm);
+
 constexpr std::string_view kResetExport = "wws.reset";
+
+// Part of the code-cache key of every module: code is cached by the module as written, so a
+// change to what import_memory or make_resettable produce must change this number, or cached
+// code of the old rewrite would be loaded.
+constexpr int kRewriteVersion = 1;
 
 }  // namespace wws::engine

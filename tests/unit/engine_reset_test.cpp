@@ -57,6 +57,24 @@ TEST(InstanceReset, ModulesWithoutMutableGlobalsNeedOnlyTheirData) {
   ASSERT_EQ(r->plan.data.size(), 1u);
 }
 
+// What a start from cached code reads instead of rewriting and scanning the module again.
+TEST(InstanceReset, TheKnownPlanOfAModuleAsWrittenIsTheRewritesPlan) {
+  for (const char* name : {"fresh_state", "leftover", "fresh_big"}) {
+    std::string why;
+    auto rewritten = plan(name, &why);
+    ASSERT_TRUE(rewritten) << name << ": " << why;
+    auto known = known_reset_plan(wasm_fixture(name));
+    ASSERT_TRUE(known) << name;
+    EXPECT_EQ(known->has_reset_function, rewritten->plan.has_reset_function) << name;
+    ASSERT_EQ(known->data.size(), rewritten->plan.data.size()) << name;
+    for (size_t i = 0; i < known->data.size(); ++i) {
+      EXPECT_EQ(known->data[i].offset, rewritten->plan.data[i].offset) << name << " segment " << i;
+      EXPECT_EQ(known->data[i].bytes, rewritten->plan.data[i].bytes) << name << " segment " << i;
+    }
+  }
+  EXPECT_FALSE(known_reset_plan(std::vector<uint8_t>{1, 2, 3}));
+}
+
 TEST(InstanceReset, StateAResetCannotRestoreMakesAModuleNotResettable) {
   std::string why;
   EXPECT_FALSE(plan("with_start", &why));

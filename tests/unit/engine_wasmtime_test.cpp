@@ -1,6 +1,7 @@
 // What only the Wasmtime engine does: CPU budgets (fuel) and the on-disk code cache, whose
 // damaged entries must be detected, removed and rebuilt rather than loaded.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -184,6 +185,46 @@ TEST(WasmtimeCodeCache, CompiledCodeIsReusedAndADamagedEntryIsRebuilt) {
   }
   entries = entries_in(folder);
   ASSERT_EQ(entries.size(), 2u);
+}
+
+// Code is cached by the module as written; a resettable module's code is in its rewritten form
+// (memory imported, wws.reset added), and a start from the cache must still reset its kept
+// instance in place with the right data and globals, while a module that cannot be reset still
+// gets a fresh instance per run.
+TEST(WasmtimeCodeCache, CachedCodeKeepsEachModulesWayOfStartingFresh) {
+  TempDir dir;
+  fs::path folder = dir.path() / (std::string("wasmtime-") + wasmtime_version());
+  std::string error;
+  const char* names[] = {"fresh_state", "fresh_big", "table_set"};
+  {
+    auto engine = make_wasmtime_engine({dir.path()});
+    for (const char* name : names) ASSERT_TRUE(engine->compile(fixture(name), {}, &error)) << name << ": " << error;
+  }
+  std::vector<fs::path> entries = entries_in(folder);
+  ASSERT_EQ(entries.size(), std::size(names));
+  std::vector<fs::file_time_type> written;
+  for (const auto& e : entries) written.push_back(fs::last_write_time(e));
+
+  LoggedWarnings warnings;
+  auto engine = make_wasmtime_engine({dir.path()});
+  for (const char* name : names) {
+    auto module = engine->compile(fixture(name), {}, &error);
+    ASSERT_TRUE(module) << name << ": " << error;
+    auto executor = engine->new_executor();
+    for (int i = 0; i < 3; ++i) {
+      wasi::WasiContext ctx(wasi::WasiConfig{});
+      RunResult r = executor->run(*module, ctx, RunLimits{std::chrono::seconds(5)});
+      EXPECT_EQ(r.outcome, Outcome::Ok) << name << " run " << i << ": " << r.message;
+      if (std::string_view(name) == "table_set") continue;
+      EXPECT_EQ(ctx.stdout_buffer(), "fresh") << name << " run " << i;
+      EXPECT_TRUE(r.instance_kept) << name << " run " << i;
+    }
+    // The resettable ones: one instance served every run; table_set: one per run.
+    EXPECT_EQ(executor->stats().instantiations, std::string_view(name) == "table_set" ? 3u : 1u) << name;
+  }
+  EXPECT_EQ(warnings.text(), "");
+  EXPECT_EQ(entries_in(folder), entries);  // loaded, none compiled again
+  for (size_t i = 0; i < entries.size(); ++i) EXPECT_EQ(fs::last_write_time(entries[i]), written[i]);
 }
 
 // A stale entry: intact (its checksum matches) but not code this engine can load, here the code

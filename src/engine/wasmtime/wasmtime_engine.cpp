@@ -43,9 +43,27 @@ std::string one_line(std::string text) {
   return out;
 }
 
-// The settings that shape generated code or its loading, part of every cache key.
-std::string code_settings(bool fuel) {
-  return fmt::format("wasmtime {}; epoch; fuel={}; opt=speed; pooling+cow", kWasmtimeVersion, fuel);
+// What shapes generated code or its loading besides the module's bytes, part of every cache
+// key: the settings, and the rewrite of resettable modules (its version, and the memory cap it
+// writes into the memory import).
+std::string code_settings(bool fuel, uint64_t max_pages) {
+  return fmt::format("wasmtime {}; epoch; fuel={}; opt=speed; pooling+cow; rewrite {}, cap {} pages", kWasmtimeVersion,
+                     fuel, kRewriteVersion, max_pages);
+}
+
+// Whether `module` imports wws.memory: compiled in the rewritten, resettable form.
+bool imports_host_memory(const wasmtime_module_t* module) {
+  wasm_importtype_vec_t imports;
+  wasmtime_module_imports(module, &imports);
+  bool found = false;
+  for (size_t i = 0; i < imports.size && !found; ++i) {
+    const wasm_name_t* m = wasm_importtype_module(imports.data[i]);
+    const wasm_name_t* n = wasm_importtype_name(imports.data[i]);
+    found = std::string_view(m->data, m->size) == kMemoryImportModule &&
+            std::string_view(n->data, n->size) == kMemoryImportName;
+  }
+  wasm_importtype_vec_delete(&imports);
+  return found;
 }
 
 wasm_engine_t* new_engine(bool fuel, uint32_t max_instances) {
@@ -95,29 +113,26 @@ class WasmtimeEngine final : public Engine {
     if (is_component(wasm)) return compile_component(wasm, cache_, options, error);
     auto checked = check_module(wasm, options, error);
     if (!checked) return nullptr;
-    // A module whose memory can be imported and whose instance can be reset in place is
-    // compiled in that form: executors then keep one instance per thread instead of making a
-    // store and an instance per run. Anything else (no memory, a shared memory, a start
-    // function, table writes) runs from a fresh pooled instance every time.
-    std::optional<ResettableModule> resettable;
-    if (checked->info.memory.defined) {
-      std::string why;
-      if (auto imported = import_memory(wasm, checked->max_pages, &why)) resettable = make_resettable(*imported, &why);
-    }
-    if (resettable) wasm = resettable->wasm;
     wasm_engine_t* engine = options.count_fuel ? fuel_engine() : plain_.get();
-    std::string key = CodeCache::key(wasm, code_settings(options.count_fuel));
-
-    wasmtime_module_t* raw = nullptr;
-    if (auto code = cache_.load(key)) {
-      // Mapped from the file, not copied: code and memory images are paged in as runs use them.
-      if (wasmtime_error_t* e = wasmtime_module_deserialize_file(engine, code->file().c_str(), &raw)) {
-        cache_.remove(key, one_line(take_message(e)));
-        raw = nullptr;
-      }
-    }
+    // Keyed by the module as written: a warm start then neither rewrites it nor scans its code
+    // (a large module's slowest step), and the form the cached code was compiled in says which
+    // path below was taken when it was compiled.
+    std::string key = CodeCache::key(wasm, code_settings(options.count_fuel, checked->max_pages));
+    std::optional<ResetPlan> plan;
+    wasmtime_module_t* raw = load_cached(engine, key, wasm, &plan);
     if (!raw) {
-      if (wasmtime_error_t* e = wasmtime_module_new(engine, wasm.data(), wasm.size(), &raw)) {
+      // A module whose memory can be imported and whose instance can be reset in place is
+      // compiled in that form: executors then keep one instance per thread instead of making a
+      // store and an instance per run. Anything else (no memory, a shared memory, a start
+      // function, table writes) runs from a fresh pooled instance every time.
+      std::optional<ResettableModule> resettable;
+      if (checked->info.memory.defined) {
+        std::string why;
+        if (auto imported = import_memory(wasm, checked->max_pages, &why))
+          resettable = make_resettable(*imported, &why);
+      }
+      std::span<const uint8_t> form = resettable ? std::span<const uint8_t>(resettable->wasm) : wasm;
+      if (wasmtime_error_t* e = wasmtime_module_new(engine, form.data(), form.size(), &raw)) {
         *error = "invalid WebAssembly: " + take_message(e);
         return nullptr;
       }
@@ -130,18 +145,17 @@ class WasmtimeEngine final : public Engine {
           wasm_byte_vec_delete(&code);
         }
       }
+      if (resettable) plan = std::move(resettable->plan);
     }
     std::unique_ptr<wasmtime_module_t, ModuleDeleter> module(raw);
     auto linker = link_host_functions(engine, checked->info, error);
     if (!linker) return nullptr;
     std::unique_ptr<wasmtime_instance_pre_t, InstancePreDeleter> pre;
-    if (!resettable) {
+    if (!plan) {
       pre.reset(pre_instantiate(linker.get(), module.get(), error));
       if (!pre) return nullptr;
     }
     uint64_t initial_bytes = checked->info.memory.min_pages * kWasmPageSize;
-    std::optional<ResetPlan> plan;
-    if (resettable) plan = std::move(resettable->plan);
     auto compiled = std::make_shared<CoreModule>(engine, std::move(module), std::move(pre), std::move(checked->info),
                                                  checked->max_pages, options.count_fuel, std::move(plan));
     if (compiled->reset && initial_bytes >= MemoryImage::kMinBytes)
@@ -152,6 +166,30 @@ class WasmtimeEngine final : public Engine {
   std::unique_ptr<Executor> new_executor() override { return new_core_executor(); }
 
  private:
+  // The cached code of `wasm` (as written) under `key`, or null. Code in the resettable form
+  // sets `plan`, read from `wasm` (its code was checked when it was compiled). An entry Wasmtime
+  // refuses is logged and removed.
+  wasmtime_module_t* load_cached(wasm_engine_t* engine, const std::string& key, std::span<const uint8_t> wasm,
+                                 std::optional<ResetPlan>* plan) {
+    auto code = cache_.load(key);
+    if (!code) return nullptr;
+    wasmtime_module_t* raw = nullptr;
+    // Mapped from the file, not copied: code and memory images are paged in as runs use them.
+    if (wasmtime_error_t* e = wasmtime_module_deserialize_file(engine, code->file().c_str(), &raw)) {
+      cache_.remove(key, one_line(take_message(e)));
+      return nullptr;
+    }
+    if (imports_host_memory(raw)) {
+      *plan = known_reset_plan(wasm);
+      if (!*plan) {
+        wasmtime_module_delete(raw);
+        cache_.remove(key, "its module's data cannot be read");
+        return nullptr;
+      }
+    }
+    return raw;
+  }
+
   // Fuel counting is compiled into the code, so workers with a fuel budget get their own engine.
   wasm_engine_t* fuel_engine() {
     std::lock_guard lock(mu_);
