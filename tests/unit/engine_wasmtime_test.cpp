@@ -2,6 +2,7 @@
 // damaged entries must be detected, removed and rebuilt rather than loaded.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,6 +16,7 @@
 #include "engine/code_cache.h"
 #include "engine/wasmtime/wasmtime_engine.h"
 #include "wasi/context.h"
+#include "wasi/host.h"
 #include "wasm_fixture.h"
 
 namespace wws::engine {
@@ -185,6 +187,46 @@ TEST(WasmtimeCodeCache, CompiledCodeIsReusedAndADamagedEntryIsRebuilt) {
   }
   entries = entries_in(folder);
   ASSERT_EQ(entries.size(), 2u);
+}
+
+// How many bytes of address space are mapped (whatever their protection) from `at` on without a
+// gap, by /proc/self/maps.
+uint64_t reserved_from(const uint8_t* at) {
+  std::ifstream maps("/proc/self/maps");
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (std::string line; std::getline(maps, line);) {
+    uint64_t begin = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx", &begin, &end) == 2) ranges.emplace_back(begin, end);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  uint64_t addr = reinterpret_cast<uintptr_t>(at), covered = addr;
+  for (auto [begin, end] : ranges)
+    if (begin <= covered && end > covered) covered = end;
+  return covered - addr;
+}
+
+uint64_t g_probed_reservation = 0;
+const wasi::HostFunction kProbe[] = {{"wws_test", "probe", {}, {}, [](wasi::CallFrame& frame, const uint64_t*) {
+                                        g_probed_reservation = reserved_from(frame.memory.range(0, 0));
+                                        return uint64_t{0};
+                                      }}};
+
+// Cranelift leaves out bounds checks on a 32-bit memory only because every index a guest can
+// form lands in address space reserved for that memory (4 GiB and guard pages after its base),
+// as the engine's settings promise when it compiles. The memory wws makes and imports for a
+// kept instance must have that reservation like a module's own memory. (A smaller reservation
+// in the settings would also put a check on every load and store of every module; a pooled
+// memory cannot be checked this way, its slots being adjacent.)
+TEST(WasmtimeMemory, AKeptInstancesMemoryHasTheReservationThatLetsCodeSkipBoundsChecks) {
+  wasi::register_host_functions(kProbe);
+  auto engine = make_wasmtime_engine({});
+  std::string error;
+  auto module = engine->compile(fixture("probe_memory"), {}, &error);
+  ASSERT_TRUE(module) << error;
+  RunResult r = run(*engine, *module, RunLimits{std::chrono::seconds(5)});
+  ASSERT_EQ(r.outcome, Outcome::Ok) << r.message;
+  EXPECT_TRUE(r.instance_kept);
+  EXPECT_GE(g_probed_reservation, uint64_t{4} << 30);
 }
 
 // Code is cached by the module as written; a resettable module's code is in its rewritten form
