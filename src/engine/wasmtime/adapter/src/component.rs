@@ -8,7 +8,7 @@ use crate::outgoing::Hooks;
 use std::sync::OnceLock;
 use std::time::Duration;
 use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -36,7 +36,13 @@ pub fn engine() -> &'static Engine {
             .max_core_instance_size(4 << 20)
             .table_elements(200_000)
             .max_memory_size(4 << 30)
-            .linear_memory_keep_resident(1 << 20);
+            // A freed slot's pages that a request wrote are found with Linux's PAGEMAP_SCAN
+            // and copied back from the memory image, up to 16 MiB, instead of being dropped
+            // with madvise: a JS component's next request then takes no page faults for them
+            // and the process no TLB shootdowns. Without the ioctl (Linux < 6.7) the first
+            // MiB is reset with memset and the rest dropped, as before.
+            .pagemap_scan(Enabled::Auto)
+            .linear_memory_keep_resident(16 << 20);
         let mut config = Config::new();
         config
             .wasm_component_model(true)
