@@ -22,7 +22,15 @@ static ENGINE: OnceLock<Engine> = OnceLock::new();
 pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let n = *MAX_INSTANCES.get_or_init(|| 64);
+        // Where Linux has PAGEMAP_SCAN (6.7 and later), a freed slot's pages that a request
+        // wrote are found with it and copied back from the memory image, up to 16 MiB, instead
+        // of being dropped with madvise: a JS component's next request then takes no page faults
+        // for them and the process no TLB shootdowns. Elsewhere Wasmtime would copy all of
+        // keep_resident back whether written or not, so it stays at 1 MiB (the rest: madvise).
+        let pagemap = PoolingAllocationConfig::is_pagemap_scan_available();
+        let keep_resident = if pagemap { 16 << 20 } else { 1 << 20 };
         let mut pool = PoolingAllocationConfig::default();
+        pool.pagemap_scan(if pagemap { Enabled::Yes } else { Enabled::No });
         pool.total_component_instances(n)
             .total_core_instances(n * 8)
             .total_memories(n * 4)
@@ -36,13 +44,7 @@ pub fn engine() -> &'static Engine {
             .max_core_instance_size(4 << 20)
             .table_elements(200_000)
             .max_memory_size(4 << 30)
-            // A freed slot's pages that a request wrote are found with Linux's PAGEMAP_SCAN
-            // and copied back from the memory image, up to 16 MiB, instead of being dropped
-            // with madvise: a JS component's next request then takes no page faults for them
-            // and the process no TLB shootdowns. Without the ioctl (Linux < 6.7) the first
-            // MiB is reset with memset and the rest dropped, as before.
-            .pagemap_scan(Enabled::Auto)
-            .linear_memory_keep_resident(16 << 20);
+            .linear_memory_keep_resident(keep_resident);
         let mut config = Config::new();
         config
             .wasm_component_model(true)
