@@ -3,121 +3,37 @@
 #include <fmt/format.h>
 
 #include "engine/wasm_binary.h"
+#include "engine/wasm_instruction.h"
 
 namespace wws::engine {
 namespace {
 
 using namespace wasm;
 
-void skip_memarg(Reader& r) {
-  uint64_t align = r.leb(32);
-  if (align & 0x40) r.leb(32);  // multi-memory: a memory index follows
-  r.leb(64);                    // offset
+// The instructions that change instance state a reset cannot restore (tables, dropped
+// segments); nullptr for every other one.
+const char* unrestorable(const Instruction& in) {
+  if (in.op == 0x26) return "table.set";
+  if (in.op != 0xfc) return nullptr;
+  switch (in.sub) {
+    case 9: return "data.drop";
+    case 12: return "table.init";
+    case 13: return "elem.drop";
+    case 14: return "table.copy";
+    case 15: return "table.grow";
+    case 17: return "table.fill";
+    default: return nullptr;
+  }
 }
 
 // Decodes one function body's instructions. Returns the name of the first instruction that
 // changes instance state a reset cannot restore, "" if there is none, or nullopt when an
 // opcode is unknown (then the module is treated as not resettable: unknown means unchecked).
 std::optional<std::string> state_changing_instruction(Reader& r) {
+  Instruction in;
   while (!r.at_end() && r.ok()) {
-    uint8_t op = r.byte();
-    switch (op) {
-      case 0x02:
-      case 0x03:
-      case 0x04:
-      case 0x06: r.leb(64); break;  // block types (s33)
-      case 0x07:
-      case 0x08:
-      case 0x09:
-      case 0x0c:
-      case 0x0d:
-      case 0x10:
-      case 0x12:
-      case 0x18:
-      case 0x20:
-      case 0x21:
-      case 0x22:
-      case 0x23:
-      case 0x24:
-      case 0x25:
-      case 0xd2: r.leb(32); break;
-      case 0x0e: {  // br_table
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i <= n && r.ok(); ++i) r.leb(32);
-        break;
-      }
-      case 0x11:
-      case 0x13:
-        r.leb(32);
-        r.leb(32);
-        break;
-      case 0x1c: {  // select t*
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) r.byte();
-        break;
-      }
-      case 0x26: return "table.set";
-      case 0x3f:
-      case 0x40: r.leb(32); break;  // memory.size/grow
-      case 0x41:
-      case 0x42: r.leb(64); break;
-      case 0x43: r.skip(4); break;
-      case 0x44: r.skip(8); break;
-      case 0xd0: r.byte(); break;
-      case 0xfc: {
-        uint64_t sub = r.leb(32);
-        switch (sub) {
-          case 0:
-          case 1:
-          case 2:
-          case 3:
-          case 4:
-          case 5:
-          case 6:
-          case 7: break;  // trunc_sat
-          case 8:
-            r.leb(32);
-            r.leb(32);
-            break;  // memory.init: writes memory only
-          case 9: return "data.drop";
-          case 10:
-            r.leb(32);
-            r.leb(32);
-            break;                    // memory.copy
-          case 11: r.leb(32); break;  // memory.fill
-          case 12: return "table.init";
-          case 13: return "elem.drop";
-          case 14: return "table.copy";
-          case 15: return "table.grow";
-          case 16: r.leb(32); break;  // table.size
-          case 17: return "table.fill";
-          default: return std::nullopt;
-        }
-        break;
-      }
-      case 0xfd: {  // SIMD
-        uint64_t sub = r.leb(32);
-        if (sub <= 11 || sub == 92 || sub == 93) skip_memarg(r);
-        else if (sub == 12 || sub == 13) r.skip(16);
-        else if (sub >= 21 && sub <= 34) r.byte();
-        else if (sub >= 84 && sub <= 91) skip_memarg(r), r.byte();
-        break;
-      }
-      case 0xfe: {  // atomics
-        uint64_t sub = r.leb(32);
-        if (sub == 3) r.byte();
-        else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) skip_memarg(r);
-        else return std::nullopt;
-        break;
-      }
-      default:
-        // No immediates: control (0x00 0x01 0x05 0x0b 0x0f 0x19), parametric (0x1a 0x1b),
-        // numeric (0x45-0xc4), ref.is_null (0xd1). Loads and stores carry a memarg.
-        if (op >= 0x28 && op <= 0x3e) skip_memarg(r);
-        else if (!(op <= 0x01 || op == 0x05 || op == 0x0b || op == 0x0f || op == 0x19 || op == 0x1a || op == 0x1b ||
-                   (op >= 0x45 && op <= 0xc4) || op == 0xd1))
-          return std::nullopt;
-    }
+    if (!decode_instruction(r, in)) return std::nullopt;
+    if (const char* name = unrestorable(in)) return name;
   }
   if (!r.ok()) return std::nullopt;
   return "";
