@@ -3,8 +3,6 @@
 #include "js/script.h"
 
 #include <atomic>
-#include <fstream>
-#include <iterator>
 #include <memory>
 
 #include <fmt/format.h>
@@ -12,6 +10,7 @@
 #include "engine/v8/thread_isolate.h"
 #include "js/runtime.h"
 #include "js/v8_util.h"
+#include "util/files.h"
 
 namespace wws::js {
 namespace {
@@ -39,13 +38,6 @@ std::vector<uint8_t> take_cache(v8::ScriptCompiler::CachedData* data) {
   std::unique_ptr<v8::ScriptCompiler::CachedData> owned(data);
   if (!owned || owned->length <= 0) return {};
   return std::vector<uint8_t>(owned->data, owned->data + owned->length);
-}
-
-bool read_text(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), {});
-  return !in.bad();
 }
 
 bool inside(const fs::path& path, const fs::path& root) {
@@ -96,7 +88,7 @@ class Loader {
       if (is_new) {
         ScriptFile file;
         file.path = *target;
-        if (!read_text(*target, &file.source)) {
+        if (!util::read_file(*target, file.source)) {
           *error = fmt::format("{}: import \"{}\": cannot read {}", at, specifier, target->string());
           return false;
         }
@@ -203,7 +195,7 @@ std::shared_ptr<const Script> load_script(const fs::path& file, const fs::path& 
   }
   ScriptFile entry;
   entry.path = path;
-  if (!read_text(path, &entry.source)) {
+  if (!util::read_file(path, entry.source)) {
     *error = fmt::format("{}: cannot read the file", file.string());
     return nullptr;
   }

@@ -1,19 +1,15 @@
-// runtimes/files: small file helpers shared by installing, indexing and preparing workers.
+// runtimes/files: the file helpers installing, indexing and preparing workers use (util's).
 #pragma once
-#include <cstdint>
-#include <filesystem>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 
-bool read_text_file(const std::filesystem::path& file, std::string& out);
-bool read_binary_file(const std::filesystem::path& file, std::vector<uint8_t>& out);
-using util::write_file_atomically;  // util/files.h
-// Lower-case hex SHA-256.
-std::string sha256_hex(std::string_view bytes);
+inline bool read_text_file(const std::filesystem::path& file, std::string& out) { return util::read_file(file, out); }
+inline bool read_binary_file(const std::filesystem::path& file, std::vector<uint8_t>& out) {
+  return util::read_file(file, out);
+}
+using util::sha256_hex;
+using util::write_file_atomically;
 
 }  // namespace wws::runtimes

@@ -53,8 +53,6 @@ FileStamp stat_file(const fs::path& path) {
   return s;
 }
 
-std::optional<std::string> read_bytes(const fs::path& path) { return util::read_file(path); }
-
 void set_content(FileStamp& s, std::string_view bytes) {
   s.hash = hash_bytes(bytes);
   s.read_at_ns = now_ns();
@@ -63,7 +61,7 @@ void set_content(FileStamp& s, std::string_view bytes) {
 FileStamp stamp_file(const fs::path& path) {
   FileStamp s = stat_file(path);
   if (!s.exists) return s;
-  auto bytes = read_bytes(path);
+  auto bytes = util::read_file(path);
   if (!bytes) return s;  // hash 0: compares unequal to any file that could be read
   set_content(s, *bytes);
   return s;
@@ -78,7 +76,7 @@ bool unchanged(const FileStamp& before) {
                          now.mtime_ns == before.mtime_ns && now.ctime_ns == before.ctime_ns;
   if (same_stat && before.read_at_ns - before.mtime_ns > kTrustStatAfterNs) return true;
   if (now.size != before.size) return false;
-  auto bytes = read_bytes(before.path);
+  auto bytes = util::read_file(before.path);
   return bytes && hash_bytes(*bytes) == before.hash;
 }
 
@@ -132,7 +130,7 @@ void load_code(const engine::EngineSet& engines, const fs::path& root, worker::W
     return;
   }
   FileStamp stamp = stat_file(w.file);
-  auto bytes = read_bytes(w.file);
+  auto bytes = util::read_file(w.file);
   if (!bytes) {
     w.unavailable = fmt::format("{}: cannot read the file", w.file.string());
     inputs.push_back(stamp);

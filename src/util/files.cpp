@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <fstream>
@@ -12,30 +13,45 @@
 
 namespace wws::util {
 
-std::optional<std::string> read_file(const std::filesystem::path& file) {
+namespace {
+
+// Reads into any contiguous byte container. The stat's size is a hint: the file may change while
+// it is read, and files such as those under /proc report 0, so reading goes on until end of file.
+template <typename Bytes>
+bool read_into(const std::filesystem::path& file, Bytes& out) {
   int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return false;
   struct stat st {};
-  std::string out;
-  // The stat's size is a hint: the file may change while it is read, and files such as those
-  // under /proc report 0, so reading goes on until end of file.
+  out.clear();
   if (::fstat(fd, &st) == 0 && st.st_size > 0) out.resize(static_cast<size_t>(st.st_size));
   size_t used = 0;
   while (true) {
     if (used == out.size()) out.resize(std::max<size_t>(out.size() * 2, 64 << 10));
-    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    ssize_t n = ::read(fd, reinterpret_cast<char*>(out.data()) + used, out.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
-      return std::nullopt;
+      return false;
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
   }
   ::close(fd);
   out.resize(used);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const std::filesystem::path& file) {
+  std::string out;
+  if (!read_into(file, out)) return std::nullopt;
   return out;
 }
+
+bool read_file(const std::filesystem::path& file, std::string& out) { return read_into(file, out); }
+
+bool read_file(const std::filesystem::path& file, std::vector<uint8_t>& out) { return read_into(file, out); }
 
 bool write_file_atomically(const std::filesystem::path& file, std::string_view content, std::string* error) {
   std::filesystem::path tmp = file;
