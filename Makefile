@@ -69,7 +69,7 @@ runtimes: configure
 	@cmake --build $(BUILD) --target runtime_repo
 
 # ---- hardening (issue 7): sanitizers, fuzzing, the hostile suite, the soak ----
-# Sanitizers (scripts/sanitize.sh; both in .ci/run). ASan + UBSan in build-asan/: every unit
+# Sanitizers (scripts/sanitize.sh). ASan + UBSan in build-asan/: every unit
 # test, the hostile suite, and the e2e suite on Wasmtime against the ASan wws. TSan in build-tsan/:
 # unit_http, unit_kv, unit_site. Any report fails; README "Hardening" gives the scope and cost.
 test-asan: build
