@@ -160,6 +160,65 @@ OutboundError map_curl_error(CURLcode rc) {
   }
 }
 
+// What one hop of an outbound request sends: a redirect changes the URI, and some also the
+// method and body.
+struct Hop {
+  std::string uri;
+  std::string method;
+  std::string body;
+};
+
+using CurlHeaders = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+CurlHeaders curl_headers(const OutboundRequest& request) {
+  curl_slist* headers = nullptr;
+  for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, fmt::format("{}: {}", k, v).c_str());
+  headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+  return {headers, curl_slist_free_all};
+}
+
+// Sets up `c` to send `hop` (redirects are followed by send_outbound, not libcurl, so that each
+// target is checked against the permissions) and collect the answer into `ex`.
+void set_transfer(CURL* c, const Hop& hop, curl_slist* headers, std::chrono::milliseconds remaining, Exchange* ex) {
+  curl_easy_setopt(c, CURLOPT_URL, hop.uri.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "wws/" WWS_VERSION);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, ex);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, ex);
+  if (hop.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (hop.method != "GET" || !hop.body.empty()) {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, hop.method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, hop.body.data());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(hop.body.size()));
+  }
+  // The caller counted this wait (util::begin_blocking_wait); a client that leaves ends it.
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(
+      c, CURLOPT_XFERINFOFUNCTION,
+      +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int { return util::run_cancelled() ? 1 : 0; });
+}
+
+// After a 3xx with a Location: turns `hop` into the next one and returns true. A 303, and a 301
+// or 302 after a POST (as browsers do), become a GET without a body.
+bool follow_redirect(CURL* c, long status, Hop& hop) {
+  char* location = nullptr;
+  curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+  if (status < 300 || status >= 400 || !location || !*location) return false;
+  hop.uri = location;
+  if (status == 303 || ((status == 301 || status == 302) && hop.method == "POST")) {
+    hop.method = "GET";
+    hop.body.clear();
+  }
+  return true;
+}
+
 }  // namespace
 
 bool outbound_allowed(const config::HttpRequestsFeature& permissions, std::string_view method, std::string_view url,
@@ -176,54 +235,26 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
 
   std::string invalid;
   if (!well_formed(request, &invalid)) return error_response(OutboundError::InvalidRequest, invalid);
-  std::string method = request.method;
-  std::transform(method.begin(), method.end(), method.begin(), ::toupper);
-  std::string uri = request.uri;
-  std::string body = request.body;
+  Hop next{request.uri, request.method, request.body};
+  std::transform(next.method.begin(), next.method.end(), next.method.begin(), ::toupper);
   auto deadline = std::chrono::steady_clock::now() + timeout;
 
   for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+    // Every hop is checked against the permissions: a redirect may lead anywhere.
     Url url;
     std::string why;
-    if (!parse_url(uri, url, &why)) return error_response(OutboundError::InvalidRequest, why);
-    if (!allowed(permissions, url, method, &why)) return error_response(OutboundError::NotAllowed, why);
+    if (!parse_url(next.uri, url, &why)) return error_response(OutboundError::InvalidRequest, why);
+    if (!allowed(permissions, url, next.method, &why)) return error_response(OutboundError::NotAllowed, why);
 
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return error_response(OutboundError::InternalError, "libcurl could not create a handle");
     OutboundResponse response;
     Exchange ex{&response, kMaxResponseBytes};
-    curl_slist* headers = nullptr;
-    for (const auto& [k, v] : request.headers)
-      headers = curl_slist_append(headers, fmt::format("{}: {}", k, v).c_str());
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers, curl_slist_free_all);
-
+    auto headers = curl_headers(request);
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (remaining.count() <= 0) return error_response(OutboundError::Timeout, "the request timed out");
     CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, uri.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(remaining.count()));
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "wws/" WWS_VERSION);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &ex);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &ex);
-    if (method == "HEAD") {
-      curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    } else if (method != "GET" || !body.empty()) {
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    }
-    // The caller counted this wait (util::begin_blocking_wait); a client that leaves ends it.
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(
-        c, CURLOPT_XFERINFOFUNCTION,
-        +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int { return util::run_cancelled() ? 1 : 0; });
+    set_transfer(c, next, headers.get(), remaining, &ex);
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {
       if (rc == CURLE_WRITE_ERROR && response.body.size() >= kMaxResponseBytes - 1)
@@ -232,19 +263,10 @@ OutboundResponse send_outbound(const config::HttpRequestsFeature& permissions, c
     }
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    char* location = nullptr;
-    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
-    if (status >= 300 && status < 400 && location && *location) {
-      uri = location;
-      if (status == 303 || ((status == 301 || status == 302) && method == "POST")) {
-        method = "GET";
-        body.clear();
-      }
-      continue;
-    }
+    if (follow_redirect(c, status, next)) continue;
     response.ok = true;
     response.status = static_cast<uint16_t>(status);
-    response.url = uri;
+    response.url = next.uri;
     response.redirected = hop > 0;
     return response;
   }

@@ -116,6 +116,41 @@ std::string_view reason_phrase(int status) {
   }
 }
 
+namespace {
+
+// What the handler's own headers settled: a Connection: close, and the defaults it set itself.
+struct HandlerHeaders {
+  bool close = false;
+  bool has_date = false;
+  bool has_server = false;
+};
+
+// Copies the handler's headers into `out`, except invalid ones and those the server frames
+// itself (Content-Length, Transfer-Encoding, Connection).
+HandlerHeaders append_handler_headers(const Response& response, std::string& out) {
+  HandlerHeaders own;
+  for (const auto& [name, value] : response.headers) {
+    if (!is_header_name_valid(name) || !is_header_value_valid(value)) {
+      spdlog::warn("http: dropped response header {} (invalid name, or CR/LF/NUL in its value)", printable(name));
+      continue;
+    }
+    if (ieq(name, "content-length") || ieq(name, "transfer-encoding")) continue;
+    if (ieq(name, "connection")) {
+      if (contains_token(value, "close")) own.close = true;
+      continue;
+    }
+    if (ieq(name, "date")) own.has_date = true;
+    if (ieq(name, "server")) own.has_server = true;
+    out.append(name);
+    out.append(": ");
+    out.append(value);
+    out.append("\r\n");
+  }
+  return own;
+}
+
+}  // namespace
+
 HeadResult append_response_head(const Response& response, const ResponseFraming& framing, std::string& out) {
   HeadResult result;
   result.close = framing.close;
@@ -136,30 +171,14 @@ HeadResult append_response_head(const Response& response, const ResponseFraming&
   out.append(reason_phrase(status));
   out.append("\r\n");
 
-  bool has_date = false, has_server = false;
-  for (const auto& [name, value] : response.headers) {
-    if (!is_header_name_valid(name) || !is_header_value_valid(value)) {
-      spdlog::warn("http: dropped response header {} (invalid name, or CR/LF/NUL in its value)", printable(name));
-      continue;
-    }
-    if (ieq(name, "content-length") || ieq(name, "transfer-encoding")) continue;
-    if (ieq(name, "connection")) {
-      if (contains_token(value, "close")) result.close = true;
-      continue;
-    }
-    if (ieq(name, "date")) has_date = true;
-    if (ieq(name, "server")) has_server = true;
-    out.append(name);
-    out.append(": ");
-    out.append(value);
-    out.append("\r\n");
-  }
-  if (!has_date && !framing.date.empty()) {
+  HandlerHeaders own = append_handler_headers(response, out);
+  if (own.close) result.close = true;
+  if (!own.has_date && !framing.date.empty()) {
     out.append("Date: ");
     out.append(framing.date);
     out.append("\r\n");
   }
-  if (!has_server) out.append("Server: wws\r\n");
+  if (!own.has_server) out.append("Server: wws\r\n");
   const uint64_t length = body_allowed && !no_content ? response.body.size() : 0;
   if (!no_content) {
     out.append("Content-Length: ");

@@ -580,6 +580,33 @@ struct Server::Impl {
   }
 };
 
+namespace {
+
+tcp::endpoint resolve_listen_address(const std::string& host, uint16_t port) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  error_code ec;
+  auto results =
+      resolver.resolve(host, std::to_string(port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty())
+    throw std::runtime_error("cannot resolve host '" + host + "': " + (ec ? ec.message() : "no address"));
+  return results.begin()->endpoint();
+}
+
+// SO_REUSEPORT (one acceptor per I/O thread) would let us silently share a port with another
+// server of the same user: a probe bind without it fails if anyone already listens there.
+void check_port_free(const tcp::endpoint& endpoint, const std::string& where) {
+  asio::io_context io;
+  tcp::acceptor probe(io);
+  error_code ec;
+  probe.open(endpoint.protocol(), ec);
+  if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) probe.bind(endpoint, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options, HandlerFactory factory) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->factory = std::move(factory);
@@ -594,30 +621,9 @@ void Server::listen() {
   const ServerOptions& o = impl.options;
   const std::string where = o.host + ":" + std::to_string(o.port);
 
-  tcp::endpoint endpoint;
-  {
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    error_code ec;
-    auto results =
-        resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-    if (ec || results.empty())
-      throw std::runtime_error("cannot resolve host '" + o.host + "': " + (ec ? ec.message() : "no address"));
-    endpoint = results.begin()->endpoint();
-  }
-
+  tcp::endpoint endpoint = resolve_listen_address(o.host, o.port);
   const bool reuse_port = o.threads > 1;
-  if (reuse_port && o.port != 0) {
-    // SO_REUSEPORT would let us silently share a port with another server of the same user:
-    // a probe bind without it fails if anyone already listens there.
-    asio::io_context io;
-    tcp::acceptor probe(io);
-    error_code ec;
-    probe.open(endpoint.protocol(), ec);
-    if (!ec) probe.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) probe.bind(endpoint, ec);
-    if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
-  }
+  if (reuse_port && o.port != 0) check_port_free(endpoint, where);
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < o.threads; ++i) {

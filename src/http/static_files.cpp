@@ -132,6 +132,41 @@ void read_all(int fd, std::string& out, size_t size) {
   out.resize(done);  // a file that shrank while read is served as read
 }
 
+// The path below public/ that `request_path` (which starts with '/') names, or nullopt when a
+// segment is refused (see decode_segment) or hidden. Empty and "." segments are dropped (as
+// NormalizePath did); every other one is decoded alone.
+std::optional<fs::path> relative_path(std::string_view request_path) {
+  fs::path relative;
+  size_t pos = 1;
+  while (pos <= request_path.size()) {
+    size_t end = request_path.find('/', pos);
+    if (end == std::string_view::npos) end = request_path.size();
+    const std::string_view raw = request_path.substr(pos, end - pos);
+    pos = end + 1;
+    if (raw.empty()) continue;
+    auto segment = decode_segment(raw);
+    if (!segment) return std::nullopt;
+    if (segment->empty() || *segment == ".") continue;
+    if (is_hidden(*segment)) return std::nullopt;
+    relative /= *segment;
+  }
+  return relative;
+}
+
+// The real path of `candidate` when it is a regular file that, after every symlink, still lives
+// under `root` (canonical) and on no hidden segment there (a link to .env is refused as well).
+std::optional<std::string> real_file_under(const std::string& root, const fs::path& candidate) {
+  if (!is_regular_file_at(candidate)) return std::nullopt;
+  char* real = ::realpath(candidate.c_str(), nullptr);
+  if (!real) return std::nullopt;
+  std::string resolved(real);
+  std::free(real);
+  if (!is_inside(root, resolved)) return std::nullopt;
+  const size_t below = root.back() == '/' ? root.size() : root.size() + 1;
+  if (has_hidden_segment(std::string_view(resolved).substr(below))) return std::nullopt;
+  return resolved;
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(const fs::path& public_dir, std::string prefix) : prefix_(std::move(prefix)) {
@@ -152,43 +187,18 @@ std::optional<fs::path> StaticFiles::resolve(std::string_view request_path) cons
   if (request_path.empty()) request_path = "/";
   if (request_path.front() != '/') return std::nullopt;
 
-  // Empty and "." segments are dropped (as NormalizePath did); every other one is decoded alone.
-  fs::path relative;
-  bool any = false;
-  size_t pos = 1;
-  while (pos <= request_path.size()) {
-    size_t end = request_path.find('/', pos);
-    if (end == std::string_view::npos) end = request_path.size();
-    const std::string_view raw = request_path.substr(pos, end - pos);
-    pos = end + 1;
-    if (raw.empty()) continue;
-    auto segment = decode_segment(raw);
-    if (!segment) return std::nullopt;
-    if (segment->empty() || *segment == ".") continue;
-    if (is_hidden(*segment)) return std::nullopt;
-    relative /= *segment;
-    any = true;
-  }
-
-  const fs::path base = any ? root_ / relative : root_;
+  auto relative = relative_path(request_path);
+  if (!relative) return std::nullopt;
+  const bool any = !relative->empty();
+  const fs::path base = any ? root_ / *relative : root_;
   std::array<fs::path, 3> candidates;
   size_t count = 0;
   if (any) candidates[count++] = base;
   candidates[count++] = base / "index.html";
   if (any) candidates[count++] = fs::path(base.native() + ".html");
 
-  const std::string& root = root_.native();
   for (size_t i = 0; i < count; ++i) {
-    if (!is_regular_file_at(candidates[i])) continue;
-    // realpath() follows every symlink: the file really read must still live under public/.
-    char* real = ::realpath(candidates[i].c_str(), nullptr);
-    if (!real) continue;
-    std::string resolved(real);
-    std::free(real);
-    // A symlink may lead to a hidden file inside public/ (a link to .env): refused as well.
-    if (!is_inside(root, resolved)) continue;
-    const size_t below = root.back() == '/' ? root.size() : root.size() + 1;
-    if (!has_hidden_segment(std::string_view(resolved).substr(below))) return fs::path(std::move(resolved));
+    if (auto file = real_file_under(root_.native(), candidates[i])) return fs::path(std::move(*file));
   }
   return std::nullopt;
 }

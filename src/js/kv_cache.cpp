@@ -175,35 +175,54 @@ void cache_expire(const Info& info) {
   info.GetReturnValue().Set(existed);
 }
 
+struct ListOptions {
+  std::string prefix;
+  std::string after;
+  size_t limit = kDefaultListLimit;
+};
+
+// Reads Cache.list's options object ({prefix, after, limit}, each optional) into `out`; false
+// when it is malformed (a TypeError is then pending) or a getter threw.
+bool list_options(const Info& info, ListOptions* out) {
+  if (info.Length() == 0 || info[0]->IsUndefined() || info[0]->IsNull()) return true;
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (!info[0]->IsObject()) {
+    throw_type_error(isolate, "Cache.list: options must be an object such as {prefix: \"user:\"}");
+    return false;
+  }
+  auto options = info[0].As<v8::Object>();
+  for (auto [name, field] : {std::pair{"prefix", &out->prefix}, std::pair{"after", &out->after}}) {
+    v8::Local<v8::Value> v;
+    if (!options->Get(context, v8_str(isolate, name)).ToLocal(&v)) return false;
+    if (v->IsUndefined()) continue;
+    if (!v->IsString()) {
+      throw_type_error(isolate, std::string("Cache.list: ") + name + " must be a string");
+      return false;
+    }
+    *field = to_std(isolate, v);
+  }
+  v8::Local<v8::Value> v;
+  if (!options->Get(context, v8_str(isolate, "limit")).ToLocal(&v)) return false;
+  if (v->IsUndefined()) return true;
+  double d = v->IsNumber() ? v.As<v8::Number>()->Value() : -1;
+  if (!(d >= 1 && d <= 1e9) || d != std::floor(d)) {
+    throw_type_error(isolate, "Cache.list: limit must be a whole number from 1");
+    return false;
+  }
+  out->limit = static_cast<size_t>(d);
+  return true;
+}
+
 void cache_list(const Info& info) {
   v8::Isolate* isolate = info.GetIsolate();
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
   kv::RunView* view = view_of(info);
-  if (!view) return;
-  std::string prefix, after;
-  size_t limit = kDefaultListLimit;
-  if (info.Length() > 0 && !info[0]->IsUndefined() && !info[0]->IsNull()) {
-    if (!info[0]->IsObject())
-      return throw_type_error(isolate, "Cache.list: options must be an object such as {prefix: \"user:\"}");
-    auto options = info[0].As<v8::Object>();
-    for (auto [name, out] : {std::pair{"prefix", &prefix}, std::pair{"after", &after}}) {
-      v8::Local<v8::Value> v;
-      if (!options->Get(context, v8_str(isolate, name)).ToLocal(&v)) return;
-      if (v->IsUndefined()) continue;
-      if (!v->IsString()) return throw_type_error(isolate, std::string("Cache.list: ") + name + " must be a string");
-      *out = to_std(isolate, v);
-    }
-    v8::Local<v8::Value> v;
-    if (!options->Get(context, v8_str(isolate, "limit")).ToLocal(&v)) return;
-    if (!v->IsUndefined()) {
-      double d = v->IsNumber() ? v.As<v8::Number>()->Value() : -1;
-      if (!(d >= 1 && d <= 1e9) || d != std::floor(d))
-        return throw_type_error(isolate, "Cache.list: limit must be a whole number from 1");
-      limit = static_cast<size_t>(d);
-    }
-  }
+  ListOptions options;
+  if (!view || !list_options(info, &options)) return;
   std::vector<std::string> keys;
-  if (kv::Status s = view->list(prefix, after, limit, &keys); !s) return throw_status(isolate, "Cache.list", s);
+  if (kv::Status s = view->list(options.prefix, options.after, options.limit, &keys); !s)
+    return throw_status(isolate, "Cache.list", s);
   v8::Local<v8::Array> array = v8::Array::New(isolate, static_cast<int>(keys.size()));
   for (size_t i = 0; i < keys.size(); ++i)
     if (array->Set(context, static_cast<uint32_t>(i), v8_str(isolate, keys[i])).IsNothing()) return;

@@ -427,6 +427,17 @@ void WorkerIsolate::finish_wait_until(v8::Local<v8::Context> context) {
   }
 }
 
+bool WorkerIsolate::caught(const v8::TryCatch& tc, v8::Local<v8::Context> context, std::string_view where,
+                           std::string* error) {
+  if (tc.HasTerminated() || isolate_->IsExecutionTerminating()) {
+    fail(engine::Outcome::TimedOut, "");
+    *error = "terminated";
+  } else {
+    *error = fmt::format("{}{}", where, describe_exception(isolate_, context, tc.Exception()));
+  }
+  return false;
+}
+
 bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   v8::Local<v8::Context> context = v8::Context::New(isolate_, nullptr, global_template_.Get(isolate_));
   if (context.IsEmpty()) {  // stopped (time or memory) while V8 set the context up
@@ -436,16 +447,25 @@ bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   }
   v8::Context::Scope context_scope(context);
   v8::TryCatch tc(isolate_);
-  auto exception = [&](std::string_view where) {
-    *error = tc.HasTerminated() ? "terminated"
-                                : fmt::format("{}{}", where, describe_exception(isolate_, context, tc.Exception()));
-    if (tc.HasTerminated()) fail(engine::Outcome::TimedOut, "");
-    return false;
-  };
   auto c = std::make_unique<Context>();
-  v8::Local<v8::Object> global = context->Global();
+  v8::Global<v8::Function> has_listener;
+  if (!define_vars(context, env, *c, tc, error) || !run_prelude(context, tc, error) ||
+      !take_internals(context, *c, has_listener, tc, error))
+    return false;
 
+  context_ = std::move(c);  // evaluate_worker fills in the handler
+  if (!evaluate_worker(context, error) || !handles_requests(context, has_listener, tc, error)) {
+    context_.reset();
+    return false;
+  }
+  context_->context.Reset(isolate_, context);
+  return true;
+}
+
+bool WorkerIsolate::define_vars(v8::Local<v8::Context> context, const Environment& env, Context& c,
+                                const v8::TryCatch& tc, std::string* error) {
   // [vars]: read-only globals (as the original's prepended consts) and the module-style `env`.
+  v8::Local<v8::Object> global = context->Global();
   v8::Local<v8::Object> env_object = v8::Object::New(isolate_);
   if (env.vars) {
     for (const auto& [key, value] : *env.vars) {
@@ -453,30 +473,39 @@ bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
       if (global->DefineOwnProperty(context, k, v, static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontDelete))
               .IsNothing() ||
           env_object->Set(context, k, v).IsNothing())
-        return exception("[vars]: ");
+        return caught(tc, context, "[vars]: ", error);
     }
   }
-  c->env.Reset(isolate_, env_object);
+  c.env.Reset(isolate_, env_object);
+  return true;
+}
 
-  if (prelude_.empty()) {
+bool WorkerIsolate::run_prelude(v8::Local<v8::Context> context, const v8::TryCatch& tc, std::string* error) {
+  if (prelude_.empty()) {  // compiled once per isolate, run in every context
     for (size_t i = 0; i < kPreludeCount; ++i) {
       v8::ScriptOrigin origin(isolate_, v8_str(isolate_, fmt::format("wws:prelude/{}", kPrelude[i].name)));
       v8::ScriptCompiler::Source source(v8_str(isolate_, kPrelude[i].source), origin);
       v8::Local<v8::UnboundScript> unbound;
       if (!v8::ScriptCompiler::CompileUnboundScript(isolate_, &source).ToLocal(&unbound)) {
         prelude_.clear();
-        return exception(fmt::format("the JS prelude {} does not compile: ", kPrelude[i].name));
+        return caught(tc, context, fmt::format("the JS prelude {} does not compile: ", kPrelude[i].name), error);
       }
       prelude_.emplace_back(isolate_, unbound);
     }
   }
   for (size_t i = 0; i < prelude_.size(); ++i) {
     if (prelude_[i].Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty())
-      return exception(fmt::format("the JS prelude {} failed: ", kPrelude[i].name));
+      return caught(tc, context, fmt::format("the JS prelude {} failed: ", kPrelude[i].name), error);
   }
+  return true;
+}
 
+bool WorkerIsolate::take_internals(v8::Local<v8::Context> context, Context& c, v8::Global<v8::Function>& has_listener,
+                                   const v8::TryCatch& tc, std::string* error) {
+  v8::Local<v8::Object> global = context->Global();
   v8::Local<v8::Value> internal_value;
-  if (!global->Get(context, v8_str(isolate_, "__wws_internal")).ToLocal(&internal_value)) return exception("");
+  if (!global->Get(context, v8_str(isolate_, "__wws_internal")).ToLocal(&internal_value))
+    return caught(tc, context, "", error);
   if (!internal_value->IsObject()) {
     *error = "the JS prelude did not define __wws_internal";
     return false;
@@ -484,43 +513,35 @@ bool WorkerIsolate::make_context(const Environment& env, std::string* error) {
   auto internal = internal_value.As<v8::Object>();
   auto take = [&](const char* key, v8::Global<v8::Function>& slot, bool required) {
     v8::Local<v8::Value> fn;
-    if (!internal->Get(context, v8_str(isolate_, key)).ToLocal(&fn)) return false;
+    if (!internal->Get(context, v8_str(isolate_, key)).ToLocal(&fn)) return caught(tc, context, "", error);
     if (fn->IsFunction()) slot.Reset(isolate_, fn.As<v8::Function>());
     if (fn->IsFunction() || !required) return true;
     *error = fmt::format("the JS prelude's __wws_internal has no {} function", key);
     return false;
   };
-  v8::Global<v8::Function> has_listener;
-  if (!take("makeRequest", c->make_request, true) || !take("makeContext", c->make_context, true) ||
-      !take("dispatchFetch", c->dispatch_fetch, true) || !take("readResponse", c->read_response, true) ||
-      !take("hasFetchListener", has_listener, true) || !take("settleWaitUntil", c->settle_wait_until, false))
-    return error->empty() ? exception("") : false;
+  if (!take("makeRequest", c.make_request, true) || !take("makeContext", c.make_context, true) ||
+      !take("dispatchFetch", c.dispatch_fetch, true) || !take("readResponse", c.read_response, true) ||
+      !take("hasFetchListener", has_listener, true) || !take("settleWaitUntil", c.settle_wait_until, false))
+    return false;
+  // The worker sees neither: they are the prelude's private channel to the host.
   if (global->Delete(context, v8_str(isolate_, "__wws_internal")).IsNothing() ||
       global->Delete(context, v8_str(isolate_, "__wws_native")).IsNothing())
-    return exception("");
-
-  context_ = std::move(c);  // evaluate_worker fills in the handler
-  if (!evaluate_worker(context, error)) {
-    context_.reset();
-    return false;
-  }
-  if (context_->fetch.IsEmpty()) {
-    v8::Local<v8::Value> has;
-    if (!has_listener.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&has)) {
-      context_.reset();
-      return exception("");
-    }
-    if (!has->BooleanValue(isolate_)) {
-      *error = fmt::format("{}: the worker handles no requests: {}", script_.files[0].path.string(),
-                           script_.is_module ? "export default { fetch(request, env, ctx) { ... } }, or call "
-                                               "addEventListener(\"fetch\", ...)"
-                                             : "call addEventListener(\"fetch\", (event) => event.respondWith(...))");
-      context_.reset();
-      return false;
-    }
-  }
-  context_->context.Reset(isolate_, context);
+    return caught(tc, context, "", error);
   return true;
+}
+
+bool WorkerIsolate::handles_requests(v8::Local<v8::Context> context, const v8::Global<v8::Function>& has_listener,
+                                     const v8::TryCatch& tc, std::string* error) {
+  if (!context_->fetch.IsEmpty()) return true;  // a module's default export
+  v8::Local<v8::Value> has;
+  if (!has_listener.Get(isolate_)->Call(context, v8::Undefined(isolate_), 0, nullptr).ToLocal(&has))
+    return caught(tc, context, "", error);
+  if (has->BooleanValue(isolate_)) return true;
+  *error = fmt::format("{}: the worker handles no requests: {}", script_.files[0].path.string(),
+                       script_.is_module ? "export default { fetch(request, env, ctx) { ... } }, or call "
+                                           "addEventListener(\"fetch\", ...)"
+                                         : "call addEventListener(\"fetch\", (event) => event.respondWith(...))");
+  return false;
 }
 
 bool WorkerIsolate::compile_modules(std::string* error) {
@@ -564,37 +585,11 @@ v8::MaybeLocal<v8::Module> WorkerIsolate::resolve_module(v8::Local<v8::Context> 
 
 bool WorkerIsolate::evaluate_worker(v8::Local<v8::Context> context, std::string* error) {
   v8::TryCatch tc(isolate_);
-  auto exception = [&] {
-    if (tc.HasTerminated() || isolate_->IsExecutionTerminating()) {
-      fail(engine::Outcome::TimedOut, "");
-      *error = "terminated";
-    } else {
-      *error = describe_exception(isolate_, context, tc.Exception());
-    }
-    return false;
-  };
-  const ScriptFile& main = script_.files[0];
-  if (!script_.is_module) {
-    if (classic_worker_.IsEmpty()) {
-      v8::ScriptOrigin origin(isolate_, v8_str(isolate_, main.path.string()));
-      auto* cache = main.code_cache.empty() ? nullptr
-                                            : new v8::ScriptCompiler::CachedData(
-                                                  main.code_cache.data(), static_cast<int>(main.code_cache.size()));
-      v8::ScriptCompiler::Source source(v8_str(isolate_, main.source), origin, cache);
-      v8::Local<v8::UnboundScript> unbound;
-      if (!v8::ScriptCompiler::CompileUnboundScript(
-               isolate_, &source, cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
-               .ToLocal(&unbound))
-        return exception();
-      classic_worker_.Reset(isolate_, unbound);
-    }
-    if (classic_worker_.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty()) return exception();
-    return true;
-  }
+  if (!script_.is_module) return run_classic_worker(context, tc, error);
 
   if (!compile_modules(error)) return false;
   v8::Local<v8::Module> module = modules_[0].Get(isolate_);
-  if (module->InstantiateModule(context, resolve_module).IsNothing()) return exception();
+  if (module->InstantiateModule(context, resolve_module).IsNothing()) return caught(tc, context, "", error);
   // V8 aborts the process if Evaluate starts with a termination already requested (watchdog.h):
   // a stop requested by now must end the run here.
   if (stop_requested() || module->GetStatus() != v8::Module::kInstantiated) {
@@ -603,40 +598,71 @@ bool WorkerIsolate::evaluate_worker(v8::Local<v8::Context> context, std::string*
     return false;
   }
   v8::Local<v8::Value> evaluated;
-  if (!module->Evaluate(context).ToLocal(&evaluated)) return exception();
-  if (evaluated->IsPromise()) {  // top-level await may wait on timers
-    auto promise = evaluated.As<v8::Promise>();
-    Settled settled = settle(promise, true);
-    if (settled == Settled::Stopped) {
-      *error = failed_ ? failure_message_ : "the module's top-level await never finished";
-      return false;
-    }
-    if (settled == Settled::Rejected) {
-      *error = describe_exception(isolate_, context, promise->Result());
-      return false;
-    }
-  }
+  if (!module->Evaluate(context).ToLocal(&evaluated)) return caught(tc, context, "", error);
+  if (evaluated->IsPromise() && !settle_top_level_await(context, evaluated.As<v8::Promise>(), error)) return false;
   if (module->GetStatus() != v8::Module::kEvaluated) {
     if (module->GetStatus() == v8::Module::kErrored)
       *error = describe_exception(isolate_, context, module->GetException());
     else *error = "the module did not finish evaluating";
     return false;
   }
+  if (!take_module_handler(context, module, tc, error)) return false;
+  modules_.clear();  // the context keeps them alive as long as it needs them
+  return true;
+}
+
+bool WorkerIsolate::run_classic_worker(v8::Local<v8::Context> context, const v8::TryCatch& tc, std::string* error) {
+  if (classic_worker_.IsEmpty()) {
+    const ScriptFile& main = script_.files[0];
+    v8::ScriptOrigin origin(isolate_, v8_str(isolate_, main.path.string()));
+    auto* cache = main.code_cache.empty() ? nullptr
+                                          : new v8::ScriptCompiler::CachedData(
+                                                main.code_cache.data(), static_cast<int>(main.code_cache.size()));
+    v8::ScriptCompiler::Source source(v8_str(isolate_, main.source), origin, cache);
+    v8::Local<v8::UnboundScript> unbound;
+    if (!v8::ScriptCompiler::CompileUnboundScript(
+             isolate_, &source, cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
+             .ToLocal(&unbound))
+      return caught(tc, context, "", error);
+    classic_worker_.Reset(isolate_, unbound);
+  }
+  if (classic_worker_.Get(isolate_)->BindToCurrentContext()->Run(context).IsEmpty())
+    return caught(tc, context, "", error);
+  return true;
+}
+
+bool WorkerIsolate::settle_top_level_await(v8::Local<v8::Context> context, v8::Local<v8::Promise> promise,
+                                           std::string* error) {
+  Settled settled = settle(promise, true);  // top-level await may wait on timers
+  if (settled == Settled::Stopped) {
+    *error = failed_ ? failure_message_ : "the module's top-level await never finished";
+    return false;
+  }
+  if (settled == Settled::Rejected) {
+    *error = describe_exception(isolate_, context, promise->Result());
+    return false;
+  }
+  return true;
+}
+
+bool WorkerIsolate::take_module_handler(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                                        const v8::TryCatch& tc, std::string* error) {
   v8::Local<v8::Value> handler;
   auto ns = module->GetModuleNamespace().As<v8::Object>();
-  if (!ns->Get(context, v8_str(isolate_, "default")).ToLocal(&handler)) return exception();
+  if (!ns->Get(context, v8_str(isolate_, "default")).ToLocal(&handler)) return caught(tc, context, "", error);
   if (handler->IsFunction()) {
     context_->fetch.Reset(isolate_, handler.As<v8::Function>());
     context_->fetch_this.Reset(isolate_, v8::Undefined(isolate_));
-  } else if (handler->IsObject()) {
-    v8::Local<v8::Value> fetch;
-    if (!handler.As<v8::Object>()->Get(context, v8_str(isolate_, "fetch")).ToLocal(&fetch)) return exception();
-    if (fetch->IsFunction()) {
-      context_->fetch.Reset(isolate_, fetch.As<v8::Function>());
-      context_->fetch_this.Reset(isolate_, handler);
-    }
+    return true;
   }
-  modules_.clear();  // the context keeps them alive as long as it needs them
+  if (!handler->IsObject()) return true;  // then handles_requests looks for a fetch listener
+  v8::Local<v8::Value> fetch;
+  if (!handler.As<v8::Object>()->Get(context, v8_str(isolate_, "fetch")).ToLocal(&fetch))
+    return caught(tc, context, "", error);
+  if (fetch->IsFunction()) {
+    context_->fetch.Reset(isolate_, fetch.As<v8::Function>());
+    context_->fetch_this.Reset(isolate_, handler);
+  }
   return true;
 }
 

@@ -40,9 +40,29 @@ class WorkerIsolate {
  private:
   enum class Settled { Fulfilled, Rejected, Stopped };
 
+  // Makes the worker's context: [vars], the prelude, the worker's code and its handler. Each
+  // step below returns false with *error set; those given `tc` report what it caught.
   bool make_context(const Environment& env, std::string* error);
+  bool define_vars(v8::Local<v8::Context> context, const Environment& env, Context& c, const v8::TryCatch& tc,
+                   std::string* error);
+  bool run_prelude(v8::Local<v8::Context> context, const v8::TryCatch& tc, std::string* error);
+  // Takes the functions the prelude hands over in __wws_internal, then hides it from the worker.
+  bool take_internals(v8::Local<v8::Context> context, Context& c, v8::Global<v8::Function>& has_listener,
+                      const v8::TryCatch& tc, std::string* error);
+  // A worker without a module handler must have added a fetch listener.
+  bool handles_requests(v8::Local<v8::Context> context, const v8::Global<v8::Function>& has_listener,
+                        const v8::TryCatch& tc, std::string* error);
+  // Runs the worker's code in `context`: a classic script, or its modules (top-level await
+  // included), whose default export becomes the handler.
   bool evaluate_worker(v8::Local<v8::Context> context, std::string* error);
+  bool run_classic_worker(v8::Local<v8::Context> context, const v8::TryCatch& tc, std::string* error);
   bool compile_modules(std::string* error);
+  bool settle_top_level_await(v8::Local<v8::Context> context, v8::Local<v8::Promise> promise, std::string* error);
+  bool take_module_handler(v8::Local<v8::Context> context, v8::Local<v8::Module> module, const v8::TryCatch& tc,
+                           std::string* error);
+  // Ends a failed step with what `tc` caught: "terminated" (the run timed out) when the run was
+  // stopped, otherwise `where` followed by the exception. Always false.
+  bool caught(const v8::TryCatch& tc, v8::Local<v8::Context> context, std::string_view where, std::string* error);
   void run_request(const Environment& env, const Request& request, Result& result);
   // Runs microtasks and timers until `promise` settles. Stopped: time ran out, execution was
   // terminated, a timer threw (`failure_` says which), or nothing is left that could settle it.

@@ -119,54 +119,59 @@ void RequestLog::served(const worker::Served& served) {
   });
 }
 
-void RequestLog::format(const worker::Served& s, std::string& out) const {
-  const http::Request& request = s.request;
-  const int status = s.response.status;
-  const size_t bytes = request.method == "HEAD" ? 0 : s.response.body.size();
-  const worker::Worker* w = s.worker;
-  const std::string_view level = status >= 500 ? "warning" : "info";
-  std::string_view engine = "static";
-  if (w) engine = w->kind == worker::WorkerKind::JavaScript ? std::string_view("js") : std::string_view(wasm_engine_);
-  else if (status == 404) engine = "-";
-  const bool failed_run = s.run && s.run->outcome != engine::Outcome::Ok;
+namespace {
 
-  if (format_ == LogFormat::Json) {
-    out += "{\"time\":\"";
-    append_timestamp(out, std::chrono::system_clock::now(), LogFormat::Json);
-    out += "\",\"level\":\"";
-    out += level;
-    out += "\",\"msg\":\"request\"";
-    json_string(out, "method", request.method);
-    json_string(out, "path", std::string_view(request.path).substr(0, kMaxTarget));
-    if (!request.query.empty()) json_string(out, "query", std::string_view(request.query).substr(0, kMaxTarget));
-    out += ",\"status\":";
-    append_uint(out, static_cast<uint64_t>(status));
-    out += ",\"bytes\":";
-    append_uint(out, bytes);
-    out += ",\"duration_ms\":";
-    append_fixed(out, elapsed_us(s.elapsed), 3, "");
-    if (w) {
-      json_string(out, "route", w->route);
-      json_string(out, "worker", w->name);
-      json_string(out, "file", w->relative.native());
-    }
-    json_string(out, "engine", engine);
-    if (failed_run) json_string(out, "outcome", s.run->unavailable ? "unavailable" : outcome_name(s.run->outcome));
-    json_string(out, "remote", request.remote_address);
-    out += '}';
-    return;
+// What both formats derive from a served request.
+struct Summary {
+  int status;
+  size_t bytes;            // of the body sent (none for HEAD)
+  std::string_view level;  // "warning" for a 5xx
+  std::string_view engine;
+  bool failed_run;
+};
+
+void format_json(const worker::Served& s, const Summary& sum, std::string& out) {
+  const http::Request& request = s.request;
+  const worker::Worker* w = s.worker;
+  out += "{\"time\":\"";
+  append_timestamp(out, std::chrono::system_clock::now(), LogFormat::Json);
+  out += "\",\"level\":\"";
+  out += sum.level;
+  out += "\",\"msg\":\"request\"";
+  json_string(out, "method", request.method);
+  json_string(out, "path", std::string_view(request.path).substr(0, kMaxTarget));
+  if (!request.query.empty()) json_string(out, "query", std::string_view(request.query).substr(0, kMaxTarget));
+  out += ",\"status\":";
+  append_uint(out, static_cast<uint64_t>(sum.status));
+  out += ",\"bytes\":";
+  append_uint(out, sum.bytes);
+  out += ",\"duration_ms\":";
+  append_fixed(out, elapsed_us(s.elapsed), 3, "");
+  if (w) {
+    json_string(out, "route", w->route);
+    json_string(out, "worker", w->name);
+    json_string(out, "file", w->relative.native());
   }
+  json_string(out, "engine", sum.engine);
+  if (sum.failed_run) json_string(out, "outcome", s.run->unavailable ? "unavailable" : outcome_name(s.run->outcome));
+  json_string(out, "remote", request.remote_address);
+  out += '}';
+}
+
+void format_text(const worker::Served& s, const Summary& sum, std::string& out) {
+  const http::Request& request = s.request;
+  const worker::Worker* w = s.worker;
   append_timestamp(out, std::chrono::system_clock::now(), LogFormat::Text);
   out += ' ';
-  out += level;
+  out += sum.level;
   out += ' ';
   out += request.method;
   out += ' ';
   append_text_target(out, request.target);
   out += ' ';
-  append_uint(out, static_cast<uint64_t>(status));
+  append_uint(out, static_cast<uint64_t>(sum.status));
   out += ' ';
-  append_bytes(out, bytes);
+  append_bytes(out, sum.bytes);
   out += ' ';
   append_duration(out, s.elapsed);
   if (w) {
@@ -175,14 +180,31 @@ void RequestLog::format(const worker::Served& s, std::string& out) const {
     out += " worker=";
     append_text_target(out, w->relative.native());
     out += " engine=";
-    out += engine;
-    if (failed_run) {
+    out += sum.engine;
+    if (sum.failed_run) {
       out += " outcome=";
       out += s.run->unavailable ? "unavailable" : outcome_name(s.run->outcome);
     }
   } else {
-    out += status == 404 ? " no route" : " static";
+    out += sum.status == 404 ? " no route" : " static";
   }
+}
+
+}  // namespace
+
+void RequestLog::format(const worker::Served& s, std::string& out) const {
+  Summary sum;
+  sum.status = s.response.status;
+  sum.bytes = s.request.method == "HEAD" ? 0 : s.response.body.size();
+  sum.level = sum.status >= 500 ? "warning" : "info";
+  sum.engine = "static";
+  if (s.worker)
+    sum.engine =
+        s.worker->kind == worker::WorkerKind::JavaScript ? std::string_view("js") : std::string_view(wasm_engine_);
+  else if (sum.status == 404) sum.engine = "-";
+  sum.failed_run = s.run && s.run->outcome != engine::Outcome::Ok;
+  if (format_ == LogFormat::Json) format_json(s, sum, out);
+  else format_text(s, sum, out);
 }
 
 }  // namespace wws::logs

@@ -152,73 +152,87 @@ std::optional<uint32_t> Layout::imported_function(std::string_view module, std::
   return std::nullopt;
 }
 
+namespace {
+
+// One import's description (after its module and name): functions are recorded, memories,
+// tables and tags skipped, globals counted. False for an unknown kind.
+bool read_import(Reader& r, std::string module, std::string name, Layout& l) {
+  switch (r.byte()) {
+    case 0: {
+      uint32_t type = static_cast<uint32_t>(r.leb(32));
+      if (module == "wasi_snapshot_preview1" && name == "proc_exit") l.proc_exit = l.imported_functions;
+      l.function_imports.push_back({std::move(module), std::move(name), type});
+      l.imported_functions++;
+      return true;
+    }
+    case 1:  // a table: its element type and limits
+      r.byte();
+      if (r.byte() & 1) r.leb(64);
+      r.leb(64);
+      return true;
+    case 2: {  // a memory: its limits
+      uint8_t flags = r.byte();
+      r.leb(64);
+      if (flags & 1) r.leb(64);
+      return true;
+    }
+    case 3:  // a global: its type and mutability
+      r.byte();
+      if (r.byte() == 1) l.imports_mutable_global = true;
+      l.imported_globals++;
+      return true;
+    case 4:  // a tag
+      r.byte();
+      r.leb(32);
+      return true;
+    default: return false;
+  }
+}
+
+bool read_imports(Reader& r, Layout& l) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string module = r.name(), name = r.name();
+    if (!read_import(r, std::move(module), std::move(name), l)) return false;
+  }
+  return r.ok();
+}
+
+bool read_globals(Reader& r, Layout& l) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    uint8_t type = r.byte();
+    bool is_mutable = r.byte() == 1;
+    if (!skip_const_expr(r)) return false;
+    if (is_mutable) l.mutable_globals.push_back({static_cast<uint32_t>(l.imported_globals + i), type});
+  }
+  return r.ok();
+}
+
+bool read_exports(Reader& r, Layout& l) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string name = r.name();
+    uint8_t kind = r.byte();
+    uint32_t index = static_cast<uint32_t>(r.leb(32));
+    if (kind == 0 && name == "_start") l.start_export = index;
+    if (kind == 0) l.function_exports.emplace_back(std::move(name), index);
+  }
+  return r.ok();
+}
+
+}  // namespace
+
 bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* error) {
   bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t) {
     Reader r(wasm, begin, end);
     switch (id) {
       case kTypeSection: l.types = static_cast<uint32_t>(r.leb(32)); return r.ok();
-      case kImportSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          std::string module = r.name(), name = r.name();
-          switch (r.byte()) {
-            case 0: {
-              uint32_t type = static_cast<uint32_t>(r.leb(32));
-              if (module == "wasi_snapshot_preview1" && name == "proc_exit") l.proc_exit = l.imported_functions;
-              l.function_imports.push_back({module, name, type});
-              l.imported_functions++;
-              break;
-            }
-            case 1:
-              r.byte();
-              if (r.byte() & 1) {
-                r.leb(64);
-                r.leb(64);
-              } else r.leb(64);
-              break;
-            case 2: {
-              uint8_t flags = r.byte();
-              r.leb(64);
-              if (flags & 1) r.leb(64);
-              break;
-            }
-            case 3:
-              r.byte();
-              if (r.byte() == 1) l.imports_mutable_global = true;
-              l.imported_globals++;
-              break;
-            case 4:
-              r.byte();
-              r.leb(32);
-              break;
-            default: return false;
-          }
-        }
-        return r.ok();
-      }
+      case kImportSection: return read_imports(r, l);
       case kFunctionSection: l.defined_functions = static_cast<uint32_t>(r.leb(32)); return r.ok();
       case kMemorySection: l.defined_memory = r.leb(32) == 1; return r.ok();
-      case kGlobalSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          uint8_t type = r.byte();
-          bool is_mutable = r.byte() == 1;
-          if (!skip_const_expr(r)) return false;
-          if (is_mutable) l.mutable_globals.push_back({static_cast<uint32_t>(l.imported_globals + i), type});
-        }
-        return r.ok();
-      }
-      case kExportSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          std::string name = r.name();
-          uint8_t kind = r.byte();
-          uint32_t index = static_cast<uint32_t>(r.leb(32));
-          if (kind == 0) l.function_exports.emplace_back(name, index);
-          if (kind == 0 && name == "_start") l.start_export = index;
-        }
-        return r.ok();
-      }
+      case kGlobalSection: return read_globals(r, l);
+      case kExportSection: return read_exports(r, l);
       case kStartSection: l.has_start = true; return true;
       case kCodeSection: l.has_code = true; return true;
       default: return true;
@@ -263,31 +277,107 @@ void append_capture_tail(std::vector<uint8_t>& code, const Layout& l, uint32_t s
   write_leb(code, *l.proc_exit);
 }
 
+namespace {
+
+using Ranges = std::vector<std::pair<size_t, size_t>>;
+
+// The memory section, its minimum raised to hold `memory_bytes`. False for a shared or 64-bit
+// memory.
+bool rewrite_memory(Reader& r, size_t memory_bytes, std::vector<uint8_t>& body) {
+  r.leb(32);
+  uint8_t flags = r.byte();
+  if (flags & ~1u) return false;  // shared or 64-bit
+  uint64_t min = r.leb(64);
+  write_leb(body, 1);
+  body.push_back(flags);
+  write_leb(body, std::max<uint64_t>(min, memory_bytes / kPage));
+  if (flags & 1) write_leb(body, r.leb(64));
+  return true;
+}
+
+// The global section, every mutable global initialised to its captured value (`globals`, in
+// their order).
+bool rewrite_globals(std::span<const uint8_t> wasm, Reader& r, const std::vector<uint64_t>& globals,
+                     std::vector<uint8_t>& body) {
+  uint64_t n = r.leb(32);
+  write_leb(body, n);
+  size_t k = 0;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    size_t at = r.pos();
+    uint8_t type = r.byte();
+    bool is_mutable = r.byte() == 1;
+    if (!skip_const_expr(r)) return false;
+    if (!is_mutable) {
+      body.insert(body.end(), wasm.begin() + at, wasm.begin() + r.pos());
+      continue;
+    }
+    body.push_back(type);
+    body.push_back(1);
+    auto init = global_init(type, globals[k++]);
+    body.insert(body.end(), init.begin(), init.end());
+  }
+  return true;
+}
+
+// The data section: active segments become empty ones, so passive segments keep their indexes
+// (memory.init and data.drop name them); the captured memory's `ranges` follow.
+bool rewrite_data(std::span<const uint8_t> wasm, Reader& r, const Ranges& ranges, const std::vector<uint8_t>& memory,
+                  std::vector<uint8_t>& body) {
+  uint64_t n = r.leb(32);
+  write_leb(body, n + ranges.size());
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    uint64_t flags = r.leb(32);
+    if (flags == 1) {
+      uint64_t size = r.leb(32);
+      if (!r.ok() || size > r.end() - r.pos()) return false;
+      body.push_back(1);
+      write_leb(body, size);
+      body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + r.pos() + size);
+      r.skip(size);
+      continue;
+    }
+    if (flags == 2) r.leb(32);
+    if (flags > 2 || !skip_const_expr(r)) return false;
+    r.skip(r.leb(32));
+    body.insert(body.end(), {0x00, 0x41, 0x00, 0x0b, 0x00});
+  }
+  put_ranges(body, ranges, memory);
+  return true;
+}
+
+std::optional<std::string> why_not_bakeable(const Layout& l, const Snapshot& snapshot) {
+  if (auto why = why_not_capturable(l)) return why;
+  if (snapshot.globals.size() != l.mutable_globals.size() || snapshot.memory.size() % kPage)
+    return "the snapshot does not match the module";
+  return std::nullopt;
+}
+
+// How many segments the module's data section has; nullopt when it has none.
+std::optional<uint64_t> data_segment_count(std::span<const uint8_t> wasm) {
+  std::optional<uint64_t> segments;
+  for_each_section(wasm, nullptr, [&](uint8_t id, size_t begin, size_t end, size_t) {
+    if (id == kDataSection) segments = Reader(wasm, begin, end).leb(32);
+    return true;
+  });
+  return segments;
+}
+
+}  // namespace
+
 std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Snapshot& snapshot,
                                          const BakeEdits& edits, std::string* error) {
   Layout l;
   if (!read_layout(wasm, l, error)) return std::nullopt;
-  if (auto why = why_not_capturable(l)) {
+  if (auto why = why_not_bakeable(l, snapshot)) {
     *error = *why;
     return std::nullopt;
   }
-  if (snapshot.globals.size() != l.mutable_globals.size() || snapshot.memory.size() % kPage) {
-    *error = "the snapshot does not match the module";
-    return std::nullopt;
-  }
-  const uint32_t new_start = l.imported_functions + l.defined_functions;
   std::optional<uint32_t> start_index;
-  if (edits.new_start) start_index = new_start;
+  if (edits.new_start) start_index = l.imported_functions + l.defined_functions;
   auto ranges = data_ranges(snapshot.memory);
-  uint64_t segments = 0;
-  bool has_data = false;
-  for_each_section(wasm, nullptr, [&](uint8_t id, size_t begin, size_t end, size_t) {
-    if (id == kDataSection) {
-      segments = Reader(wasm, begin, end).leb(32);
-      has_data = true;
-    }
-    return true;
-  });
+  const std::optional<uint64_t> data_segments = data_segment_count(wasm);
+  const bool has_data = data_segments.has_value();
+  const uint64_t segments = data_segments.value_or(0);
   std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
   bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t start) {
     const bool adds_start = id == kTypeSection || id == kFunctionSection || id == kCodeSection;
@@ -312,63 +402,17 @@ std::optional<std::vector<uint8_t>> bake(std::span<const uint8_t> wasm, const Sn
         body = append_entry(wasm, begin, end, entry);
         break;
       }
-      case kMemorySection: {
-        r.leb(32);
-        uint8_t flags = r.byte();
-        if (flags & ~1u) return false;  // shared or 64-bit
-        uint64_t min = r.leb(64);
-        write_leb(body, 1);
-        body.push_back(flags);
-        write_leb(body, std::max<uint64_t>(min, snapshot.memory.size() / kPage));
-        if (flags & 1) write_leb(body, r.leb(64));
+      case kMemorySection:
+        if (!rewrite_memory(r, snapshot.memory.size(), body)) return false;
         break;
-      }
-      case kGlobalSection: {
-        uint64_t n = r.leb(32);
-        write_leb(body, n);
-        size_t k = 0;
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          size_t at = r.pos();
-          uint8_t type = r.byte();
-          bool is_mutable = r.byte() == 1;
-          if (!skip_const_expr(r)) return false;
-          if (!is_mutable) {
-            body.insert(body.end(), wasm.begin() + at, wasm.begin() + r.pos());
-            continue;
-          }
-          body.push_back(type);
-          body.push_back(1);
-          auto init = global_init(type, snapshot.globals[k++]);
-          body.insert(body.end(), init.begin(), init.end());
-        }
+      case kGlobalSection:
+        if (!rewrite_globals(wasm, r, snapshot.globals, body)) return false;
         break;
-      }
       case kExportSection: body = rewrite_exports(wasm, begin, end, start_index, edits.drop_export); break;
       case kDataCountSection: write_leb(body, segments + ranges.size()); break;
-      case kDataSection: {
-        // Active segments become empty ones, so passive segments keep their indexes (memory.init
-        // and data.drop name them); the snapshot's data follows.
-        uint64_t n = r.leb(32);
-        write_leb(body, n + ranges.size());
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          uint64_t flags = r.leb(32);
-          if (flags == 1) {
-            uint64_t size = r.leb(32);
-            if (!r.ok() || size > r.end() - r.pos()) return false;
-            body.push_back(1);
-            write_leb(body, size);
-            body.insert(body.end(), wasm.begin() + r.pos(), wasm.begin() + r.pos() + size);
-            r.skip(size);
-            continue;
-          }
-          if (flags == 2) r.leb(32);
-          if (flags > 2 || !skip_const_expr(r)) return false;
-          r.skip(r.leb(32));
-          body.insert(body.end(), {0x00, 0x41, 0x00, 0x0b, 0x00});
-        }
-        put_ranges(body, ranges, snapshot.memory);
+      case kDataSection:
+        if (!rewrite_data(wasm, r, ranges, snapshot.memory, body)) return false;
         break;
-      }
       default: out.insert(out.end(), wasm.begin() + start, wasm.begin() + end); return true;
     }
     put_section(out, id, body);

@@ -1,5 +1,6 @@
 // project/glob: wax-style glob matching for --ignore patterns on '/'-separated relative paths.
 #include <string>
+#include <utility>
 
 #include "project/discovery.h"
 
@@ -46,6 +47,20 @@ std::vector<std::string_view> alternatives(std::string_view inner) {
   return out;
 }
 
+// One range of a `[...]` class starting at pattern[i]: `x`, `\x`, `x-y` (either end may be
+// escaped). Leaves `i` on the range's last character.
+std::pair<char, char> class_range(std::string_view pattern, size_t& i) {
+  char lo = pattern[i];
+  if (lo == '\\' && i + 1 < pattern.size()) lo = pattern[++i];
+  char hi = lo;
+  if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+    hi = pattern[i + 2];
+    if (hi == '\\' && i + 3 < pattern.size()) hi = pattern[++i + 2];
+    i += 2;
+  }
+  return {lo, hi};
+}
+
 // Matches a `[...]` class at `pos` against `c`. Sets `end` past the class; returns nullopt-like
 // -1 when the class is unterminated (then '[' is literal), else 0/1.
 int match_class(std::string_view pattern, size_t pos, char c, size_t& end) {
@@ -53,82 +68,82 @@ int match_class(std::string_view pattern, size_t pos, char c, size_t& end) {
   bool negated = i < pattern.size() && (pattern[i] == '!' || pattern[i] == '^');
   if (negated) ++i;
   bool matched = false;
-  bool first = true;
-  for (; i < pattern.size(); ++i) {
-    char lo = pattern[i];
-    if (lo == ']' && !first) {
+  // A ']' first in the class is a member, not its end.
+  for (size_t first = i; i < pattern.size(); ++i) {
+    if (pattern[i] == ']' && i != first) {
       end = i + 1;
       // A class never matches the separator, negated or not.
       if (c == '/') return 0;
       return matched != negated ? 1 : 0;
     }
-    first = false;
-    if (lo == '\\' && i + 1 < pattern.size()) lo = pattern[++i];
-    char hi = lo;
-    if (i + 2 < pattern.size() && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
-      hi = pattern[i + 2];
-      if (hi == '\\' && i + 3 < pattern.size()) hi = pattern[++i + 2];
-      i += 2;
-    }
+    auto [lo, hi] = class_range(pattern, i);
     auto uc = static_cast<unsigned char>(c);
     if (uc >= static_cast<unsigned char>(lo) && uc <= static_cast<unsigned char>(hi)) matched = true;
   }
   return -1;
 }
 
+bool match_here(std::string_view pattern, size_t pi, std::string_view path, size_t si);
+
+// The `*` or `**` at pattern[pi] and the rest of the pattern, against path from `si`.
+bool match_star(std::string_view pattern, size_t pi, std::string_view path, size_t si) {
+  bool globstar = pi + 1 < pattern.size() && pattern[pi + 1] == '*' && at_segment_start(pattern, pi) &&
+                  (pi + 2 == pattern.size() || pattern[pi + 2] == '/') && at_segment_start(path, si);
+  if (globstar) {
+    if (pi + 2 == pattern.size()) return true;  // trailing `**`: everything below
+    // `**/` takes zero or more whole segments.
+    for (size_t s = si; s <= path.size(); ++s) {
+      if (at_segment_start(path, s) && match_here(pattern, pi + 3, path, s)) return true;
+    }
+    return false;
+  }
+  // `*` (and a `**` that is not a whole segment) takes any run of characters within one segment.
+  while (pi < pattern.size() && pattern[pi] == '*') ++pi;
+  for (size_t s = si;; ++s) {
+    if (match_here(pattern, pi, path, s)) return true;
+    if (s >= path.size() || path[s] == '/') return false;
+  }
+}
+
+// The `{...}` spanning pattern[open..close] and the rest of the pattern: any alternative matches.
+bool match_alternatives(std::string_view pattern, size_t open, size_t close, std::string_view path, size_t si) {
+  std::string_view rest = pattern.substr(close + 1);
+  for (auto alternative : alternatives(pattern.substr(open + 1, close - open - 1))) {
+    // The expansion keeps what came before so `**` still knows where segments start.
+    std::string expanded(pattern.substr(0, open));
+    expanded.append(alternative).append(rest);
+    if (match_here(expanded, open, path, si)) return true;
+  }
+  return false;
+}
+
+// One pattern element that takes exactly one character (`?`, a `[...]` class, `\x` or a literal)
+// against `c`: the position past the element, or npos when `c` does not match.
+size_t match_char(std::string_view pattern, size_t pi, char c) {
+  char p = pattern[pi];
+  if (p == '?') return c == '/' ? std::string_view::npos : pi + 1;
+  if (p == '[') {
+    size_t end = 0;
+    int result = match_class(pattern, pi, c, end);
+    if (result == 0) return std::string_view::npos;
+    if (result == 1) return end;
+    // Unterminated: the '[' is a literal.
+  }
+  if (p == '\\' && pi + 1 < pattern.size()) p = pattern[++pi];
+  return p == c ? pi + 1 : std::string_view::npos;
+}
+
 bool match_here(std::string_view pattern, size_t pi, std::string_view path, size_t si) {
   while (pi < pattern.size()) {
-    char p = pattern[pi];
-    if (p == '*') {
-      bool globstar = pi + 1 < pattern.size() && pattern[pi + 1] == '*' && at_segment_start(pattern, pi) &&
-                      (pi + 2 == pattern.size() || pattern[pi + 2] == '/') && at_segment_start(path, si);
-      if (globstar) {
-        if (pi + 2 == pattern.size()) return true;  // trailing `**`: everything below
-        // `**/` takes zero or more whole segments.
-        for (size_t s = si; s <= path.size(); ++s) {
-          if (at_segment_start(path, s) && match_here(pattern, pi + 3, path, s)) return true;
-        }
-        return false;
-      }
-      // `*` (and a `**` that is not a whole segment) takes any run of characters within one segment.
-      while (pi < pattern.size() && pattern[pi] == '*') ++pi;
-      for (size_t s = si;; ++s) {
-        if (match_here(pattern, pi, path, s)) return true;
-        if (s >= path.size() || path[s] == '/') return false;
-      }
-    }
-    if (p == '{') {
+    if (pattern[pi] == '*') return match_star(pattern, pi, path, si);
+    if (pattern[pi] == '{') {
       size_t close = closing_brace(pattern, pi);
-      if (close != std::string_view::npos) {
-        std::string_view rest = pattern.substr(close + 1);
-        for (auto alternative : alternatives(pattern.substr(pi + 1, close - pi - 1))) {
-          // The expansion keeps what came before so `**` still knows where segments start.
-          std::string expanded(pattern.substr(0, pi));
-          expanded.append(alternative).append(rest);
-          if (match_here(expanded, pi, path, si)) return true;
-        }
-        return false;
-      }
+      if (close != std::string_view::npos) return match_alternatives(pattern, pi, close, path, si);
     }
     if (si >= path.size()) return false;
-    char c = path[si];
-    if (p == '?') {
-      if (c == '/') return false;
-      ++pi, ++si;
-      continue;
-    }
-    if (p == '[') {
-      size_t end = 0;
-      int result = match_class(pattern, pi, c, end);
-      if (result == 0) return false;
-      if (result == 1) {
-        pi = end, ++si;
-        continue;
-      }
-    }
-    if (p == '\\' && pi + 1 < pattern.size()) p = pattern[++pi];
-    if (p != c) return false;
-    ++pi, ++si;
+    pi = match_char(pattern, pi, path[si]);
+    if (pi == std::string_view::npos) return false;
+    ++si;
   }
   return si == path.size();
 }

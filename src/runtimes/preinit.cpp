@@ -43,9 +43,9 @@ std::string cache_key(std::span<const uint8_t> binary, const InstalledRuntime& r
   std::string material = fmt::format("wws-preinit-{}\n", kFormatVersion);
   material += sha256_hex(std::string_view(reinterpret_cast<const char*>(binary.data()), binary.size()));
   for (const auto* f : {&runtime.meta.wrapper, &runtime.meta.polyfill})
-    if (*f) material += "\n" + (*f)->filename + " " + (*f)->sha256;
-  for (const auto& a : runtime.meta.args) material += "\narg " + a;
-  for (const auto& [k, v] : runtime.meta.envs) material += "\nenv " + k + "=" + v;
+    if (*f) material += fmt::format("\n{} {}", (*f)->filename, (*f)->sha256);
+  for (const auto& a : runtime.meta.args) material += fmt::format("\narg {}", a);
+  for (const auto& [k, v] : runtime.meta.envs) material += fmt::format("\nenv {}={}", k, v);
   return sha256_hex(material).substr(0, 24);
 }
 

@@ -134,10 +134,12 @@ std::optional<WorkerLayout> prepare_worker(const fs::path& project_root, const I
   }
   if (!write_src(runtime, dir / "src", &script, error)) return std::nullopt;
   WorkerLayout layout = base_layout(runtime);
-  for (const auto& [k, v] : config.vars) {
-    auto same = std::find_if(layout.env.begin(), layout.env.end(), [&](const auto& e) { return e.first == k; });
-    if (same != layout.env.end()) same->second = v;
-    else layout.env.emplace_back(k, v);
+  for (const auto& [name, value] : config.vars) {
+    // A loop rather than std::find_if: clang 14 cannot capture a structured binding in a lambda.
+    auto same = layout.env.begin();
+    while (same != layout.env.end() && same->first != name) ++same;
+    if (same != layout.env.end()) same->second = value;
+    else layout.env.emplace_back(name, value);
   }
   layout.root.host_path = (dir / "root").string();
   layout.root.mounts.push_back({(dir / "src").string(), "/src"});

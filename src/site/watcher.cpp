@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -33,6 +34,33 @@ bool skipped_folder_name(const std::string& name) {
 bool ignorable_event_name(std::string_view name) {
   return !name.empty() && (name.front() == '.' || name.back() == '~' || name == "4913");
 }
+
+// When a burst of changes is due for a reload: once they pause for `quiet`, and at the latest
+// `max_delay` after the first one, so a file rewritten without pause still gets reloaded.
+class Debounce {
+ public:
+  explicit Debounce(const WatchOptions& options) : quiet_(options.quiet), max_delay_(options.max_delay) {}
+
+  void changed(Clock::time_point now) {
+    if (!first_) first_ = now;
+    last_ = now;
+  }
+  bool due(Clock::time_point now) const { return first_ && (now >= *last_ + quiet_ || now >= *first_ + max_delay_); }
+  void reset() {
+    first_.reset();
+    last_.reset();
+  }
+  // poll()'s timeout: until the changes seen are due, or -1 (none pending).
+  int timeout_ms(Clock::time_point now) const {
+    if (!first_) return -1;
+    auto at = std::min(*last_ + quiet_, *first_ + max_delay_);
+    return at <= now ? 0 : int(std::chrono::ceil<std::chrono::milliseconds>(at - now).count());
+  }
+
+ private:
+  std::chrono::milliseconds quiet_, max_delay_;
+  std::optional<Clock::time_point> first_, last_;
+};
 
 }  // namespace
 
@@ -151,16 +179,10 @@ struct Watcher::Impl {
   }
 
   void loop() {
-    std::optional<Clock::time_point> first_change, last_change;
+    Debounce pending(options);
     for (;;) {
       pollfd fds[2] = {{wake_fd, POLLIN, 0}, {inotify_fd, POLLIN, 0}};
-      int timeout = -1;
-      if (first_change) {
-        auto now = Clock::now();
-        auto due = std::min(*last_change + options.quiet, *first_change + options.max_delay);
-        timeout = due <= now ? 0 : int(std::chrono::ceil<std::chrono::milliseconds>(due - now).count());
-      }
-      int ready = ::poll(fds, inotify_fd >= 0 ? 2 : 1, timeout);
+      int ready = ::poll(fds, inotify_fd >= 0 ? 2 : 1, pending.timeout_ms(Clock::now()));
       if (stop) return;
       if (ready < 0 && errno != EINTR) {
         spdlog::error("file watcher stopped: {}", std::strerror(errno));
@@ -168,16 +190,10 @@ struct Watcher::Impl {
       }
       auto now = Clock::now();
       if (fds[0].revents) drain_wake();
-      if (inotify_fd >= 0 && fds[1].revents && drain_events()) {
-        if (!first_change) first_change = now;
-        last_change = now;
-      }
+      if (inotify_fd >= 0 && fds[1].revents && drain_events()) pending.changed(now);
       const bool asked = requested.exchange(false);
-      const bool settled =
-          first_change && (now >= *last_change + options.quiet || now >= *first_change + options.max_delay);
-      if (!asked && !settled) continue;
-      first_change.reset();
-      last_change.reset();
+      if (!asked && !pending.due(now)) continue;
+      pending.reset();
       // New folders first: a file written into one after this is seen by the watch, one
       // written before by the reload's own walk.
       watch_tree();

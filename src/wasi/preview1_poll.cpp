@@ -7,6 +7,8 @@
 #include <chrono>
 #include <ctime>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "util/blocking.h"
 #include "wasi/abi.h"
@@ -63,6 +65,92 @@ void sleep_until_monotonic(uint64_t deadline_ns) {
   }
 }
 
+struct PendingClock {
+  uint64_t userdata;
+  uint64_t deadline;  // CLOCK_MONOTONIC ns
+};
+
+// A clock subscription's deadline on CLOCK_MONOTONIC, or nullopt for a clock that cannot be
+// waited on (the CPU-time ones).
+std::optional<uint64_t> clock_deadline(CallFrame& f, uint64_t sub, uint64_t start) {
+  uint32_t id = 0;
+  uint64_t timeout = 0;
+  f.memory.load_u32(sub + abi::kSubClockId, id);
+  f.memory.load_u64(sub + abi::kSubClockTimeout, timeout);
+  uint16_t flags = 0;
+  std::memcpy(&flags, f.memory.range(sub + abi::kSubClockFlags, 2), 2);
+  bool absolute = flags & abi::kSubscriptionClockAbstime;
+  if (id == abi::kClockMonotonic) return absolute ? timeout : saturating_add(start, timeout);
+  if (id == abi::kClockRealtime) {
+    uint64_t real = now_ns(CLOCK_REALTIME);
+    uint64_t wait = absolute ? (timeout > real ? timeout - real : 0) : timeout;
+    return saturating_add(start, wait);
+  }
+  return std::nullopt;
+}
+
+// Reads the subscriptions: clocks go to `clocks`; fd and malformed ones are answered at once.
+void read_subscriptions(CallFrame& f, uint64_t in, uint32_t count, uint64_t start, std::vector<Event>& ready,
+                        std::vector<PendingClock>& clocks) {
+  for (uint32_t i = 0; i < count; ++i) {
+    uint64_t sub = in + uint64_t{i} * abi::kSubscriptionSize;
+    uint64_t userdata = 0;
+    f.memory.load_u64(sub + abi::kSubUserdata, userdata);
+    uint8_t tag = *f.memory.range(sub + abi::kSubTag, 1);
+    Event ev;
+    ev.userdata = userdata;
+    ev.type = tag;
+    if (tag == abi::kEventClock) {
+      if (auto deadline = clock_deadline(f, sub, start)) {
+        clocks.push_back({userdata, *deadline});
+        continue;
+      }
+      ev.error = Errno::Inval;
+    } else if (tag == abi::kEventFdRead || tag == abi::kEventFdWrite) {
+      uint32_t fd = 0;
+      f.memory.load_u32(sub + abi::kSubFdReadwriteFd, fd);
+      FdEntry* e = f.ctx.fds().get(fd);
+      if (!e) ev.error = Errno::Badf;
+      else if (tag == abi::kEventFdRead) ev.nbytes = readable_bytes(f.ctx, *e);
+    } else {
+      ev.error = Errno::Inval;
+    }
+    ready.push_back(ev);
+  }
+}
+
+// Sleeps until the earliest clock when nothing else is ready, then adds the clocks that fired
+// to `ready`. False when the wait is not allowed here (a trap has been requested).
+bool wait_for_clocks(CallFrame& f, uint64_t start, const std::vector<PendingClock>& clocks, std::vector<Event>& ready) {
+  uint64_t earliest = std::numeric_limits<uint64_t>::max();
+  for (const auto& c : clocks) earliest = std::min(earliest, c.deadline);
+  bool slept = ready.empty();
+  if (slept) {
+    // Never sleep past the worker's deadline: the engine stops the guest once it returns.
+    auto left = f.ctx.config().sleep_deadline - Clock::now();
+    uint64_t cap = start;
+    if (left > Clock::duration::zero())
+      cap = saturating_add(start,
+                           static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
+    if (!util::begin_blocking_wait()) {
+      f.ctx.request_trap("poll_oneoff: waits are not allowed on an I/O thread; the request is redone on the run pool");
+      return false;
+    }
+    sleep_until_monotonic(std::min(earliest, cap));
+  }
+  uint64_t now = now_ns(CLOCK_MONOTONIC);
+  for (const auto& c : clocks) {
+    // After a sleep the earliest clock counts as fired even if the deadline cut the sleep short.
+    if (c.deadline <= now || (slept && c.deadline == earliest)) {
+      Event ev;
+      ev.userdata = c.userdata;
+      ev.type = abi::kEventClock;
+      ready.push_back(ev);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Errno poll_oneoff(CallFrame& f, Args a) {
@@ -74,84 +162,10 @@ Errno poll_oneoff(CallFrame& f, Args a) {
     return Errno::Fault;
 
   std::vector<Event> ready;
-  struct PendingClock {
-    uint64_t userdata;
-    uint64_t deadline;  // CLOCK_MONOTONIC ns
-  };
   std::vector<PendingClock> clocks;
   uint64_t start = now_ns(CLOCK_MONOTONIC);
-
-  for (uint32_t i = 0; i < count; ++i) {
-    uint64_t sub = in + uint64_t{i} * abi::kSubscriptionSize;
-    uint64_t userdata = 0;
-    f.memory.load_u64(sub + abi::kSubUserdata, userdata);
-    uint8_t tag = *f.memory.range(sub + abi::kSubTag, 1);
-    Event ev;
-    ev.userdata = userdata;
-    ev.type = tag;
-    if (tag == abi::kEventClock) {
-      uint32_t id = 0;
-      uint64_t timeout = 0;
-      f.memory.load_u32(sub + abi::kSubClockId, id);
-      f.memory.load_u64(sub + abi::kSubClockTimeout, timeout);
-      uint16_t flags = 0;
-      std::memcpy(&flags, f.memory.range(sub + abi::kSubClockFlags, 2), 2);
-      bool absolute = flags & abi::kSubscriptionClockAbstime;
-      uint64_t deadline;
-      if (id == abi::kClockMonotonic) {
-        deadline = absolute ? timeout : saturating_add(start, timeout);
-      } else if (id == abi::kClockRealtime) {
-        uint64_t real = now_ns(CLOCK_REALTIME);
-        uint64_t wait = absolute ? (timeout > real ? timeout - real : 0) : timeout;
-        deadline = saturating_add(start, wait);
-      } else {
-        ev.error = Errno::Inval;  // CPU-time clocks cannot be waited on
-        ready.push_back(ev);
-        continue;
-      }
-      clocks.push_back({userdata, deadline});
-    } else if (tag == abi::kEventFdRead || tag == abi::kEventFdWrite) {
-      uint32_t fd = 0;
-      f.memory.load_u32(sub + abi::kSubFdReadwriteFd, fd);
-      FdEntry* e = f.ctx.fds().get(fd);
-      if (!e) ev.error = Errno::Badf;
-      else if (tag == abi::kEventFdRead) ev.nbytes = readable_bytes(f.ctx, *e);
-      ready.push_back(ev);
-    } else {
-      ev.error = Errno::Inval;
-      ready.push_back(ev);
-    }
-  }
-
-  if (!clocks.empty()) {
-    uint64_t earliest = std::numeric_limits<uint64_t>::max();
-    for (const auto& c : clocks) earliest = std::min(earliest, c.deadline);
-    bool slept = ready.empty();
-    if (slept) {
-      // Never sleep past the worker's deadline: the engine stops the guest once it returns.
-      auto left = f.ctx.config().sleep_deadline - Clock::now();
-      uint64_t cap = start;
-      if (left > Clock::duration::zero())
-        cap = saturating_add(start,
-                             static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(left).count()));
-      if (!util::begin_blocking_wait()) {
-        f.ctx.request_trap(
-            "poll_oneoff: waits are not allowed on an I/O thread; the request is redone on the run pool");
-        return Errno::Intr;
-      }
-      sleep_until_monotonic(std::min(earliest, cap));
-    }
-    uint64_t now = now_ns(CLOCK_MONOTONIC);
-    for (const auto& c : clocks) {
-      // After a sleep the earliest clock counts as fired even if the deadline cut the sleep short.
-      if (c.deadline <= now || (slept && c.deadline == earliest)) {
-        Event ev;
-        ev.userdata = c.userdata;
-        ev.type = abi::kEventClock;
-        ready.push_back(ev);
-      }
-    }
-  }
+  read_subscriptions(f, in, count, start, ready, clocks);
+  if (!clocks.empty() && !wait_for_clocks(f, start, clocks, ready)) return Errno::Intr;
 
   for (size_t i = 0; i < ready.size(); ++i) {
     uint64_t p = out + i * abi::kEventSize;

@@ -42,7 +42,7 @@ Errno write_list_sizes(const GuestMemory& mem, uint64_t count_ptr, uint64_t size
 std::vector<std::string> environ_strings(const WasiConfig& config) {
   std::vector<std::string> out;
   out.reserve(config.env.size());
-  for (const auto& [key, value] : config.env) out.push_back(key + "=" + value);
+  for (const auto& [key, value] : config.env) out.emplace_back(key).append("=").append(value);
   return out;
 }
 

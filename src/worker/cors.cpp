@@ -29,7 +29,7 @@ void add_vary_origin(http::Response& response) {
 
 }  // namespace
 
-Cors::Cors(std::vector<std::string> origins) {
+Cors::Cors(const std::vector<std::string>& origins) {
   for (const auto& o : origins) {
     if (o == "*") any_ = true;
     else if (!o.empty()) origins_.push_back(canonical_origin(o));

@@ -16,7 +16,7 @@ namespace wws::worker {
 class Cors {
  public:
   Cors() = default;
-  explicit Cors(std::vector<std::string> origins);
+  explicit Cors(const std::vector<std::string>& origins);
   bool enabled() const { return any_ || !origins_.empty(); }
 
   // Answers `request` if it is a preflight and CORS is enabled; false otherwise (untouched).

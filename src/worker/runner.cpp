@@ -101,6 +101,17 @@ wasi::WasiConfig sandbox_config(const Worker& worker, GuestStderr& stderr_lines,
   return config;
 }
 
+RunReport answer_unavailable(const Worker& worker, http::Response& response) {
+  response.status = 503;
+  response.set_header("Content-Type", "text/plain; charset=utf-8");
+  response.body = "This worker is not available: " + without_project_root(worker, worker.unavailable) + "\n";
+  RunReport report;
+  report.outcome = engine::Outcome::Failed;
+  report.unavailable = true;
+  report.message = worker.unavailable;
+  return report;
+}
+
 }  // namespace
 
 Runner::Runner(kv::Service& kv, const RunnerSettings& settings) : kv_(kv), settings_(settings) {}
@@ -114,16 +125,8 @@ engine::Executor& Runner::executor_for(engine::Engine& engine) {
 RunReport Runner::run(const Worker& worker, const http::Request& request, std::string_view path,
                       const std::map<std::string, std::string>& params, http::Response& response,
                       std::chrono::milliseconds budget) {
+  if (!worker.unavailable.empty()) return answer_unavailable(worker, response);
   RunReport report;
-  if (!worker.unavailable.empty()) {
-    response.status = 503;
-    response.set_header("Content-Type", "text/plain; charset=utf-8");
-    response.body = "This worker is not available: " + without_project_root(worker, worker.unavailable) + "\n";
-    report.outcome = engine::Outcome::Failed;
-    report.unavailable = true;
-    report.message = worker.unavailable;
-    return report;
-  }
   const auto& ns = worker.config.kv_namespace;
   kv::RunView view(ns ? &kv_.store() : nullptr, ns.value_or(""), limits_of(worker.config.kv_limits));
   // The run's held writes live outside the guest's memory: its memory limit bounds them too.
@@ -163,6 +166,13 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
   report.instance_kept = answer.instance_kept;
   report.memory_bytes = answer.memory_bytes;
   report.kv_reads += view.reads();
+  deliver(worker, request, view, std::move(answer), response, report);
+  return report;
+}
+
+void Runner::deliver(const Worker& worker, const http::Request& request, kv::RunView& view, Answer answer,
+                     http::Response& response, RunReport& report) {
+  const auto& ns = worker.config.kv_namespace;
   if (answer.outcome != engine::Outcome::Ok) {
     if (answer.outcome == engine::Outcome::TimedOut && util::run_cancelled())
       answer.message = "stopped early: its client closed the connection, or the server is stopping";
@@ -170,7 +180,7 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     answer_failure(worker, request, failure, settings_.dev, response);
     report.message = std::move(answer.message);
     report.kv_writes = view.writes();  // atomic operations it made before failing stay
-    return report;
+    return;
   }
   if (std::string wrong = invalid_answer(answer.status, answer.headers); !wrong.empty()) {
     // Not an answer HTTP can carry (or one no client would take): the run failed, commits nothing.
@@ -179,7 +189,7 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     report.outcome = engine::Outcome::Failed;
     report.message = std::move(answer.message);
     report.kv_writes = view.writes();
-    return report;
+    return;
   }
   if (!ns && (view.pending() > 0 || !answer.kv_writes.ops.empty())) warn_kv_without_namespace(worker);
   // A read that failed may have made the worker answer as if a key were absent; a 5xx answer
@@ -193,14 +203,13 @@ RunReport Runner::run(const Worker& worker, const http::Request& request, std::s
     kv_failure(worker, committed, response);
     report.outcome = engine::Outcome::Failed;
     report.message = committed.message();
-    return report;
+    return;
   }
   response.status = answer.status;
   response.headers = std::move(answer.headers);
   response.body = std::move(answer.body);
   if (answer.default_content_type && !response.has_header("content-type"))
     response.headers.emplace_back("Content-Type", "text/html");
-  return report;
 }
 
 void Runner::forget(const Worker& worker) {

@@ -70,6 +70,10 @@ class Runner {
   Answer run_wasm(const Call& call);
   Answer run_http_component(const Call& call);
   Answer run_js(const Call& call);
+  // Turns a finished run's answer into the response: a failure page for a failed run or for an
+  // answer HTTP cannot carry, otherwise the worker's answer once its K/V writes are committed.
+  void deliver(const Worker& worker, const http::Request& request, kv::RunView& view, Answer answer,
+               http::Response& response, RunReport& report);
   // Commits the run's writes; a failure is returned for kv_failure().
   kv::Status commit_kv(const Worker& worker, kv::RunView& view, kv::Batch batch);
   void kv_failure(const Worker& worker, const kv::Status& status, http::Response& response);

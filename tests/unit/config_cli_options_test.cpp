@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "../../src/cli/options.cpp"
+#include "../../src/cli/options.cpp"  // NOLINT(bugprone-suspicious-include): compiled in, as said above
 
 namespace wws::cli {
 namespace {

@@ -27,7 +27,7 @@ int main(void) {
   volatile int local = 0;
   wws_response_header("content-type", "text/plain");
   wws_response_printf("calls=%d greeting=%s heap=%p stack=%p", calls, greeting, (void *)heap, (void *)&local);
-  memcpy(greeting, "stale", 5);
+  memcpy(greeting, "stale", sizeof greeting);  // "stale" and its NUL: as long as "fresh"
   const char *fail = wws_request_query("fail");
   if (fail) dive(50, fail);
   return wws_respond();
