@@ -46,6 +46,16 @@ bool append_bytes(v8::Isolate* isolate, v8::Local<v8::Value> value, std::string*
   return value->IsNullOrUndefined();
 }
 
+// The file's V8 code cache, if it has one, wrapped for a Source (which takes ownership of it).
+v8::ScriptCompiler::CachedData* cached_code(const ScriptFile& file) {
+  if (file.code_cache.empty()) return nullptr;
+  return new v8::ScriptCompiler::CachedData(file.code_cache.data(), static_cast<int>(file.code_cache.size()));
+}
+
+v8::ScriptCompiler::CompileOptions compile_options(const v8::ScriptCompiler::CachedData* cache) {
+  return cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions;
+}
+
 }  // namespace
 
 struct WorkerIsolate::Context {
@@ -549,14 +559,10 @@ bool WorkerIsolate::compile_modules(std::string* error) {
   v8::TryCatch tc(isolate_);
   for (const ScriptFile& file : script_.files) {
     v8::ScriptOrigin origin(isolate_, v8_str(isolate_, file.path.string()), 0, 0, false, -1, {}, false, false, true);
-    auto* cache = file.code_cache.empty() ? nullptr
-                                          : new v8::ScriptCompiler::CachedData(
-                                                file.code_cache.data(), static_cast<int>(file.code_cache.size()));
+    auto* cache = cached_code(file);
     v8::ScriptCompiler::Source source(v8_str(isolate_, file.source), origin, cache);
     v8::Local<v8::Module> module;
-    if (!v8::ScriptCompiler::CompileModule(
-             isolate_, &source, cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
-             .ToLocal(&module)) {
+    if (!v8::ScriptCompiler::CompileModule(isolate_, &source, compile_options(cache)).ToLocal(&module)) {
       *error = fmt::format("{}: {}", file.path.string(),
                            describe_exception(isolate_, isolate_->GetCurrentContext(), tc.Exception()));
       modules_.clear();
@@ -615,14 +621,10 @@ bool WorkerIsolate::run_classic_worker(v8::Local<v8::Context> context, const v8:
   if (classic_worker_.IsEmpty()) {
     const ScriptFile& main = script_.files[0];
     v8::ScriptOrigin origin(isolate_, v8_str(isolate_, main.path.string()));
-    auto* cache = main.code_cache.empty() ? nullptr
-                                          : new v8::ScriptCompiler::CachedData(
-                                                main.code_cache.data(), static_cast<int>(main.code_cache.size()));
+    auto* cache = cached_code(main);
     v8::ScriptCompiler::Source source(v8_str(isolate_, main.source), origin, cache);
     v8::Local<v8::UnboundScript> unbound;
-    if (!v8::ScriptCompiler::CompileUnboundScript(
-             isolate_, &source, cache ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
-             .ToLocal(&unbound))
+    if (!v8::ScriptCompiler::CompileUnboundScript(isolate_, &source, compile_options(cache)).ToLocal(&unbound))
       return caught(tc, context, "", error);
     classic_worker_.Reset(isolate_, unbound);
   }
