@@ -4,7 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "runtimes/files.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 namespace {
@@ -103,7 +104,7 @@ std::optional<std::string> fetch_url(const std::string& url, std::string* error)
     return std::nullopt;
   }
   std::string data;
-  if (!read_text_file(path, data)) {
+  if (!util::read_file(path, data)) {
     *error = fmt::format("cannot read {}: {}", url, std::strerror(errno ? errno : ENOENT));
     return std::nullopt;
   }

@@ -5,7 +5,8 @@
 #include <fmt/format.h>
 
 #include "runtimes/fetch.h"
-#include "runtimes/files.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 namespace fs = std::filesystem;
@@ -30,11 +31,11 @@ bool verify_runtime(const fs::path& project_root, const std::string& repo, const
   fs::path dir = runtime_dir(project_root, repo, runtime.name, runtime.version);
   for (const RemoteFile* f : runtime.files()) {
     std::string data;
-    if (!read_text_file(dir / f->filename, data)) {
+    if (!util::read_file(dir / f->filename, data)) {
       *problem = fmt::format("{} is missing", (dir / f->filename).string());
       return false;
     }
-    std::string actual = sha256_hex(data);
+    std::string actual = util::sha256_hex(data);
     if (actual != f->sha256) {
       *problem = fmt::format("{} does not match its checksum (expected sha256 {}, found {})",
                              (dir / f->filename).string(), f->sha256, actual);
@@ -71,11 +72,11 @@ bool install_runtime(const fs::path& project_root, const std::string& repo, cons
     std::string why;
     auto data = fetch_url(f->url, &why);
     if (!data) return fail(why);
-    std::string actual = sha256_hex(*data);
+    std::string actual = util::sha256_hex(*data);
     if (actual != f->sha256)
       return fail(fmt::format("{} ({}) does not match its checksum: expected sha256 {}, got {}. Nothing was installed.",
                               f->filename, f->url, f->sha256, actual));
-    if (!write_file_atomically(staged / f->filename, *data, &why)) return fail(why);
+    if (!util::write_file_atomically(staged / f->filename, *data, &why)) return fail(why);
   }
   std::string why;
   if (finish && !finish(staged, &why)) return fail(why);

@@ -10,7 +10,8 @@
 #include "engine/module_info.h"
 #include "engine/wasm_binary.h"
 #include "preinit/snapshot.h"
-#include "runtimes/files.h"
+#include "util/files.h"
+#include "util/sha256.h"
 #include "wasi/context.h"
 
 namespace wws::runtimes {
@@ -41,12 +42,12 @@ std::vector<uint8_t> capture_body(const preinit::Layout& l) {
 
 std::string cache_key(std::span<const uint8_t> binary, const InstalledRuntime& runtime) {
   std::string material = fmt::format("wws-preinit-{}\n", kFormatVersion);
-  material += sha256_hex(std::string_view(reinterpret_cast<const char*>(binary.data()), binary.size()));
+  material += util::sha256_hex(std::string_view(reinterpret_cast<const char*>(binary.data()), binary.size()));
   for (const auto* f : {&runtime.meta.wrapper, &runtime.meta.polyfill})
     if (*f) material += fmt::format("\n{} {}", (*f)->filename, (*f)->sha256);
   for (const auto& a : runtime.meta.args) material += fmt::format("\narg {}", a);
   for (const auto& [k, v] : runtime.meta.envs) material += fmt::format("\nenv {}={}", k, v);
-  return sha256_hex(material).substr(0, 24);
+  return util::sha256_hex(material).substr(0, 24);
 }
 
 }  // namespace
@@ -114,7 +115,7 @@ std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, c
                                                        bool* preinitialised, std::string* error) {
   *preinitialised = false;
   std::vector<uint8_t> binary;
-  if (!read_binary_file(runtime.binary(), binary)) {
+  if (!util::read_file(runtime.binary(), binary)) {
     *error = fmt::format("cannot read {}", runtime.binary().string());
     return std::nullopt;
   }
@@ -125,7 +126,7 @@ std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, c
 
   fs::path cache = runtime.dir / ".preinit" / (cache_key(binary, runtime) + ".wasm");
   std::vector<uint8_t> cached;
-  if (read_binary_file(cache, cached) && !cached.empty()) {
+  if (util::read_file(cache, cached) && !cached.empty()) {
     *preinitialised = true;
     return cached;
   }
@@ -147,8 +148,8 @@ std::optional<std::vector<uint8_t>> interpreter_module(engine::Engine& engine, c
   // Older snapshots of this runtime (other keys) are stale.
   for (const auto& entry : fs::directory_iterator(cache.parent_path(), ec))
     if (entry.path().extension() == ".wasm") fs::remove(entry.path(), ec);
-  if (!write_file_atomically(cache, std::string_view(reinterpret_cast<const char*>(module->data()), module->size()),
-                             &why))
+  if (!util::write_file_atomically(
+          cache, std::string_view(reinterpret_cast<const char*>(module->data()), module->size()), &why))
     spdlog::warn("the snapshot of {} could not be cached: {}", runtime.label(), why);
   spdlog::info("Pre-initialised {} in {:.0f} ms ({} MiB snapshot)", runtime.label(),
                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),

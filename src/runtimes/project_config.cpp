@@ -6,7 +6,8 @@
 #include <fmt/format.h>
 
 #include "config/toml_fields.h"
-#include "runtimes/files.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 namespace {
@@ -100,7 +101,7 @@ std::optional<ProjectConfig> load_project_config(const std::filesystem::path& ro
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return ProjectConfig{};
   std::string text;
-  if (!read_text_file(file, text)) {
+  if (!util::read_file(file, text)) {
     *error = fmt::format("{}: cannot read the file", file.string());
     return std::nullopt;
   }
@@ -127,7 +128,7 @@ std::string project_config_to_toml(const ProjectConfig& config) {
 }
 
 bool save_project_config(const std::filesystem::path& root, const ProjectConfig& config, std::string* error) {
-  return write_file_atomically(root / kProjectConfigFile, project_config_to_toml(config), error);
+  return util::write_file_atomically(root / kProjectConfigFile, project_config_to_toml(config), error);
 }
 
 }  // namespace wws::runtimes

@@ -4,9 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "runtimes/files.h"
 #include "runtimes/installer.h"
 #include "runtimes/project_config.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 namespace fs = std::filesystem;
@@ -17,7 +18,7 @@ std::string primary_extension(const InstalledRuntime& runtime) {
 }
 
 bool write_file(const fs::path& file, std::string_view content, std::string* error) {
-  return write_file_atomically(file, content, error);
+  return util::write_file_atomically(file, content, error);
 }
 
 // Writes index.<ext> and the polyfill into `src`. `script` is empty for the pre-init layout.
@@ -26,7 +27,7 @@ bool write_src(const InstalledRuntime& runtime, const fs::path& src, const std::
   std::string index;
   if (runtime.meta.wrapper) {
     fs::path wrapper = runtime.dir / runtime.meta.wrapper->filename;
-    if (!read_text_file(wrapper, index)) {
+    if (!util::read_file(wrapper, index)) {
       *error = fmt::format("the runtime {} has no wrapper file {}; reinstall it", runtime.label(), wrapper.string());
       return false;
     }
@@ -42,7 +43,7 @@ bool write_src(const InstalledRuntime& runtime, const fs::path& src, const std::
   if (runtime.meta.polyfill) {
     std::string polyfill;
     fs::path from = runtime.dir / runtime.meta.polyfill->filename;
-    if (!read_text_file(from, polyfill)) {
+    if (!util::read_file(from, polyfill)) {
       *error = fmt::format("the runtime {} has no polyfill file {}; reinstall it", runtime.label(), from.string());
       return false;
     }
@@ -75,7 +76,7 @@ void make_mount_points(const WorkerLayout& layout) {
 }
 
 std::string worker_id(const fs::path& project_root, const fs::path& worker_file) {
-  return sha256_hex(fs::relative(worker_file, project_root).generic_string()).substr(0, 16);
+  return util::sha256_hex(fs::relative(worker_file, project_root).generic_string()).substr(0, 16);
 }
 
 WorkerLayout base_layout(const InstalledRuntime& runtime) {
@@ -119,7 +120,7 @@ std::optional<WorkerLayout> prepare_worker(const fs::path& project_root, const I
                                            const fs::path& worker_file, const config::WorkerConfig& config,
                                            std::string* error) {
   std::string script;
-  if (!read_text_file(worker_file, script)) {
+  if (!util::read_file(worker_file, script)) {
     *error = fmt::format("{}: cannot read the file", worker_file.string());
     return std::nullopt;
   }

@@ -7,9 +7,10 @@
 
 #include <gtest/gtest.h>
 
-#include "runtimes/files.h"
 #include "runtimes/installer.h"
 #include "runtimes/repository_index.h"
+#include "util/files.h"
+#include "util/sha256.h"
 
 namespace wws::runtimes {
 namespace {
@@ -37,7 +38,7 @@ RuntimeMetadata runtime(const fs::path& repo, const std::string& version, const 
                      "\" }\n"
                      "[runtimes.wrapper]\nurl = \"wrapper.txt\"\nfilename = \"wrapper.txt\"\n"
                      "checksum = { type = \"sha256\", value = \"" +
-                     sha256_hex("{source}") + "\" }\n";
+                     util::sha256_hex("{source}") + "\" }\n";
   auto index = parse_index(toml, "file://" + (repo / "index.toml").string(), nullptr);
   return index.runtimes.at(0);
 }
@@ -46,7 +47,7 @@ TEST(RuntimesInstall, InstallsFromFileUrlsAndVerifies) {
   TempDir repo, project;
   write(repo.path / "lang.wasm", "binary");
   write(repo.path / "wrapper.txt", "{source}");
-  auto r = runtime(repo.path, "1.0", sha256_hex("binary"));
+  auto r = runtime(repo.path, "1.0", util::sha256_hex("binary"));
   std::string error;
   ASSERT_TRUE(install_runtime(project.path, "local", r, nullptr, &error)) << error;
   fs::path dir = runtime_dir(project.path, "local", "lang", "1.0");
@@ -63,11 +64,11 @@ TEST(RuntimesInstall, ChecksumMismatchLeavesNothing) {
   TempDir repo, project;
   write(repo.path / "lang.wasm", "binary");
   write(repo.path / "wrapper.txt", "{source}");
-  auto r = runtime(repo.path, "1.0", sha256_hex("something else"));
+  auto r = runtime(repo.path, "1.0", util::sha256_hex("something else"));
   std::string error;
   EXPECT_FALSE(install_runtime(project.path, "local", r, nullptr, &error));
   EXPECT_NE(error.find("does not match its checksum"), std::string::npos) << error;
-  EXPECT_NE(error.find(sha256_hex("binary")), std::string::npos) << error;
+  EXPECT_NE(error.find(util::sha256_hex("binary")), std::string::npos) << error;
   fs::path parent = project.path / ".wws/runtimes/local/lang";
   EXPECT_FALSE(fs::exists(parent / "1.0"));
   EXPECT_TRUE(!fs::exists(parent) || fs::is_empty(parent)) << "staging folder left behind";
@@ -77,7 +78,7 @@ TEST(RuntimesInstall, FailedStepKeepsThePreviousInstall) {
   TempDir repo, project;
   write(repo.path / "lang.wasm", "binary");
   write(repo.path / "wrapper.txt", "{source}");
-  auto r = runtime(repo.path, "1.0", sha256_hex("binary"));
+  auto r = runtime(repo.path, "1.0", util::sha256_hex("binary"));
   std::string error;
   ASSERT_TRUE(install_runtime(project.path, "local", r, nullptr, &error)) << error;
   auto failing = [](const fs::path&, std::string* e) {
@@ -103,8 +104,8 @@ TEST(RuntimesInstall, UninstallRemovesOnlyThatVersion) {
   TempDir repo, project;
   write(repo.path / "lang.wasm", "binary");
   write(repo.path / "wrapper.txt", "{source}");
-  auto one = runtime(repo.path, "1.0", sha256_hex("binary"));
-  auto two = runtime(repo.path, "2.0", sha256_hex("binary"));
+  auto one = runtime(repo.path, "1.0", util::sha256_hex("binary"));
+  auto two = runtime(repo.path, "2.0", util::sha256_hex("binary"));
   std::string error;
   ASSERT_TRUE(install_runtime(project.path, "local", one, nullptr, &error)) << error;
   ASSERT_TRUE(install_runtime(project.path, "local", two, nullptr, &error)) << error;
