@@ -1,8 +1,8 @@
 // kv/sqlite_store.cpp: K/V in one SQLite file (WAL). Reads run on a pool of read connections
 // and never wait for writers. Commits use one write connection per process with group commit
 // (group_commit.h): the batches of a group apply in one transaction, each in its own savepoint
-// (so one failing batch leaves the others alone). Under load many requests share one
-// transaction (and, with synchronous=FULL, one fsync).
+// when there are several (so one failing batch leaves the others alone). Under load many
+// requests share one transaction (and, with synchronous=FULL, one fsync).
 // Other processes on the same file take turns on SQLite's write lock (busy_timeout).
 #include "kv/sqlite_store.h"
 
@@ -325,6 +325,27 @@ class SqliteStore final : public Store {
       step_done(c.stmt(kRollback, "ROLLBACK"));
       return fail_all(s);
     }
+    if (group.size() == 1) {
+      // Alone in its transaction, a batch needs no savepoint: a failure rolls the whole back.
+      QueuedCommit& w = *group.front();
+      w.status = apply(c, w);
+      if (!w.status) {
+        step_done(c.stmt(kRollback, "ROLLBACK"));
+        return;
+      }
+    } else {
+      commit_savepoints(c, group);
+    }
+    if (!step_done(c.stmt(kCommit, "COMMIT"))) {
+      Status s = failed(c, "commit");
+      step_done(c.stmt(kRollback, "ROLLBACK"));
+      for (QueuedCommit* w : group)
+        if (w->status) w->status = s;
+    }
+  }
+
+  // Each batch of a group in a savepoint of its own, so a failing one leaves the others applied.
+  void commit_savepoints(Connection& c, const std::vector<QueuedCommit*>& group) {
     for (QueuedCommit* w : group) {
       if (!step_done(c.stmt(kSavepoint, "SAVEPOINT batch"))) {
         w->status = failed(c, "savepoint");
@@ -333,12 +354,6 @@ class SqliteStore final : public Store {
       w->status = apply(c, *w);
       if (!w->status) step_done(c.stmt(kRollbackTo, "ROLLBACK TO batch"));
       step_done(c.stmt(kRelease, "RELEASE batch"));
-    }
-    if (!step_done(c.stmt(kCommit, "COMMIT"))) {
-      Status s = failed(c, "commit");
-      step_done(c.stmt(kRollback, "ROLLBACK"));
-      for (QueuedCommit* w : group)
-        if (w->status) w->status = s;
     }
   }
 
