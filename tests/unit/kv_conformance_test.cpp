@@ -15,6 +15,11 @@ namespace {
 using namespace std::chrono_literals;
 using namespace std::string_literals;
 
+// A TTL short enough to wait out, long enough that the writes and the first read before the wait
+// finish inside it even under a sanitizer's slowdown (TSan made 150 ms run out), and the wait.
+constexpr int64_t kShortTtlMs = 1000;
+constexpr auto kPastShortTtl = 1300ms;
+
 class Conformance : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -164,14 +169,14 @@ TEST_P(Conformance, CompareAndSwapRules) {
 }
 
 TEST_P(Conformance, KeysExpire) {
-  ASSERT_TRUE(set("ttl", "short", "1", 150));
+  ASSERT_TRUE(set("ttl", "short", "1", kShortTtlMs));
   ASSERT_TRUE(set("ttl", "long", "2", 60'000));
   ASSERT_TRUE(set("ttl", "forever", "3"));
   NamespaceRead r;
   EXPECT_EQ(read("ttl", &r).size(), 3u);
   EXPECT_GT(r.next_expiry_ms, now_ms());
-  EXPECT_LE(r.next_expiry_ms, now_ms() + 150);
-  std::this_thread::sleep_for(300ms);
+  EXPECT_LE(r.next_expiry_ms, now_ms() + kShortTtlMs);
+  std::this_thread::sleep_for(kPastShortTtl);
   EXPECT_EQ(get("ttl", "short"), std::nullopt);
   EXPECT_EQ(read("ttl", &r), (Map{{"forever", "3"}, {"long", "2"}}));
   EXPECT_GT(r.next_expiry_ms, now_ms() + 50'000);
@@ -183,25 +188,25 @@ TEST_P(Conformance, KeysExpire) {
 }
 
 TEST_P(Conformance, SetClearsAnExpiryAndExpireChangesIt) {
-  ASSERT_TRUE(set("ttl", "a", "1", 150));
+  ASSERT_TRUE(set("ttl", "a", "1", kShortTtlMs));
   ASSERT_TRUE(set("ttl", "a", "2"));  // a plain set makes it permanent again
   ASSERT_TRUE(set("ttl", "b", "1"));
   CommitResult r;
-  ASSERT_TRUE(commit("ttl", Batch{{Op::expire("b", 150), Op::expire("absent", 150)}, {}}, &r));
+  ASSERT_TRUE(commit("ttl", Batch{{Op::expire("b", kShortTtlMs), Op::expire("absent", kShortTtlMs)}, {}}, &r));
   EXPECT_TRUE(r.results[0].applied);
   EXPECT_FALSE(r.results[1].applied);
-  ASSERT_TRUE(set("ttl", "c", "1", 150));
+  ASSERT_TRUE(set("ttl", "c", "1", kShortTtlMs));
   ASSERT_TRUE(commit("ttl", Batch{{Op::expire("c", 0)}, {}}));  // 0 removes the expiry
-  std::this_thread::sleep_for(300ms);
+  std::this_thread::sleep_for(kPastShortTtl);
   EXPECT_EQ(read("ttl"), (Map{{"a", "2"}, {"c", "1"}}));
 }
 
 TEST_P(Conformance, IncrementGivesANewKeyItsTtlAndKeepsAnExistingOne) {
-  EXPECT_EQ(increment("ttl", "window", 1, 150), 1);
-  EXPECT_EQ(increment("ttl", "window", 1, 60'000), 2);  // keeps the 150 ms expiry
+  EXPECT_EQ(increment("ttl", "window", 1, kShortTtlMs), 1);
+  EXPECT_EQ(increment("ttl", "window", 1, 60'000), 2);  // keeps the short expiry
   ASSERT_TRUE(set("ttl", "kept", "10"));
-  EXPECT_EQ(increment("ttl", "kept", 1, 150), 11);  // existed without expiry: stays permanent
-  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(increment("ttl", "kept", 1, kShortTtlMs), 11);  // existed without expiry: stays permanent
+  std::this_thread::sleep_for(kPastShortTtl);
   EXPECT_EQ(get("ttl", "window"), std::nullopt);
   EXPECT_EQ(get("ttl", "kept"), "11");
   EXPECT_EQ(increment("ttl", "window", 1), 1);  // starts again

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <cstdio>
 #include <thread>
 
 #include <sqlite3.h>
@@ -36,11 +37,15 @@ TEST(KvSqlite, ProcessesSharingTheFileLoseNoIncrement) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
+      // A child's failure says why on stderr: the parent sees only its exit status.
       std::string e;
       auto store = backend.open(&e);
+      if (!store) std::fprintf(stderr, "writer %d: open failed: %s\n", p, e.c_str());
       int failures = store ? 0 : 1;
-      for (int i = 0; store && i < kPerProcess; ++i)
-        if (!commit(*store, "ns", {Op::increment("n", 1)})) failures++;
+      for (int i = 0; store && i < kPerProcess; ++i) {
+        Status s = commit(*store, "ns", {Op::increment("n", 1)});
+        if (!s && failures++ == 0) std::fprintf(stderr, "writer %d: commit %d failed: %s\n", p, i, s.message().c_str());
+      }
       _exit(failures ? 1 : 0);
     }
     children.push_back(pid);
