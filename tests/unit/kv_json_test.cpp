@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "json_test_support.h"
 #include "kv/json.h"
 
 namespace wws::kv::json {
@@ -18,7 +19,7 @@ std::string escaped(std::string_view s) {
 // Parses `json` as a JSON string literal with RapidJSON and returns its bytes.
 std::string reparse_string(const std::string& literal) {
   rapidjson::Document doc;
-  doc.Parse(literal.data(), literal.size());
+  wws::test::parse_json(doc, literal);
   EXPECT_FALSE(doc.HasParseError()) << literal;
   if (doc.HasParseError() || !doc.IsString()) return "<invalid>";
   return {doc.GetString(), doc.GetStringLength()};
@@ -126,7 +127,7 @@ TEST(KvJsonSerialise, KeysInOrderAndEscaped) {
   const std::string json = serialise(map);
   EXPECT_EQ(json, "{\"a\":\"say \\\"hi\\\"\\n\",\"b\":\"2\",\"k\\u0000ey\":\"v\\u0000al\"}");
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
+  wws::test::parse_json(doc, json);
   ASSERT_FALSE(doc.HasParseError());
   ASSERT_EQ(doc.MemberCount(), 3u);
   const auto& v = doc["k\0ey"s];  // RapidJSON looks up by length, embedded NUL included

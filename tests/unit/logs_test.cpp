@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "json_test_support.h"
 #include "logs/line_sink.h"
 #include "logs/request_log.h"
 #include "logs/setup.h"
@@ -64,7 +65,7 @@ TEST(LogEscaping, JsonStaysValidForAnyBytes) {
   out += "\"";
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\\u00ff\\u00fe\"");
   rapidjson::Document doc;
-  doc.Parse(out.c_str());
+  wws::test::parse_json(doc, out);
   EXPECT_FALSE(doc.HasParseError());
   std::string utf8;
   append_json_escaped(utf8, "caf\xc3\xa9");
@@ -115,7 +116,7 @@ TEST_F(RequestLine, TextAndJsonCarryTheSameFacts) {
       << text;
   std::string json = line(LogFormat::Json, request, 201, &w);
   rapidjson::Document doc;
-  doc.Parse(json.c_str());
+  wws::test::parse_json(doc, json);
   ASSERT_FALSE(doc.HasParseError()) << json;
   EXPECT_STREQ(doc["method"].GetString(), "POST");
   EXPECT_STREQ(doc["path"].GetString(), "/users/7");

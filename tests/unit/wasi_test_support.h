@@ -100,7 +100,24 @@ class Guest {
     return at;
   }
   std::string str(uint32_t at, size_t len) { return std::string(reinterpret_cast<char*>(memory_.data() + at), len); }
-  uint32_t& u32_at(uint64_t at) { return *reinterpret_cast<uint32_t*>(memory_.data() + at); }
+  // Guest memory is unaligned for the host (UBSan's alignment check): read and write through memcpy.
+  class U32Ref {
+   public:
+    explicit U32Ref(uint8_t* p) : p_(p) {}
+    operator uint32_t() const {  // NOLINT(google-explicit-constructor): reads like the uint32_t it refers to
+      uint32_t v;
+      std::memcpy(&v, p_, 4);
+      return v;
+    }
+    U32Ref& operator=(uint32_t v) {
+      std::memcpy(p_, &v, 4);
+      return *this;
+    }
+
+   private:
+    uint8_t* p_;
+  };
+  U32Ref u32_at(uint64_t at) { return U32Ref(memory_.data() + at); }
   uint64_t u64(uint64_t at) {
     uint64_t v;
     std::memcpy(&v, memory_.data() + at, 8);
