@@ -25,6 +25,7 @@ rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 started=$(date +%s)
 
 # Every report is fatal (halt_on_error; the build also has -fno-sanitize-recover), and is kept.
+# TSan's print_suppressions=0: it would otherwise write the count of suppressed races to log_path.
 COMMON="halt_on_error=1:log_path=$REPORTS/report:print_stacktrace=1"
 # allow_user_segv_handler=1: Wasmtime turns a guest's out-of-bounds access or trap into a wasm
 # trap with its own SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers. ASan installs its handlers first
@@ -35,7 +36,7 @@ COMMON="halt_on_error=1:log_path=$REPORTS/report:print_stacktrace=1"
 export ASAN_OPTIONS="$COMMON:detect_leaks=1:allow_user_segv_handler=1"
 export UBSAN_OPTIONS="$COMMON"
 export LSAN_OPTIONS="suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
-export TSAN_OPTIONS="$COMMON:second_deadlock_stack=1:suppressions=$ROOT/tests/sanitizers/tsan.supp"
+export TSAN_OPTIONS="$COMMON:second_deadlock_stack=1:print_suppressions=0:suppressions=$ROOT/tests/sanitizers/tsan.supp"
 
 UNITS=$(for f in tests/unit/*_test.cpp; do f=${f##*/}; echo "unit_${f%%_*}"; done | sort -u)
 cmake -S . -B "$DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWWS_SANITIZE="$KIND" >/dev/null
