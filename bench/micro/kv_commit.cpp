@@ -6,7 +6,9 @@
 //
 //   kv_commit_bench [--benchmark_filter=sqlite]        (SQLite in a temp folder, synchronous=NORMAL)
 #include <atomic>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -37,7 +39,12 @@ std::shared_ptr<kv::Store> store_for(const std::string& backend, std::string* er
     store = kv::make_memory_store();
   } else if (backend == "sqlite") {
     std::string pattern = (std::filesystem::temp_directory_path() / "wws-kv-bench-XXXXXX").string();
-    folder = mkdtemp(pattern.data());
+    const char* made = mkdtemp(pattern.data());
+    if (!made) {
+      *error = "cannot make a temporary folder for the SQLite file: " + std::string(std::strerror(errno));
+      return nullptr;
+    }
+    folder = made;
     kv::SqliteOptions options;
     options.path = folder / "kv.sqlite3";
     store = kv::open_sqlite_store(options, error);
