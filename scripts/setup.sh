@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config ccache
       libboost1.81-dev libtomlplusplus-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
-      libcurl4-openssl-dev libssl-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
+      libcurl4-openssl-dev libssl-dev libxxhash-dev libsqlite3-dev libhiredis-dev libgit2-dev libgtest-dev libgmock-dev libbenchmark-dev
       clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt binaryen
       libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
       rustc cargo libstd-rust-dev-wasm32
