@@ -4,8 +4,9 @@
 // and its version, the settings that change generated code) and ends with a trailer holding a
 // checksum of the engine's bytes before it (a fast one: it is there to find damage). Loading an
 // engine's serialized code is only safe for bytes that engine wrote, so an entry whose checksum
-// does not match is logged, removed and rebuilt, never handed over. The engine's bytes start the file, so an engine can map the file
-// itself (code and memory images are then paged in from the page cache as they are used).
+// does not match is logged, removed and rebuilt, never handed over. The engine's bytes start the
+// file, so an engine can map the file itself (code and memory images are then paged in from the
+// page cache as they are used).
 // Entries are written to a temporary file and renamed, so readers never see half an entry and a
 // file once verified never changes under a reader.
 // The cache folder must be as trusted as the wws binary: whoever can write it can run code.
