@@ -4,11 +4,17 @@
 // when there are several (so one failing batch leaves the others alone). Under load many
 // requests share one transaction (and, with synchronous=FULL, one fsync).
 // Other processes on the same file take turns on SQLite's write lock (busy_timeout).
+// Checkpoints run on a thread of their own (their fsyncs used to stall every commit queued
+// behind the one that ran them); see SqliteOptions for how the log stays bounded.
 #include "kv/sqlite_store.h"
 
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
 #include "kv/group_commit.h"
@@ -132,12 +138,13 @@ enum StmtId {
   kListOpen,
   kNamespaces,
   kNamespaceRow,
-  kExpired,
   kPurge,
   kLookup,
-  kUpsert,
+  kInsert,
+  kUpdate,
   kDelete,
-  kSaveNamespace,
+  kInsertNamespace,
+  kUpdateNamespace,
   kBegin,
   kCommit,
   kRollback,
@@ -149,6 +156,16 @@ enum StmtId {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(SqliteOptions options) : options_(std::move(options)) {}
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   bool open(std::string* error) {
     std::error_code ec;
@@ -183,6 +200,10 @@ class SqliteStore final : public Store {
       writer_->exec("ROLLBACK");
       return false;
     }
+    // Replaces SQLite's automatic checkpoint (which runs inside the COMMIT that crosses its
+    // threshold) with the background one.
+    sqlite3_wal_hook(writer_->db(), &SqliteStore::on_wal_commit, this);
+    checkpointer_ = std::thread([this] { checkpoint_loop(); });
     return true;
   }
 
@@ -342,6 +363,58 @@ class SqliteStore final : public Store {
       for (QueuedCommit* w : group)
         if (w->status) w->status = s;
     }
+    if (wal_pages_.load(std::memory_order_relaxed) >= options_.max_wal_pages) {
+      // RESTART waits for readers to leave the log too, so the next commit writes it from the
+      // start. It would find the background checkpoint at work most of the time (BUSY), so it
+      // waits for that to finish. BUSY from another process's checkpoint is retried after the
+      // next group. The group's requests wait for this; it is rare (once per max_wal_pages).
+      std::lock_guard checkpointing(checkpoint_running_);
+      int rc = sqlite3_wal_checkpoint_v2(c.db(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
+      if (rc == SQLITE_OK) wal_pages_.store(0, std::memory_order_relaxed);
+      else if (rc != SQLITE_BUSY) spdlog::warn("sqlite {}: checkpoint failed: {}", options_.path.string(), c.error());
+    }
+  }
+
+  // Called by SQLite on the committing thread after each commit with the log's size in pages.
+  static int on_wal_commit(void* self, sqlite3* /*db*/, const char* /*schema*/, int pages) {
+    auto* store = static_cast<SqliteStore*>(self);
+    store->wal_pages_.store(pages, std::memory_order_relaxed);
+    // Once per checkpoint_pages new pages: the log only starts over at max_wal_pages under load,
+    // and a checkpoint per commit past the first threshold would be an fsync pair per commit.
+    if (pages < store->checkpoint_requested_at_) store->checkpoint_requested_at_ = 0;  // it started over
+    if (pages - store->checkpoint_requested_at_ < store->options_.checkpoint_pages) return SQLITE_OK;
+    store->checkpoint_requested_at_ = pages;
+    if (!store->checkpoint_wanted_.exchange(true)) {
+      std::lock_guard lock(store->checkpoint_mutex_);  // so the wake-up cannot fall between check and wait
+      store->checkpoint_cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  // The background checkpoint: PASSIVE, so it copies what it can without taking the write lock
+  // or waiting for readers; commits go on meanwhile. When it catches up with every commit, the
+  // next commit starts the log over.
+  void checkpoint_loop() {
+    std::unique_ptr<Connection> c;
+    std::unique_lock lock(checkpoint_mutex_);
+    for (;;) {
+      checkpoint_cv_.wait(lock, [&] { return stopping_ || checkpoint_wanted_.load(); });
+      if (stopping_) return;
+      lock.unlock();
+      checkpoint_wanted_ = false;
+      std::string error;
+      if (!c) c = std::make_unique<Connection>(options_, &error);
+      if (!c->ok()) {
+        spdlog::warn("sqlite {}: cannot open a connection to checkpoint: {}", options_.path.string(), error);
+        c.reset();
+      } else {
+        std::lock_guard checkpointing(checkpoint_running_);
+        int rc = sqlite3_wal_checkpoint_v2(c->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+          spdlog::warn("sqlite {}: checkpoint failed: {}", options_.path.string(), c->error());
+      }
+      lock.lock();
+    }
   }
 
   // Each batch of a group in a savepoint of its own, so a failing one leaves the others applied.
@@ -363,49 +436,40 @@ class SqliteStore final : public Store {
     bool exists = false;
     uint64_t version = 0;
     NamespaceStats stats;
+    uint64_t expired_keys = 0, expired_bytes = 0;
     {
-      Stmt& s = c.stmt(kNamespaceRow, "SELECT version, keys, bytes FROM wws_namespaces WHERE name=?1");
+      // The namespace's row and its expired entries in one statement. Expired entries go first,
+      // so quotas count live entries only; the version stays: they were already invisible to
+      // every read. They are counted (a read on the expiry index) and deleted only if there are
+      // any: almost no commit finds one, and a write statement costs far more than an index probe.
+      Stmt& s = c.stmt(kNamespaceRow,
+                       "SELECT n.version, n.keys, n.bytes, e.count, e.bytes FROM wws_namespaces AS n, "
+                       "(SELECT count(*) AS count, sum(length(key)+length(value)) AS bytes FROM wws_entries "
+                       "WHERE ns=?1 AND expires_at>0 AND expires_at<=?2) AS e WHERE n.name=?1");
       Resetter r{s};
-      s.bind(1, w.ns);
+      s.bind(1, w.ns).bind(2, now);
       int rc = s.step();
       if (rc == SQLITE_ROW) {
         exists = true;
         version = static_cast<uint64_t>(s.int64(0));
         stats.keys = static_cast<uint64_t>(s.int64(1));
         stats.bytes = static_cast<uint64_t>(s.int64(2));
+        expired_keys = static_cast<uint64_t>(s.int64(3));
+        expired_bytes = static_cast<uint64_t>(s.int64(4));
       } else if (rc != SQLITE_DONE) {
         return failed(c, "read the namespace");
       }
     }
     if (w.batch.if_version && *w.batch.if_version != version)
       return {Code::Conflict, "the namespace changed since it was read"};
-    bool purged = false;
-    if (exists) {
-      // Expired entries go first, so quotas count live entries only. The version stays: they
-      // were already invisible to every read. Counted with a read first and deleted only if
-      // there are any: almost no commit finds one, and a write statement (DELETE ... RETURNING
-      // even more so) costs far more than an index probe; it used to be half of an increment's
-      // CPU time.
-      uint64_t expired_keys = 0, expired_bytes = 0;
-      {
-        Stmt& s = c.stmt(kExpired,
-                         "SELECT count(*), sum(length(key)+length(value)) FROM wws_entries "
-                         "WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
-        Resetter r{s};
-        s.bind(1, w.ns).bind(2, now);
-        if (s.step() != SQLITE_ROW) return failed(c, "count expired keys");
-        expired_keys = static_cast<uint64_t>(s.int64(0));
-        expired_bytes = static_cast<uint64_t>(s.int64(1));
-      }
-      if (expired_keys > 0) {
-        Stmt& s = c.stmt(kPurge, "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
-        Resetter r{s};
-        s.bind(1, w.ns).bind(2, now);
-        if (s.step() != SQLITE_DONE) return failed(c, "purge expired keys");
-        stats.keys -= expired_keys;
-        stats.bytes -= expired_bytes;
-        purged = true;
-      }
+    const bool purged = expired_keys > 0;
+    if (purged) {
+      Stmt& s = c.stmt(kPurge, "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
+      Resetter r{s};
+      s.bind(1, w.ns).bind(2, now);
+      if (s.step() != SQLITE_DONE) return failed(c, "purge expired keys");
+      stats.keys -= expired_keys;
+      stats.bytes -= expired_bytes;
     }
     Plan plan;
     auto lookup = [&](const std::string& key, std::optional<Entry>* entry) -> Status {
@@ -420,10 +484,12 @@ class SqliteStore final : public Store {
     };
     if (Status s = plan_batch(w.batch, w.limits, stats, now, lookup, &plan); !s) return s;
     for (const Write& write : plan.writes) {
-      Stmt& s = write.entry ? c.stmt(kUpsert,
-                                     "INSERT OR REPLACE INTO wws_entries(ns, key, value, expires_at) "
-                                     "VALUES(?1, ?2, ?3, ?4)")
-                            : c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2");
+      // After the purge a row exists exactly when the key had a live entry; an UPDATE rewrites
+      // it in place, where INSERT OR REPLACE deletes it and inserts it again.
+      Stmt& s = !write.entry ? c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2")
+                : write.existed
+                    ? c.stmt(kUpdate, "UPDATE wws_entries SET value=?3, expires_at=?4 WHERE ns=?1 AND key=?2")
+                    : c.stmt(kInsert, "INSERT INTO wws_entries(ns, key, value, expires_at) VALUES(?1, ?2, ?3, ?4)");
       Resetter r{s};
       s.bind(1, w.ns).bind(2, write.key);
       if (write.entry) s.bind(3, write.entry->value).bind(4, write.entry->expires_at_ms);
@@ -433,9 +499,10 @@ class SqliteStore final : public Store {
       // A new namespace starts at a time-based version, so a namespace deleted and made again
       // never repeats a version a cache may still hold.
       if (!plan.writes.empty()) version = exists ? version + 1 : static_cast<uint64_t>(now) * 1000;
-      Stmt& s = c.stmt(kSaveNamespace,
-                       "INSERT OR REPLACE INTO wws_namespaces(name, version, keys, bytes) "
-                       "VALUES(?1, ?2, ?3, ?4)");
+      Stmt& s = exists
+                    ? c.stmt(kUpdateNamespace, "UPDATE wws_namespaces SET version=?2, keys=?3, bytes=?4 WHERE name=?1")
+                    : c.stmt(kInsertNamespace,
+                             "INSERT INTO wws_namespaces(name, version, keys, bytes) VALUES(?1, ?2, ?3, ?4)");
       Resetter r{s};
       s.bind(1, w.ns)
           .bind(2, static_cast<int64_t>(version))
@@ -453,6 +520,14 @@ class SqliteStore final : public Store {
   GroupCommit group_commit_{kMaxGroup};
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> readers_;
+  std::atomic<int> wal_pages_{0};    // the log's size after the latest commit of this process
+  int checkpoint_requested_at_ = 0;  // the log's size when the latest checkpoint was asked for (leader only)
+  std::atomic<bool> checkpoint_wanted_{false};
+  std::mutex checkpoint_running_;  // held by whoever checkpoints: the background thread or the leader
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;  // guarded by checkpoint_mutex_
+  std::thread checkpointer_;
 };
 
 }  // namespace

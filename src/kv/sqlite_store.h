@@ -25,6 +25,13 @@ struct SqliteOptions {
   // How long a commit waits for another process holding the write lock before it fails with
   // Unavailable (the request then answers 503).
   std::chrono::milliseconds busy_timeout{5000};
+  // The write-ahead log is copied into the database file (a checkpoint, two fsyncs) by a thread
+  // of its own once the log holds this many pages, so commits do not wait on it.
+  int checkpoint_pages = 1000;
+  // The log starts over only after a checkpoint that caught up with every commit, which a
+  // background checkpoint under sustained writes never does: at this many pages the committing
+  // thread checkpoints itself (and waits for readers), so the log stays about this size.
+  int max_wal_pages = 10000;
 };
 
 // Opens (creating if needed) the database. On failure returns nullptr and a reason naming the file.

@@ -1,8 +1,10 @@
 // What only the SQLite backend promises beyond the conformance suite: several processes on one
 // file, commits that survive the process being killed, a busy file failing cleanly, group
-// commits whose batches fail independently, and the file's schema version.
+// commits whose batches fail independently, the file's schema version, and a write-ahead log
+// that stays bounded while commits never stop.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -134,6 +136,53 @@ TEST(KvSqlite, BatchesInOneGroupCommitFailIndependently) {
   for (int t = 0; t < 8; ++t)
     for (int i = 0; i < 40; ++i) expected += (t + i) % 3 != 0;
   EXPECT_EQ(get(*store, "ns", "n"), std::to_string(expected));
+}
+
+// Checkpoints run in the background, and a background checkpoint never catches up with commits
+// that never stop, so the log could only grow; past max_wal_pages the committing thread
+// checkpoints and the log starts over. Watched from another thread while 4 threads commit.
+TEST(KvSqlite, TheWriteAheadLogStaysBoundedUnderSustainedWrites) {
+  test::TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "kv.sqlite3";
+  options.checkpoint_pages = 20;
+  options.max_wal_pages = 100;
+  std::string error;
+  auto store = open_sqlite_store(options, &error);
+  ASSERT_TRUE(store) << error;
+  const std::filesystem::path wal = options.path.string() + "-wal";
+  std::atomic<bool> writing{true};
+  std::atomic<uintmax_t> largest{0};
+  std::thread watcher([&] {
+    while (writing) {
+      std::error_code ec;
+      uintmax_t size = std::filesystem::file_size(wal, ec);
+      if (!ec && size > largest) largest = size;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  });
+  constexpr int kThreads = 4, kPerThread = 1500;
+  const std::string value(1500, 'v');  // about one page written per commit
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::string key = "k" + std::to_string(t) + "-" + std::to_string(i % 40);
+        if (!commit(*store, "ns", {Op::increment("n", 1), Op::set(key, value)})) failures++;
+      }
+    });
+  for (auto& th : threads) th.join();
+  writing = false;
+  watcher.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(get(*store, "ns", "n"), std::to_string(kThreads * kPerThread));
+  // The log's file is reused from its start, not cut, so its size is the largest it ever was:
+  // over 6,000 commits of a page or more it would be 25 MB or more without the bound. Allowed:
+  // max_wal_pages, plus what commits wrote while a background checkpoint kept the log busy.
+  constexpr uintmax_t kFrame = 4096 + 24;
+  EXPECT_GT(largest.load(), 20 * kFrame);  // the watcher saw the log
+  EXPECT_LE(largest.load(), 3 * 100 * kFrame) << "the log grew to " << largest.load() << " bytes";
 }
 
 TEST(KvSqlite, RefusesADatabaseFromANewerSchema) {
