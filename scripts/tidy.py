@@ -28,8 +28,25 @@ import time
 TIDY = os.environ.get("CLANG_TIDY", "clang-tidy-14")
 ROOT = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True,
                       check=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip()
-# Headers of ours: anything in the clone except the extracted dependencies (.deps/: V8, Wasmtime).
-HEADER_FILTER = "^" + re.escape(ROOT) + "/(?!\\.deps/)"
+
+
+def ere_escape(text):
+    """`text` as a literal in a POSIX extended regular expression (what LLVM's Regex reads)."""
+    return re.sub(r"([.^$|()\[\]*+?{}\\])", r"\\\1", text)
+
+
+def header_filter():
+    """Headers of ours: those in the clone's folders that git tracks, so not the extracted
+    dependencies (.deps/: V8, Wasmtime) nor build folders. clang-tidy's --header-filter is an
+    LLVM (POSIX extended) regex, which has no lookahead: a `(?!\\.deps/)` there matches nothing,
+    and every header went unchecked. A path is as the compile line named it: absolute from
+    CMake's databases, relative to the directory from a relative one."""
+    out = subprocess.run(["git", "ls-files", "-z"], capture_output=True, check=True, cwd=ROOT).stdout
+    folders = sorted({p.split("/", 1)[0] for p in out.decode().split("\0") if "/" in p})
+    return "^(" + ere_escape(ROOT) + "/)?(" + "|".join(ere_escape(f) for f in folders) + ")/"
+
+
+HEADER_FILTER = header_filter()
 DIAGNOSTIC = re.compile(r"^([^ :][^:]*):(\d+):(\d+): (warning|error): ")
 CACHE_DIR = os.environ.get("WWS_TIDY_CACHE") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "wws", "tidy")

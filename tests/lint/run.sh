@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The lint gate fails when it should: scripts/lint.sh, with the repo's own .clang-format and
-# .clang-tidy, runs in a scratch git repository holding a file clang-format would change and one
-# with a clang-tidy finding (a use after move); it must fail and name both. With both fixed it
-# must pass, a second run must take the clean results from its cache, and a file git does not
+# .clang-tidy, runs in a scratch git repository holding a file clang-format would change, one
+# with a clang-tidy finding (a use after move) and a header of ours with another (identical
+# branches: headers are checked through the units that include them); it must fail and name all
+# three. With them fixed it must pass, a second run must take the clean results from its cache, and a file git does not
 # track (as generated code is not) must not be checked.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +16,12 @@ cp "$repo/scripts/lint.sh" "$repo/scripts/tidy.py" scripts/
 export WWS_TIDY_CACHE=$tmp/cache LINT_JOBS=2
 
 printf 'int  add( int a,int b ){return a+b;}\n' > src/format.cpp
+cat > src/tidy.h <<'CPP'
+inline int sign(int x) { return x < 0 ? 1 : 1; }
+CPP
 cat > src/tidy.cpp <<'CPP'
+#include "tidy.h"
+
 #include <string>
 #include <utility>
 
@@ -38,16 +44,20 @@ expect() { grep -qF -- "$1" <<<"$out" || fail "expected \"$1\" in the output"; }
 if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed on bad files"; fi
 expect "src/format.cpp:1: not formatted"
 expect "lint: clang-format: 1 files are not formatted"
-expect "src/tidy.cpp:6:10: error: 's' used after it was moved [bugprone-use-after-move"
+expect "src/tidy.cpp:8:10: error: 's' used after it was moved [bugprone-use-after-move"
+expect "src/tidy.h:1:39: error: conditional operator with identical true and false expressions [bugprone-branch-clone"
 expect "tidy: 2 translation units (0 unchanged since a clean check)"
 if grep -q "build/generated.cpp" <<<"$out"; then fail "an untracked file was checked"; fi
 
 # Each half of the gate fails on its own.
 printf 'int add(int a, int b) { return a + b; }\n' > src/format.cpp
 if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed with a clang-tidy finding"; fi
-expect "lint: clang-format: 2 files formatted"
+expect "lint: clang-format: 3 files formatted"
 expect "[bugprone-use-after-move"
 sed -i 's/return s + t;/return t + t;/' src/tidy.cpp
+if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed with a finding in a header"; fi
+expect "[bugprone-branch-clone"
+sed -i 's/? 1 : 1/? -1 : 1/' src/tidy.h
 printf 'int  add( int a,int b ){return a+b;}\n' > src/format.cpp
 if out=$(bash scripts/lint.sh build/compile_commands.json 2>&1); then fail "lint passed on a misformatted file"; fi
 expect "src/format.cpp:1: not formatted"
@@ -55,7 +65,7 @@ expect ": clean"
 
 printf 'int add(int a, int b) { return a + b; }\n' > src/format.cpp
 out=$(bash scripts/lint.sh build/compile_commands.json 2>&1) || fail "lint failed on good files"
-expect "lint: clang-format: 2 files formatted"
+expect "lint: clang-format: 3 files formatted"
 expect "tidy: 2 translation units (2 unchanged since a clean check)"
 expect ": clean"
 out=$(bash scripts/lint.sh build/compile_commands.json 2>&1) || fail "lint failed on a second run"
