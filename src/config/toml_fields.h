@@ -12,8 +12,8 @@
 namespace wws::config::detail {
 
 struct FieldError : std::runtime_error {
-  FieldError(const toml::source_region& where, std::string reason)
-      : std::runtime_error(std::move(reason)), where(where) {}
+  // std::runtime_error copies its message (it has no constructor that takes a string to move).
+  FieldError(const toml::source_region& where, const std::string& reason) : std::runtime_error(reason), where(where) {}
   toml::source_region where;
 };
 

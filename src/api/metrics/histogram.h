@@ -14,10 +14,12 @@ inline constexpr std::array<double, 17> kBucketBounds = {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 inline constexpr size_t kBuckets = kBucketBounds.size() + 1;
 
-// The same bounds in nanoseconds, so the request path compares integers.
+// The same bounds in nanoseconds, so the request path compares integers. Adding 0.5 rounds them,
+// as they are all > 0 (the check warns of negatives; std::llround is not constexpr in C++20).
 inline constexpr std::array<uint64_t, kBucketBounds.size()> kBucketBoundsNs = [] {
   std::array<uint64_t, kBucketBounds.size()> ns{};
-  for (size_t i = 0; i < ns.size(); ++i) ns[i] = static_cast<uint64_t>(kBucketBounds[i] * 1e9 + 0.5);
+  for (size_t i = 0; i < ns.size(); ++i)
+    ns[i] = static_cast<uint64_t>(kBucketBounds[i] * 1e9 + 0.5);  // NOLINT(bugprone-incorrect-roundings): > 0
   return ns;
 }();
 
@@ -42,7 +44,8 @@ inline double fine_lower_us(size_t index) {
   if (index < 8) return static_cast<double>(index);
   const unsigned exponent = static_cast<unsigned>(3 + (index - 8) / 4);
   const uint64_t base = uint64_t{1} << exponent;
-  return static_cast<double>(base + ((index - 8) % 4) * (base / 4));
+  const uint64_t step = base / 4;  // exact: base is a power of two >= 8
+  return static_cast<double>(base + ((index - 8) % 4) * step);
 }
 inline double fine_upper_us(size_t index) {
   return index + 1 < kFineBuckets ? fine_lower_us(index + 1) : fine_lower_us(index) * 1.19;
