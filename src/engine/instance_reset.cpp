@@ -93,108 +93,120 @@ struct Layout {
   std::vector<DataSegment> data;
 };
 
+// Records the first reason the module is not resettable; false, for `return refuse(...)`.
+bool refuse(std::string* why, std::string reason) {
+  if (why->empty()) *why = std::move(reason);
+  return false;
+}
+
+bool read_imports(Reader& r, Layout& l, std::string* why) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    r.skip(r.leb(32));
+    r.skip(r.leb(32));
+    switch (r.byte()) {
+      case 0:
+        l.imported_functions++;
+        r.leb(32);
+        break;
+      case 2: {
+        l.imported_memories++;
+        uint8_t flags = r.byte();
+        r.leb(64);
+        if (flags & 1) r.leb(64);
+        break;
+      }
+      case 3:
+        l.imported_globals++;
+        r.byte();
+        r.byte();
+        break;
+      default: return refuse(why, "it imports a table or tag");
+    }
+  }
+  return r.ok();
+}
+
+bool read_globals(std::span<const uint8_t> wasm, Reader& r, Layout& l, std::string* why) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    r.byte();  // value type
+    bool is_mutable = r.byte() == 1;
+    auto init = const_expr(wasm, r);
+    if (!init) return refuse(why, fmt::format("global {} has an initialiser wws cannot replay", i));
+    if (is_mutable) l.mutable_globals.push_back({static_cast<uint32_t>(l.imported_globals + i), *init});
+  }
+  return r.ok();
+}
+
+bool read_exports(Reader& r, Layout& l) {
+  l.has_exports = true;
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    if (r.name() == kResetExport) l.reset_name_taken = true;
+    r.byte();
+    r.leb(32);
+  }
+  return r.ok();
+}
+
+// Every function body must be free of instructions a reset cannot undo.
+bool check_code(std::span<const uint8_t> wasm, Reader& r, size_t end, std::string* why) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    uint64_t size = r.leb(32);
+    size_t body_end = r.pos() + size;
+    if (!r.ok() || body_end > end) return refuse(why, "truncated code section");
+    Reader body(wasm, r.pos(), body_end);
+    uint64_t locals = body.leb(32);
+    for (uint64_t j = 0; j < locals && body.ok(); ++j) body.leb(32), body.byte();
+    auto found = state_changing_instruction(body);
+    if (!found) return refuse(why, fmt::format("function {} uses an instruction wws does not check", i));
+    if (!found->empty()) return refuse(why, fmt::format("it uses {}", *found));
+    r.skip(size);
+  }
+  return r.ok();
+}
+
+bool read_data(std::span<const uint8_t> wasm, Reader& r, Layout& l, std::string* why) {
+  uint64_t n = r.leb(32);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    uint64_t flags = r.leb(32);
+    if (flags == 1) {  // passive: written only by memory.init
+      r.skip(r.leb(32));
+      continue;
+    }
+    if (flags == 2 && r.leb(32) != 0) return refuse(why, "data for a second memory");
+    if (flags > 2) return refuse(why, "unknown data segment kind");
+    if (r.byte() != 0x41) return refuse(why, "a data segment whose offset is not a constant");
+    uint64_t raw = r.leb(64);
+    if (r.byte() != 0x0b) return refuse(why, "a data segment whose offset is not a constant");
+    uint64_t size = r.leb(32);
+    if (!r.ok() || size > r.end() - r.pos()) return false;
+    DataSegment seg;
+    seg.offset = static_cast<uint32_t>(raw);  // i32.const: the low 32 bits are the address
+    seg.bytes.assign(wasm.begin() + r.pos(), wasm.begin() + r.pos() + size);
+    r.skip(size);
+    l.data.push_back(std::move(seg));
+  }
+  return r.ok();
+}
+
 // `as_written`: `wasm` is the module before import_memory (its memory defined, not imported)
 // and is already known resettable, so its code is not scanned again.
 bool read_layout(std::span<const uint8_t> wasm, Layout& l, std::string* why, bool as_written = false) {
-  auto bad = [&](std::string reason) {
-    if (why->empty()) *why = std::move(reason);
-    return false;
-  };
   return for_each_section(wasm, why, [&](uint8_t id, size_t begin, size_t end, size_t) {
     Reader r(wasm, begin, end);
     switch (id) {
       case kTypeSection: l.types = static_cast<uint32_t>(r.leb(32)); return r.ok();
-      case kImportSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          r.skip(r.leb(32));
-          r.skip(r.leb(32));
-          switch (r.byte()) {
-            case 0:
-              l.imported_functions++;
-              r.leb(32);
-              break;
-            case 2: {
-              l.imported_memories++;
-              uint8_t flags = r.byte();
-              r.leb(64);
-              if (flags & 1) r.leb(64);
-              break;
-            }
-            case 3:
-              l.imported_globals++;
-              r.byte();
-              r.byte();
-              break;
-            default: return bad("it imports a table or tag");
-          }
-        }
-        return r.ok();
-      }
+      case kImportSection: return read_imports(r, l, why);
       case kFunctionSection: l.defined_functions = static_cast<uint32_t>(r.leb(32)); return r.ok();
-      case kMemorySection: return as_written || bad("it defines its own memory");
-      case kGlobalSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          r.byte();  // value type
-          bool is_mutable = r.byte() == 1;
-          auto init = const_expr(wasm, r);
-          if (!init) return bad(fmt::format("global {} has an initialiser wws cannot replay", i));
-          if (is_mutable) l.mutable_globals.push_back({static_cast<uint32_t>(l.imported_globals + i), *init});
-        }
-        return r.ok();
-      }
-      case kExportSection: {
-        l.has_exports = true;
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          if (r.name() == kResetExport) l.reset_name_taken = true;
-          r.byte();
-          r.leb(32);
-        }
-        return r.ok();
-      }
+      case kMemorySection: return as_written || refuse(why, "it defines its own memory");
+      case kGlobalSection: return read_globals(wasm, r, l, why);
+      case kExportSection: return read_exports(r, l);
       case kStartSection: l.has_start = true; return true;
-      case kCodeSection: {
-        if (as_written) return true;
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          uint64_t size = r.leb(32);
-          size_t body_end = r.pos() + size;
-          if (!r.ok() || body_end > end) return bad("truncated code section");
-          Reader body(wasm, r.pos(), body_end);
-          uint64_t locals = body.leb(32);
-          for (uint64_t j = 0; j < locals && body.ok(); ++j) body.leb(32), body.byte();
-          auto found = state_changing_instruction(body);
-          if (!found) return bad(fmt::format("function {} uses an instruction wws does not check", i));
-          if (!found->empty()) return bad(fmt::format("it uses {}", *found));
-          r.skip(size);
-        }
-        return r.ok();
-      }
-      case kDataSection: {
-        uint64_t n = r.leb(32);
-        for (uint64_t i = 0; i < n && r.ok(); ++i) {
-          uint64_t flags = r.leb(32);
-          if (flags == 1) {  // passive: written only by memory.init
-            r.skip(r.leb(32));
-            continue;
-          }
-          if (flags == 2 && r.leb(32) != 0) return bad("data for a second memory");
-          if (flags > 2) return bad("unknown data segment kind");
-          if (r.byte() != 0x41) return bad("a data segment whose offset is not a constant");
-          uint64_t raw = r.leb(64);
-          if (r.byte() != 0x0b) return bad("a data segment whose offset is not a constant");
-          uint64_t size = r.leb(32);
-          if (!r.ok() || size > r.end() - r.pos()) return false;
-          DataSegment seg;
-          seg.offset = static_cast<uint32_t>(raw);  // i32.const: the low 32 bits are the address
-          seg.bytes.assign(wasm.begin() + r.pos(), wasm.begin() + r.pos() + size);
-          r.skip(size);
-          l.data.push_back(std::move(seg));
-        }
-        return r.ok();
-      }
+      case kCodeSection: return as_written || check_code(wasm, r, end, why);
+      case kDataSection: return read_data(wasm, r, l, why);
       default: return true;
     }
   });
