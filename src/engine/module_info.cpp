@@ -166,6 +166,18 @@ std::string check_imports(const ModuleInfo& info) {
   return problems;
 }
 
+namespace {
+
+// The error for a module whose memory at start is over its limit.
+std::string over_limit(uint64_t min_pages, uint64_t max_pages) {
+  return fmt::format(
+      "the module needs {} MiB of memory at start, over its limit of {} MiB "
+      "(raise [limits] memory_mb or --memory-limit)",
+      min_pages * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+}
+
+}  // namespace
+
 std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, uint64_t max_pages, std::string* error) {
   std::vector<uint8_t> out;
   out.reserve(wasm.size() + 8);
@@ -183,11 +195,7 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
       Limits l = read_limits(r);
       if (!r.ok()) return false;
       if (l.min > max_pages) {
-        if (error)
-          *error = fmt::format(
-              "the module needs {} MiB of memory at start, over its limit of {} MiB "
-              "(raise [limits] memory_mb or --memory-limit)",
-              l.min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
+        if (error) *error = over_limit(l.min, max_pages);
         return false;
       }
       uint64_t cap = l.max ? std::min(*l.max, max_pages) : max_pages;
@@ -205,11 +213,12 @@ std::optional<std::vector<uint8_t>> cap_memory(std::span<const uint8_t> wasm, ui
   return out;
 }
 
-std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages,
-                                                  std::string* error) {
-  // First pass: the memory's limits, and whether there is an import section.
+namespace {
+
+// The one memory the module defines, and whether it has an import section; nullopt (why in
+// *error) when it defines none or several, or is malformed.
+std::optional<Limits> defined_memory(std::span<const uint8_t> wasm, bool& has_imports, std::string* error) {
   std::optional<Limits> memory;
-  bool has_imports = false;
   bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t) {
     if (id == kImportSection) has_imports = true;
     if (id != kMemorySection) return true;
@@ -223,25 +232,13 @@ std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm,
     return r.ok();
   });
   if (!ok) return std::nullopt;
-  if (!memory) {
-    if (error) *error = "the module defines no memory";
-    return std::nullopt;
-  }
-  if (memory->flags & ~1u) {
-    if (error) *error = "shared and 64-bit memories are not supported";
-    return std::nullopt;
-  }
-  if (memory->min > max_pages) {
-    if (error)
-      *error = fmt::format(
-          "the module needs {} MiB of memory at start, over its limit of {} MiB "
-          "(raise [limits] memory_mb or --memory-limit)",
-          memory->min * kWasmPageSize >> 20, max_pages * kWasmPageSize >> 20);
-    return std::nullopt;
-  }
-  uint64_t cap = memory->max ? std::min(*memory->max, max_pages) : max_pages;
+  if (!memory && error) *error = "the module defines no memory";
+  return memory;
+}
 
-  std::vector<uint8_t> entry;  // one import entry: "wws" "memory" memory(limits)
+// One import entry: "wws" "memory" memory(limits).
+std::vector<uint8_t> memory_import_entry(uint64_t min_pages, uint64_t max_pages) {
+  std::vector<uint8_t> entry;
   auto put_name = [&](std::string_view name) {
     write_leb(entry, name.size());
     entry.insert(entry.end(), name.begin(), name.end());
@@ -250,13 +247,33 @@ std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm,
   put_name(kMemoryImportName);
   entry.push_back(2);
   entry.push_back(1);
-  write_leb(entry, memory->min);
-  write_leb(entry, cap);
+  write_leb(entry, min_pages);
+  write_leb(entry, max_pages);
+  return entry;
+}
+
+}  // namespace
+
+std::optional<std::vector<uint8_t>> import_memory(std::span<const uint8_t> wasm, uint64_t max_pages,
+                                                  std::string* error) {
+  bool has_imports = false;
+  std::optional<Limits> memory = defined_memory(wasm, has_imports, error);
+  if (!memory) return std::nullopt;
+  if (memory->flags & ~1u) {
+    if (error) *error = "shared and 64-bit memories are not supported";
+    return std::nullopt;
+  }
+  if (memory->min > max_pages) {
+    if (error) *error = over_limit(memory->min, max_pages);
+    return std::nullopt;
+  }
+  uint64_t cap = memory->max ? std::min(*memory->max, max_pages) : max_pages;
+  const std::vector<uint8_t> entry = memory_import_entry(memory->min, cap);
 
   std::vector<uint8_t> out(wasm.begin(), wasm.begin() + 8);
   out.reserve(wasm.size() + 32);
   bool import_written = false;
-  ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t start) {
+  bool ok = for_each_section(wasm, error, [&](uint8_t id, size_t begin, size_t end, size_t start) {
     // Sections are ordered; a new import section goes before the first known section past imports.
     if (!has_imports && !import_written && id != 0 && id > kImportSection) {
       std::vector<uint8_t> body;
