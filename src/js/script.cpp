@@ -156,21 +156,32 @@ class Loader {
 
 }  // namespace
 
+namespace {
+
+// Whether s[i] starts a statement: only spaces or tabs between it and the start, a newline, ';' or '}'.
+bool at_statement_start(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t')) --j;
+  return j == 0 || s[j - 1] == '\n' || s[j - 1] == '\r' || s[j - 1] == ';' || s[j - 1] == '}';
+}
+
+// Whether `rest` starts with the keyword of an import or export declaration.
+bool starts_with_module_keyword(std::string_view rest) {
+  constexpr size_t len = 6;  // "import", "export"
+  if ((!rest.starts_with("import") && !rest.starts_with("export")) || rest.size() == len) return false;
+  char next = rest[len];
+  if (is_ident_char(next) && rest[0] == 'e') return false;
+  if (next == '(' || next == '.') return false;  // import("x"), import.meta: valid in scripts too
+  return next == ' ' || next == '\t' || next == '\n' || next == '{' || next == '*' || next == '"' || next == '\'';
+}
+
+}  // namespace
+
 bool looks_like_module(std::string_view s) {
   // An import/export keyword at the start of a statement: after the start, a newline, ';' or '}'.
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] != 'i' && s[i] != 'e') continue;
-    size_t j = i;
-    while (j > 0 && (s[j - 1] == ' ' || s[j - 1] == '\t')) --j;
-    if (j > 0 && s[j - 1] != '\n' && s[j - 1] != '\r' && s[j - 1] != ';' && s[j - 1] != '}') continue;
-    std::string_view rest = s.substr(i);
-    size_t len = rest.starts_with("import") ? 6 : rest.starts_with("export") ? 6 : 0;
-    if (!len || rest.size() == len) continue;
-    char next = rest[len];
-    if (is_ident_char(next) && rest[0] == 'e') continue;
-    if (next == '(' || next == '.') continue;  // import("x"), import.meta: valid in scripts too
-    if (next == ' ' || next == '\t' || next == '\n' || next == '{' || next == '*' || next == '"' || next == '\'')
-      return true;
+    if (at_statement_start(s, i) && starts_with_module_keyword(s.substr(i))) return true;
   }
   return false;
 }
