@@ -89,17 +89,9 @@ bool read_elements(std::span<const uint8_t> wasm, size_t begin, size_t end, std:
   return r.ok();
 }
 
-std::optional<std::string> read_go_shape(std::span<const uint8_t> wasm, GoShape& g) {
-  std::string error;
-  if (!is_go_command(wasm)) return "it is not a Go command";
-  if (!read_layout(wasm, g.layout, &error)) return error;
-  if (auto why = why_not_capturable(g.layout)) return why;
-  const Layout& l = g.layout;
-  auto fd_read = l.imported_function(kWasi, "fd_read");
-  if (!fd_read) return "it never reads stdin (no fd_read import)";
-  g.fd_read = *fd_read;
-  g.fd_read_type = l.function_imports[*fd_read].type;
-  bool ok = for_each_section(wasm, &error, [&](uint8_t id, size_t begin, size_t end, size_t) {
+// The sections the passes read: fd_read's type, table 0's slots and the function bodies.
+bool read_sections(std::span<const uint8_t> wasm, GoShape& g, std::string& error) {
+  return for_each_section(wasm, &error, [&](uint8_t id, size_t begin, size_t end, size_t) {
     if (id == kTypeSection) return is_fd_read_type(wasm, begin, end, g.fd_read_type) || (error = "fd_read type", false);
     if (id == kElementSection) return read_elements(wasm, begin, end, g.table_slot) || (error = "its table", false);
     if (id != kCodeSection) return true;
@@ -115,9 +107,12 @@ std::optional<std::string> read_go_shape(std::span<const uint8_t> wasm, GoShape&
     }
     return r.ok();
   });
-  if (!ok) return "an unexpected layout (" + (error.empty() ? std::string("malformed") : error) + ")";
-  if (g.bodies.size() != l.defined_functions) return "a malformed code section";
-  // _start sets SP, calls the runtime's entry, then wasm_pc_f_loop (runtime/rt0_wasip1_wasm.s).
+}
+
+// _start sets SP, calls the runtime's entry, then wasm_pc_f_loop (runtime/rt0_wasip1_wasm.s):
+// the stack pointer's global and the loop's function are read from it.
+std::optional<std::string> read_start(std::span<const uint8_t> wasm, GoShape& g) {
+  const Layout& l = g.layout;
   if (!l.start_export || *l.start_export < l.imported_functions) return "it has no _start function";
   const Body& start = g.bodies[*l.start_export - l.imported_functions];
   Reader r(wasm, start.begin, start.end);
@@ -138,6 +133,22 @@ std::optional<std::string> read_go_shape(std::span<const uint8_t> wasm, GoShape&
   g.sp_global = *sp;
   g.resume_loop = calls.back();
   return std::nullopt;
+}
+
+std::optional<std::string> read_go_shape(std::span<const uint8_t> wasm, GoShape& g) {
+  std::string error;
+  if (!is_go_command(wasm)) return "it is not a Go command";
+  if (!read_layout(wasm, g.layout, &error)) return error;
+  if (auto why = why_not_capturable(g.layout)) return why;
+  const Layout& l = g.layout;
+  auto fd_read = l.imported_function(kWasi, "fd_read");
+  if (!fd_read) return "it never reads stdin (no fd_read import)";
+  g.fd_read = *fd_read;
+  g.fd_read_type = l.function_imports[*fd_read].type;
+  if (!read_sections(wasm, g, error))
+    return "an unexpected layout (" + (error.empty() ? std::string("malformed") : error) + ")";
+  if (g.bodies.size() != l.defined_functions) return "a malformed code section";
+  return read_start(wasm, g);
 }
 
 // Calls of `target` in the body: the positions of their immediates.
