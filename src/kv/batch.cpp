@@ -68,71 +68,64 @@ Status validate(const Op& op, const Limits& limits) {
   return Status::ok();
 }
 
-Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats& stats, int64_t now,
-                  const Lookup& lookup, Plan* out) {
-  struct State {
-    std::optional<Entry> before;
-    std::optional<Entry> now;
-  };
-  std::map<std::string, State, std::less<>> touched;
-  out->results.clear();
-  out->results.reserve(batch.ops.size());
+namespace {
 
-  auto state_of = [&](const std::string& key, State** state) -> Status {
-    auto it = touched.find(key);
-    if (it == touched.end()) {
-      std::optional<Entry> entry;
-      if (Status s = lookup(key, &entry); !s) return s;
-      it = touched.emplace(key, State{entry, entry}).first;
-    }
-    *state = &it->second;
-    return Status::ok();
-  };
-  auto expiry = [&](int64_t ttl_ms) { return ttl_ms > 0 ? now + ttl_ms : 0; };
+// A key the batch touches: its entry before the batch, and as the batch has left it so far.
+struct KeyState {
+  std::optional<Entry> before;
+  std::optional<Entry> now;
+};
+using Touched = std::map<std::string, KeyState, std::less<>>;
 
-  for (const Op& op : batch.ops) {
-    if (Status s = validate(op, limits); !s) return s;
-    State* st = nullptr;
-    if (Status s = state_of(op.key, &st); !s) return s;
-    OpResult result;
-    switch (op.kind) {
-      case OpKind::Set: st->now = Entry{op.value.value_or(std::string()), expiry(op.ttl_ms)}; break;
-      case OpKind::Delete: st->now.reset(); break;
-      case OpKind::Increment: {
-        int64_t current = 0;
-        if (st->now) {
-          auto parsed = parse_integer(st->now->value);
-          if (!parsed)
-            return {Code::NotANumber,
-                    fmt::format("cannot increment key {}: its value is not a decimal integer", quoted(op.key))};
-          current = *parsed;
-        }
-        int64_t next = 0;
-        if (!checked_add(current, op.delta, &next))
-          return {Code::NotANumber,
-                  fmt::format("incrementing key {} by {} overflows a 64-bit integer", quoted(op.key), op.delta)};
-        int64_t expires = st->now ? st->now->expires_at_ms : expiry(op.ttl_ms);
-        st->now = Entry{std::to_string(next), expires};
-        result.number = next;
-        break;
-      }
-      case OpKind::CompareAndSwap: {
-        bool matches = op.expected ? (st->now && st->now->value == *op.expected) : !st->now;
-        if (!matches)
-          return {Code::Conflict,
-                  fmt::format("key {} no longer has the value the compare-and-swap expected", quoted(op.key))};
-        if (op.value) st->now = Entry{*op.value, expiry(op.ttl_ms)};
-        else st->now.reset();
-        break;
-      }
-      case OpKind::Expire:
-        if (st->now) st->now->expires_at_ms = expiry(op.ttl_ms);
-        else result.applied = false;
-        break;
-    }
-    out->results.push_back(result);
+int64_t expiry(int64_t ttl_ms, int64_t now) { return ttl_ms > 0 ? now + ttl_ms : 0; }
+
+Status increment(const Op& op, std::optional<Entry>& entry, int64_t now, OpResult& result) {
+  int64_t current = 0;
+  if (entry) {
+    auto parsed = parse_integer(entry->value);
+    if (!parsed)
+      return {Code::NotANumber,
+              fmt::format("cannot increment key {}: its value is not a decimal integer", quoted(op.key))};
+    current = *parsed;
   }
+  int64_t next = 0;
+  if (!checked_add(current, op.delta, &next))
+    return {Code::NotANumber,
+            fmt::format("incrementing key {} by {} overflows a 64-bit integer", quoted(op.key), op.delta)};
+  int64_t expires = entry ? entry->expires_at_ms : expiry(op.ttl_ms, now);
+  entry = Entry{std::to_string(next), expires};
+  result.number = next;
+  return Status::ok();
+}
 
+Status compare_and_swap(const Op& op, std::optional<Entry>& entry, int64_t now) {
+  bool matches = op.expected ? (entry && entry->value == *op.expected) : !entry;
+  if (!matches)
+    return {Code::Conflict,
+            fmt::format("key {} no longer has the value the compare-and-swap expected", quoted(op.key))};
+  if (op.value) entry = Entry{*op.value, expiry(op.ttl_ms, now)};
+  else entry.reset();
+  return Status::ok();
+}
+
+// One operation on its key's entry as the batch has left it so far.
+Status apply_op(const Op& op, std::optional<Entry>& entry, int64_t now, OpResult& result) {
+  switch (op.kind) {
+    case OpKind::Set: entry = Entry{op.value.value_or(std::string()), expiry(op.ttl_ms, now)}; break;
+    case OpKind::Delete: entry.reset(); break;
+    case OpKind::Increment: return increment(op, entry, now, result);
+    case OpKind::CompareAndSwap: return compare_and_swap(op, entry, now);
+    case OpKind::Expire:
+      if (entry) entry->expires_at_ms = expiry(op.ttl_ms, now);
+      else result.applied = false;
+      break;
+  }
+  return Status::ok();
+}
+
+// The writes of the touched keys that changed, and the namespace's stats after them, which
+// must stay within its quotas.
+Status plan_writes(Touched& touched, const Limits& limits, const NamespaceStats& stats, Plan* out) {
   out->writes.clear();
   int64_t key_delta = 0, byte_delta = 0;
   for (auto& [key, st] : touched) {
@@ -153,6 +146,36 @@ Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats
     return {Code::Quota, fmt::format("the namespace would hold {} bytes, over its max_namespace_bytes = {}",
                                      out->stats_after.bytes, limits.max_namespace_bytes)};
   return Status::ok();
+}
+
+}  // namespace
+
+Status plan_batch(const Batch& batch, const Limits& limits, const NamespaceStats& stats, int64_t now,
+                  const Lookup& lookup, Plan* out) {
+  Touched touched;
+  out->results.clear();
+  out->results.reserve(batch.ops.size());
+
+  auto state_of = [&](const std::string& key, KeyState** state) -> Status {
+    auto it = touched.find(key);
+    if (it == touched.end()) {
+      std::optional<Entry> entry;
+      if (Status s = lookup(key, &entry); !s) return s;
+      it = touched.emplace(key, KeyState{entry, entry}).first;
+    }
+    *state = &it->second;
+    return Status::ok();
+  };
+
+  for (const Op& op : batch.ops) {
+    if (Status s = validate(op, limits); !s) return s;
+    KeyState* st = nullptr;
+    if (Status s = state_of(op.key, &st); !s) return s;
+    OpResult result;
+    if (Status s = apply_op(op, st->now, now, result); !s) return s;
+    out->results.push_back(result);
+  }
+  return plan_writes(touched, limits, stats, out);
 }
 
 std::string_view code_name(Code code) {

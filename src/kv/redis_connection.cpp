@@ -83,6 +83,43 @@ std::string RedisAddress::describe() const {
                      host.find(':') != std::string::npos ? "[" + host + "]" : host, port, db);
 }
 
+namespace {
+
+// USER:PASSWORD or PASSWORD (redis://PASSWORD@host, as redis-cli -u reads it), %-decoded into
+// *out; false on a bad %-escape.
+bool parse_userinfo(std::string_view userinfo, RedisAddress* out) {
+  size_t colon = userinfo.find(':');
+  bool ok = true;
+  if (colon == std::string_view::npos) {
+    out->password = percent_decoded(userinfo, &ok);
+  } else {
+    out->user = percent_decoded(userinfo.substr(0, colon), &ok);
+    out->password = percent_decoded(userinfo.substr(colon + 1), &ok);
+  }
+  return ok;
+}
+
+// HOST[:PORT] or [IPV6][:PORT]: the host into *out, the port's text (if any) into *port; what is
+// wrong with it, or "".
+std::string parse_host(std::string_view hostport, RedisAddress* out, std::string_view* port) {
+  if (hostport.empty() || hostport.front() != '[') {
+    size_t colon = hostport.find(':');
+    out->host = std::string(hostport.substr(0, colon));
+    if (colon != std::string_view::npos) *port = hostport.substr(colon + 1);
+    return {};
+  }
+  size_t close = hostport.find(']');
+  if (close == std::string_view::npos) return "an IPv6 host needs a closing ]";
+  out->host = std::string(hostport.substr(1, close - 1));
+  std::string_view after = hostport.substr(close + 1);
+  if (after.empty()) return {};
+  if (after.front() != ':') return "unexpected text after the host";
+  *port = after.substr(1);
+  return {};
+}
+
+}  // namespace
+
 std::string parse_redis_url(std::string_view url, RedisAddress* out) {
   *out = RedisAddress{};
   std::string_view rest;
@@ -91,17 +128,8 @@ std::string parse_redis_url(std::string_view url, RedisAddress* out) {
   else return "a Redis URL starts with redis:// or rediss://";
   const std::string_view shape = "; the form is redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]";
   if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
+    if (!parse_userinfo(rest.substr(0, at), out)) return "a bad %-escape in the URL's user or password";
     rest = rest.substr(at + 1);
-    size_t colon = userinfo.find(':');
-    bool ok = true;
-    if (colon == std::string_view::npos) {
-      out->password = percent_decoded(userinfo, &ok);  // redis://PASSWORD@host, as redis-cli -u reads it
-    } else {
-      out->user = percent_decoded(userinfo.substr(0, colon), &ok);
-      out->password = percent_decoded(userinfo.substr(colon + 1), &ok);
-    }
-    if (!ok) return "a bad %-escape in the URL's user or password";
   }
   std::string_view hostport = rest, db;
   if (size_t slash = rest.find('/'); slash != std::string_view::npos) {
@@ -109,20 +137,7 @@ std::string parse_redis_url(std::string_view url, RedisAddress* out) {
     db = rest.substr(slash + 1);
   }
   std::string_view port;
-  if (!hostport.empty() && hostport.front() == '[') {
-    size_t close = hostport.find(']');
-    if (close == std::string_view::npos) return fmt::format("an IPv6 host needs a closing ]{}", shape);
-    out->host = std::string(hostport.substr(1, close - 1));
-    std::string_view after = hostport.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return fmt::format("unexpected text after the host{}", shape);
-      port = after.substr(1);
-    }
-  } else {
-    size_t colon = hostport.find(':');
-    out->host = std::string(hostport.substr(0, colon));
-    if (colon != std::string_view::npos) port = hostport.substr(colon + 1);
-  }
+  if (std::string problem = parse_host(hostport, out, &port); !problem.empty()) return problem + std::string(shape);
   if (out->host.empty()) return fmt::format("the URL has no host{}", shape);
   if (!port.empty() && !parse_number(port, 65535, &out->port)) return fmt::format("bad port \"{}\"{}", port, shape);
   if (!db.empty() && !parse_number(db, 1 << 20, &out->db))
@@ -148,8 +163,11 @@ RedisConnection::~RedisConnection() {
   if (reader_) redisReaderFree(static_cast<redisReader*>(reader_));
 }
 
-std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, std::string* error) {
-  std::unique_ptr<RedisConnection> c(new RedisConnection());
+namespace {
+
+// A connected socket to the address (the first of its resolved addresses that answers within
+// the timeout), non-blocking; -1 and why when there is none.
+int connect_to(const RedisAddress& a, std::string* error) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_family = AF_UNSPEC;
@@ -157,10 +175,11 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, st
   std::string port = std::to_string(a.port);
   if (int rc = getaddrinfo(a.host.c_str(), port.c_str(), &hints, &found); rc != 0) {
     *error = fmt::format("cannot resolve {}: {}", a.host, gai_strerror(rc));
-    return nullptr;
+    return -1;
   }
   std::string last = "no address";
-  for (addrinfo* ai = found; ai && c->fd_ < 0; ai = ai->ai_next) {
+  int connected = -1;
+  for (addrinfo* ai = found; ai && connected < 0; ai = ai->ai_next) {
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) continue;
     int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
@@ -181,13 +200,55 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, st
       ::close(fd);
       continue;
     }
-    c->fd_ = fd;
+    connected = fd;
   }
   freeaddrinfo(found);
-  if (c->fd_ < 0) {
-    *error = fmt::format("cannot connect to {}: {}", a.describe(), last);
-    return nullptr;
+  if (connected < 0) *error = fmt::format("cannot connect to {}: {}", a.describe(), last);
+  return connected;
+}
+
+// The TLS handshake over the connected `fd`, verifying the server's certificate (and giving a
+// client certificate if configured); the context and session go to *ctx and *ssl, whose owner
+// frees them. False and why on failure.
+bool start_tls(const RedisAddress& a, int fd, SSL_CTX** ctx, SSL** ssl, std::string* error) {
+  *ctx = SSL_CTX_new(TLS_client_method());
+  if (!*ctx) return *error = "TLS: " + ssl_error(), false;
+  SSL_CTX_set_verify(*ctx, SSL_VERIFY_PEER, nullptr);
+  bool loaded = a.tls_ca.empty() ? SSL_CTX_set_default_verify_paths(*ctx) == 1
+                                 : SSL_CTX_load_verify_locations(*ctx, a.tls_ca.c_str(), nullptr) == 1;
+  if (!loaded)
+    return *error = fmt::format("TLS: cannot load the CA bundle {}: {}", a.tls_ca.string(), ssl_error()), false;
+  if (!a.tls_cert.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(*ctx, a.tls_cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(*ctx, (a.tls_key.empty() ? a.tls_cert : a.tls_key).c_str(), SSL_FILETYPE_PEM) != 1)
+      return *error = fmt::format("TLS: cannot load the client certificate {}: {}", a.tls_cert.string(), ssl_error()),
+             false;
   }
+  *ssl = SSL_new(*ctx);
+  SSL_set_fd(*ssl, fd);
+  // The certificate must name the host: an IP address (IP SAN) or a DNS name (sent as SNI too).
+  in6_addr ip;
+  if (inet_pton(AF_INET, a.host.c_str(), &ip) == 1 || inet_pton(AF_INET6, a.host.c_str(), &ip) == 1) {
+    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(*ssl), a.host.c_str());
+  } else {
+    SSL_set_tlsext_host_name(*ssl, a.host.c_str());
+    SSL_set1_host(*ssl, a.host.c_str());
+  }
+  if (SSL_connect(*ssl) != 1) {
+    long verify = SSL_get_verify_result(*ssl);
+    std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify) : ssl_error();
+    *error = fmt::format("TLS handshake with {} failed: {}", a.describe(), why);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, std::string* error) {
+  std::unique_ptr<RedisConnection> c(new RedisConnection());
+  c->fd_ = connect_to(a, error);
+  if (c->fd_ < 0) return nullptr;
   // Blocking from here on, with a deadline on every send and receive.
   fcntl(c->fd_, F_SETFL, fcntl(c->fd_, F_GETFL) & ~O_NONBLOCK);
   timeval tv{static_cast<time_t>(a.timeout.count() / 1000), static_cast<suseconds_t>(a.timeout.count() % 1000 * 1000)};
@@ -198,37 +259,7 @@ std::unique_ptr<RedisConnection> RedisConnection::open(const RedisAddress& a, st
 
   if (a.tls) {
     c->tls_ = std::make_unique<Tls>();
-    Tls& t = *c->tls_;
-    t.ctx = SSL_CTX_new(TLS_client_method());
-    if (!t.ctx) return *error = "TLS: " + ssl_error(), nullptr;
-    SSL_CTX_set_verify(t.ctx, SSL_VERIFY_PEER, nullptr);
-    bool loaded = a.tls_ca.empty() ? SSL_CTX_set_default_verify_paths(t.ctx) == 1
-                                   : SSL_CTX_load_verify_locations(t.ctx, a.tls_ca.c_str(), nullptr) == 1;
-    if (!loaded)
-      return *error = fmt::format("TLS: cannot load the CA bundle {}: {}", a.tls_ca.string(), ssl_error()), nullptr;
-    if (!a.tls_cert.empty()) {
-      if (SSL_CTX_use_certificate_chain_file(t.ctx, a.tls_cert.c_str()) != 1 ||
-          SSL_CTX_use_PrivateKey_file(t.ctx, (a.tls_key.empty() ? a.tls_cert : a.tls_key).c_str(), SSL_FILETYPE_PEM) !=
-              1)
-        return *error = fmt::format("TLS: cannot load the client certificate {}: {}", a.tls_cert.string(), ssl_error()),
-               nullptr;
-    }
-    t.ssl = SSL_new(t.ctx);
-    SSL_set_fd(t.ssl, c->fd_);
-    // The certificate must name the host: an IP address (IP SAN) or a DNS name (sent as SNI too).
-    in6_addr ip;
-    if (inet_pton(AF_INET, a.host.c_str(), &ip) == 1 || inet_pton(AF_INET6, a.host.c_str(), &ip) == 1) {
-      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t.ssl), a.host.c_str());
-    } else {
-      SSL_set_tlsext_host_name(t.ssl, a.host.c_str());
-      SSL_set1_host(t.ssl, a.host.c_str());
-    }
-    if (SSL_connect(t.ssl) != 1) {
-      long verify = SSL_get_verify_result(t.ssl);
-      std::string why = verify != X509_V_OK ? X509_verify_cert_error_string(verify) : ssl_error();
-      *error = fmt::format("TLS handshake with {} failed: {}", a.describe(), why);
-      return nullptr;
-    }
+    if (!start_tls(a, c->fd_, &c->tls_->ctx, &c->tls_->ssl, error)) return nullptr;
   }
   c->reader_ = redisReaderCreate();
 

@@ -5,6 +5,31 @@
 #include "util/blocking.h"
 
 namespace wws::kv {
+namespace {
+
+// One page of a listing: the store's keys on it less those this run deletes, plus the keys this
+// run sets in (cursor, last key of the page], or beyond when the store has no more (`exhausted`).
+std::set<std::string, std::less<>> merged_page(const std::map<std::string, Op, std::less<>>& pending,
+                                               std::string_view prefix, const std::string& cursor,
+                                               const std::vector<std::string>& page, bool exhausted) {
+  std::set<std::string, std::less<>> candidates;
+  for (const auto& k : page) {
+    auto p = pending.find(k);
+    if (p == pending.end() || p->second.kind == OpKind::Set) candidates.insert(k);
+  }
+  auto p = cursor.empty() || cursor < prefix ? pending.lower_bound(prefix) : pending.upper_bound(cursor);
+  for (; p != pending.end(); ++p) {
+    if (p->first.compare(0, prefix.size(), prefix) != 0) {
+      if (p->first > prefix) break;
+      continue;
+    }
+    if (!exhausted && p->first > page.back()) break;
+    if (p->second.kind == OpKind::Set) candidates.insert(p->first);
+  }
+  return candidates;
+}
+
+}  // namespace
 
 Status RunView::note(Status s) {
   if (s.code() == Code::Unavailable && failure_.is_ok()) failure_ = s;
@@ -35,22 +60,7 @@ Status RunView::list(std::string_view prefix, std::string_view after, size_t lim
       if (Status s = note(store_->list(ns_, prefix, cursor, limit, &page)); !s) return s;
     }
     const bool exhausted = page.size() < limit;
-    std::set<std::string, std::less<>> candidates;
-    for (auto& k : page) {
-      auto p = pending_.find(k);
-      if (p == pending_.end() || p->second.kind == OpKind::Set) candidates.insert(k);
-    }
-    // Pending sets in (cursor, last key of the page], or beyond when the store has no more.
-    auto p = cursor.empty() || cursor < prefix ? pending_.lower_bound(prefix) : pending_.upper_bound(cursor);
-    for (; p != pending_.end(); ++p) {
-      if (p->first.compare(0, prefix.size(), prefix) != 0) {
-        if (p->first > prefix) break;
-        continue;
-      }
-      if (!exhausted && p->first > page.back()) break;
-      if (p->second.kind == OpKind::Set) candidates.insert(p->first);
-    }
-    for (const auto& k : candidates) {
+    for (const auto& k : merged_page(pending_, prefix, cursor, page, exhausted)) {
       if (keys->size() == limit) break;
       keys->push_back(k);
     }
