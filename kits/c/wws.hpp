@@ -47,7 +47,7 @@ class Kv {
     const char* value = wws_kv_get(key.c_str());
     if (!value) return std::nullopt;
     const wws_map* m = wws_request_kv();
-    long at = wws__map_find(m, key.c_str(), 0);
+    long at = wws_p_map_find(m, key.c_str(), 0);
     return std::string_view(value, m->value_lengths[at]);
   }
   void set(const std::string& key, const std::string& value) { wws_kv_set(key.c_str(), value.c_str()); }

@@ -12,20 +12,20 @@ namespace {
 
 // The kit keeps one request and one response per process; each test starts from a clean slate.
 void load(const std::string& input) {
-  wws__req = {};
-  wws__res = {};
-  wws__res.status = 200;
-  wws__kv_changed = 0;
-  wws__kv_loaded = 0;
-  wws__kv_original = {};
-  wws__kv_op_keys = {};
-  wws__kv_ops = {};
-  wws__query = {};
-  wws__query_parsed = 0;
-  wws__req.loaded = 1;
-  if (wws__parse_input(input.data(), input.size()) != 0) return;
-  if (!wws__req.url) wws__req.url = wws__strdup("");
-  if (!wws__req.method) wws__req.method = wws__strdup("GET");
+  wws_p_req = {};
+  wws_p_res = {};
+  wws_p_res.status = 200;
+  wws_p_kv_changed = 0;
+  wws_p_kv_loaded = 0;
+  wws_p_kv_original = {};
+  wws_p_kv_op_keys = {};
+  wws_p_kv_ops = {};
+  wws_p_query = {};
+  wws_p_query_parsed = 0;
+  wws_p_req.loaded = 1;
+  if (wws_p_parse_input(input.data(), input.size()) != 0) return;
+  if (!wws_p_req.url) wws_p_req.url = wws_p_strdup("");
+  if (!wws_p_req.method) wws_p_req.method = wws_p_strdup("GET");
 }
 
 std::string response_json() {
