@@ -134,28 +134,7 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
       exports_ = cached->exports.Get(isolate_);
       start = cached->start.Get(isolate_);
     } else {
-      v8::Local<v8::Value> args[] = {cached->module.Get(isolate_), cached->imports.Get(isolate_)};
-      v8::Local<v8::Object> instance;
-      stats_.instantiations++;
-      result.instantiated = true;
-      if (instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) {
-        instantiated = true;
-        v8::Local<v8::Value> exports_v, memory_v, start_v;
-        if (instance->Get(context, name(kExports)).ToLocal(&exports_v) && exports_v->IsObject()) {
-          auto exports = exports_v.As<v8::Object>();
-          exports_ = exports;
-          if (memory_.IsEmpty() && exports->Get(context, name(kMemory)).ToLocal(&memory_v) &&
-              memory_v->IsWasmMemoryObject())
-            memory_ = memory_v.As<v8::WasmMemoryObject>();
-          if (exports->Get(context, name(kStart)).ToLocal(&start_v) && start_v->IsFunction()) {
-            start = start_v.As<v8::Function>();
-            if (mod.reset) keep_instance(mod, *cached, context, exports, start);
-          } else {
-            result.outcome = Outcome::Failed;
-            result.message = "the module exports no _start function (build it as a WASI command)";
-          }
-        }
-      }
+      instantiated = instantiate(mod, *cached, context, result, start);
     }
     if (!start.IsEmpty()) completed = !start->Call(context, v8::Undefined(isolate_), 0, nullptr).IsEmpty();
     std::string error = (completed || !tc.HasCaught()) && !tc.HasTerminated() ? "" : exception_text(isolate_, tc);
@@ -178,6 +157,32 @@ class V8Executor final : public Executor, private wasi::GuestCalls {
     decided.instance_kept = result.instance_kept;
     decided.memory_bytes = result.memory_bytes;
     return decided;
+  }
+
+  // A new instance of the module for this run: its exports (and its memory, unless imported)
+  // become the run's, and `start` its _start (left empty, with result.message saying why, when
+  // there is none). False when instantiation threw (the exception is in the caller's TryCatch).
+  bool instantiate(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context, RunResult& result,
+                   v8::Local<v8::Function>& start) {
+    v8::Local<v8::Value> args[] = {cached.module.Get(isolate_), cached.imports.Get(isolate_)};
+    v8::Local<v8::Object> instance;
+    stats_.instantiations++;
+    result.instantiated = true;
+    if (!instance_ctor(context)->NewInstance(context, 2, args).ToLocal(&instance)) return false;
+    v8::Local<v8::Value> exports_v, memory_v, start_v;
+    if (!instance->Get(context, name(kExports)).ToLocal(&exports_v) || !exports_v->IsObject()) return true;
+    auto exports = exports_v.As<v8::Object>();
+    exports_ = exports;
+    if (memory_.IsEmpty() && exports->Get(context, name(kMemory)).ToLocal(&memory_v) && memory_v->IsWasmMemoryObject())
+      memory_ = memory_v.As<v8::WasmMemoryObject>();
+    if (exports->Get(context, name(kStart)).ToLocal(&start_v) && start_v->IsFunction()) {
+      start = start_v.As<v8::Function>();
+      if (mod.reset) keep_instance(mod, cached, context, exports, start);
+    } else {
+      result.outcome = Outcome::Failed;
+      result.message = "the module exports no _start function (build it as a WASI command)";
+    }
+    return true;
   }
 
   void keep_instance(const V8CompiledModule& mod, CachedModule& cached, v8::Local<v8::Context> context,
