@@ -213,6 +213,50 @@ std::vector<std::string> normalise_ignore_globs(const fs::path& root, const std:
   return out;
 }
 
+// Warns of each --ignore glob that matches nothing.
+void warn_unmatched_ignores(const LoadOptions& options, const fs::path& root, const std::vector<std::string>& ignore,
+                            const std::vector<size_t>& hits, ReloadReport& report) {
+  for (size_t i = 0; i < ignore.size(); ++i)
+    if (hits[i] == 0 && !ignore[i].empty())
+      report.warnings.push_back(fmt::format(
+          "--ignore \"{}\" matches no worker file or folder in {}, so it changes nothing; globs match paths "
+          "relative to the project folder, e.g. --ignore \"drafts/**\" or --ignore \"**/*.test.js\"",
+          options.ignore[i], root.string()));
+}
+
+// The worker at `file` (relative to the root) in the new site, counted in the report as
+// unchanged, changed or added: the previous load's when its files are unchanged, else built again.
+Built reload_worker(const engine::EngineSet& engines, RuntimeWorkers& runtimes, const LoadOptions& options,
+                    const fs::path& root, const fs::path& file, const std::string& route, const BuiltWorkers& previous,
+                    ReloadReport& report) {
+  const std::string relative = file.generic_string();
+  WorkerRef ref{route, relative};
+  auto old = previous.find(relative);
+  const Built* before = old != previous.end() && old->second.worker->route == route ? &old->second : nullptr;
+  if (before && before->worker->unavailable.empty() && all_unchanged(before->inputs)) {
+    ++report.unchanged;
+    return *before;
+  }
+  // A worker whose last load failed is retried even when its files look the same: what it
+  // lacked (an imported module, a readable file) may have appeared.
+  Built built = build_worker(engines, runtimes, options, root, file, route);
+  const std::string& failure = built.worker->unavailable;
+  const worker::Worker* last_good = before && before->worker->code() ? before->worker.get() : nullptr;
+  if (before && !before->worker->unavailable.empty() && failure == before->worker->unavailable) {
+    ++report.unchanged;
+    return *before;  // still failing, for the same reason
+  }
+  if (!failure.empty() && last_good) {
+    // Keep serving what worked; note why the new files were refused.
+    auto kept = std::make_shared<worker::Worker>(*last_good);
+    kept->reload_error = failure;
+    built.worker = std::move(kept);
+  }
+  (old != previous.end() ? report.changed : report.added).push_back(ref);
+  for (const auto& warning : built.worker->config_warnings) report.warnings.push_back(warning);
+  return built;
+}
+
 }  // namespace
 
 LoadResult load_site(const engine::EngineSet& engines, const LoadOptions& options, const BuiltWorkers& previous,
@@ -239,12 +283,7 @@ LoadResult load_site(const engine::EngineSet& engines, const LoadOptions& option
   std::vector<size_t> ignore_hits;
   auto files = project::discover_workers(root, ignore, extensions, &ignore_hits);
   if (previous.empty()) {  // said once, at start-up
-    for (size_t i = 0; i < ignore.size(); ++i)
-      if (ignore_hits[i] == 0 && !ignore[i].empty())
-        report.warnings.push_back(fmt::format(
-            "--ignore \"{}\" matches no worker file or folder in {}, so it changes nothing; globs match paths "
-            "relative to the project folder, e.g. --ignore \"drafts/**\" or --ignore \"**/*.test.js\"",
-            options.ignore[i], root.string()));
+    warn_unmatched_ignores(options, root, ignore, ignore_hits, report);
     runtimes.report(project::discover_workers(root, ignore, runtimes.unclaimed_extensions()));
   }
 
@@ -262,36 +301,10 @@ LoadResult load_site(const engine::EngineSet& engines, const LoadOptions& option
   site->workers.resize(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string relative = files[i].generic_string();
-    WorkerRef ref{routes[i], relative};
-    auto old = previous.find(relative);
-    const Built* before = old != previous.end() && old->second.worker->route == routes[i] ? &old->second : nullptr;
-    Built built;
-    if (before && before->worker->unavailable.empty() && all_unchanged(before->inputs)) {
-      built = *before;
-      ++report.unchanged;
-    } else {
-      // A worker whose last load failed is retried even when its files look the same: what it
-      // lacked (an imported module, a readable file) may have appeared.
-      built = build_worker(engines, runtimes, options, root, files[i], routes[i]);
-      const std::string& failure = built.worker->unavailable;
-      const worker::Worker* last_good = before && before->worker->code() ? before->worker.get() : nullptr;
-      if (before && !before->worker->unavailable.empty() && failure == before->worker->unavailable) {
-        built = *before;  // still failing, for the same reason
-        ++report.unchanged;
-      } else {
-        if (!failure.empty() && last_good) {
-          // Keep serving what worked; note why the new files were refused.
-          auto kept = std::make_shared<worker::Worker>(*last_good);
-          kept->reload_error = failure;
-          built.worker = std::move(kept);
-        }
-        (old != previous.end() ? report.changed : report.added).push_back(ref);
-        for (const auto& warning : built.worker->config_warnings) report.warnings.push_back(warning);
-      }
-    }
+    Built built = reload_worker(engines, runtimes, options, root, files[i], routes[i], previous, report);
     const worker::Worker& w = *built.worker;
-    if (!w.unavailable.empty()) report.problems.push_back({ref.route, ref.file, w.unavailable, false});
-    if (!w.reload_error.empty()) report.problems.push_back({ref.route, ref.file, w.reload_error, true});
+    if (!w.unavailable.empty()) report.problems.push_back({routes[i], relative, w.unavailable, false});
+    if (!w.reload_error.empty()) report.problems.push_back({routes[i], relative, w.reload_error, true});
     site->workers[i] = built.worker;
     result.built.emplace(relative, std::move(built));
   }
