@@ -27,7 +27,7 @@ struct EngineDeleter {
 };
 
 // Wasmtime's "context\n\nCaused by:\n    cause" as one log line.
-std::string one_line(std::string text) {
+std::string one_line(const std::string& text) {
   std::string out;
   bool space = false;
   for (char c : text) {
@@ -121,31 +121,8 @@ class WasmtimeEngine final : public Engine {
     std::optional<ResetPlan> plan;
     wasmtime_module_t* raw = load_cached(engine, key, wasm, &plan);
     if (!raw) {
-      // A module whose memory can be imported and whose instance can be reset in place is
-      // compiled in that form: executors then keep one instance per thread instead of making a
-      // store and an instance per run. Anything else (no memory, a shared memory, a start
-      // function, table writes) runs from a fresh pooled instance every time.
-      std::optional<ResettableModule> resettable;
-      if (checked->info.memory.defined) {
-        std::string why;
-        if (auto imported = import_memory(wasm, checked->max_pages, &why))
-          resettable = make_resettable(*imported, &why);
-      }
-      std::span<const uint8_t> form = resettable ? std::span<const uint8_t>(resettable->wasm) : wasm;
-      if (wasmtime_error_t* e = wasmtime_module_new(engine, form.data(), form.size(), &raw)) {
-        *error = "invalid WebAssembly: " + take_message(e);
-        return nullptr;
-      }
-      if (cache_.enabled()) {
-        wasm_byte_vec_t code;
-        if (wasmtime_error_t* e = wasmtime_module_serialize(raw, &code)) {
-          spdlog::warn("Code cache: cannot serialize a module: {}", take_message(e));
-        } else {
-          cache_.store(key, {reinterpret_cast<const uint8_t*>(code.data), code.size});
-          wasm_byte_vec_delete(&code);
-        }
-      }
-      if (resettable) plan = std::move(resettable->plan);
+      raw = compile_fresh(engine, wasm, *checked, key, &plan, error);
+      if (!raw) return nullptr;
     }
     std::unique_ptr<wasmtime_module_t, ModuleDeleter> module(raw);
     auto linker = link_host_functions(engine, checked->info, error);
@@ -166,6 +143,40 @@ class WasmtimeEngine final : public Engine {
   std::unique_ptr<Executor> new_executor() override { return new_core_executor(); }
 
  private:
+  // Compiles `wasm`, which has no usable cached code, and stores the code under `key`. A module
+  // whose memory can be imported and whose instance can be reset in place is compiled in that
+  // form (and `plan` set): executors then keep one instance per thread instead of making a
+  // store and an instance per run. Anything else (no memory, a shared memory, a start
+  // function, table writes) runs from a fresh pooled instance every time. Null and why when
+  // Wasmtime refuses the module.
+  wasmtime_module_t* compile_fresh(wasm_engine_t* engine, std::span<const uint8_t> wasm, const CheckedModule& checked,
+                                   const std::string& key, std::optional<ResetPlan>* plan, std::string* error) {
+    std::optional<ResettableModule> resettable;
+    if (checked.info.memory.defined) {
+      std::string why;
+      if (auto imported = import_memory(wasm, checked.max_pages, &why)) resettable = make_resettable(*imported, &why);
+    }
+    std::span<const uint8_t> form = resettable ? std::span<const uint8_t>(resettable->wasm) : wasm;
+    wasmtime_module_t* raw = nullptr;
+    if (wasmtime_error_t* e = wasmtime_module_new(engine, form.data(), form.size(), &raw)) {
+      *error = "invalid WebAssembly: " + take_message(e);
+      return nullptr;
+    }
+    if (cache_.enabled()) store_code(raw, key);
+    if (resettable) *plan = std::move(resettable->plan);
+    return raw;
+  }
+
+  void store_code(wasmtime_module_t* module, const std::string& key) {
+    wasm_byte_vec_t code;
+    if (wasmtime_error_t* e = wasmtime_module_serialize(module, &code)) {
+      spdlog::warn("Code cache: cannot serialize a module: {}", take_message(e));
+      return;
+    }
+    cache_.store(key, {reinterpret_cast<const uint8_t*>(code.data), code.size});
+    wasm_byte_vec_delete(&code);
+  }
+
   // The cached code of `wasm` (as written) under `key`, or null. Code in the resettable form
   // sets `plan`, read from `wasm` (its code was checked when it was compiled). An entry Wasmtime
   // refuses is logged and removed.
