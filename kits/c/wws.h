@@ -1056,7 +1056,7 @@ static inline int wws_kv_list(const char *prefix, const char *after, size_t limi
   memcpy(sorted, wws_p_req.kv.keys, n * sizeof(char *));
   qsort(sorted, n, sizeof(char *), wws_p_key_cmp);
   for (size_t i = 0; i < n && out->count < limit; i++) {
-    if (plen && strncmp(sorted[i], prefix, plen)) continue;
+    if (plen && strncmp(sorted[i], prefix, plen) != 0) continue;
     if (after && *after && strcmp(sorted[i], after) <= 0) continue;
     wws_p_keys_push(out, sorted[i], strlen(sorted[i]));
   }
