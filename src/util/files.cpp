@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <new>
 
 #include <fstream>
 
@@ -44,35 +45,20 @@ bool read_into(const std::filesystem::path& file, Bytes& out) {
 
 }  // namespace
 
-std::optional<FileBytes> read_file_bytes(const std::filesystem::path& file) {
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  size_t capacity = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 64 << 10;
-  FileBytes out;
-  out.data_.reset(static_cast<uint8_t*>(std::malloc(capacity)));
-  bool ok = out.data_ != nullptr;
-  while (ok) {
-    if (out.size_ == capacity) {  // the file grew since its stat, or its stat had no size (/proc)
-      capacity *= 2;
-      auto* grown = static_cast<uint8_t*>(std::realloc(out.data_.get(), capacity));
-      if (!grown) {
-        ok = false;
-        break;
-      }
-      (void)out.data_.release();  // realloc freed or moved it
-      out.data_.reset(grown);
-    }
-    ssize_t n = ::read(fd, out.data_.get() + out.size_, capacity - out.size_);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    out.size_ += static_cast<size_t>(n);
+void FileBytes::resize(size_t n) {
+  if (n > capacity_) {
+    auto* grown = static_cast<uint8_t*>(std::realloc(data_.get(), n));
+    if (!grown) throw std::bad_alloc();
+    (void)data_.release();  // realloc freed or moved it
+    data_.reset(grown);
+    capacity_ = n;
   }
-  ::close(fd);
-  if (!ok) return std::nullopt;
+  size_ = n;
+}
+
+std::optional<FileBytes> read_file_bytes(const std::filesystem::path& file) {
+  FileBytes out;
+  if (!read_into(file, out)) return std::nullopt;
   return out;
 }
 

@@ -27,13 +27,19 @@ class FileBytes {
   std::span<const uint8_t> bytes() const { return {data_.get(), size_}; }
   std::string_view text() const { return {reinterpret_cast<const char*>(data_.get()), size_}; }
 
+  // What the reader needs of a byte container; growing leaves the new bytes uninitialised.
+  uint8_t* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  void clear() { size_ = 0; }
+  void resize(size_t n);  // std::bad_alloc when memory runs out, as a standard container
+
  private:
-  friend std::optional<FileBytes> read_file_bytes(const std::filesystem::path& file);
   struct Free {
     void operator()(uint8_t* p) const { std::free(p); }
   };
   std::unique_ptr<uint8_t, Free> data_;
   size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 std::optional<FileBytes> read_file_bytes(const std::filesystem::path& file);
 
