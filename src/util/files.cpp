@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include <fstream>
@@ -27,15 +28,21 @@ bool read_into(const std::filesystem::path& file, Bytes& out) {
   out.clear();
   if (::fstat(fd, &st) == 0 && st.st_size > 0) out.resize(static_cast<size_t>(st.st_size));
   size_t used = 0;
+  char spill[4096];  // where a full buffer reads on: usually end of file, so it needs no growing
   while (true) {
-    if (used == out.size()) out.resize(std::max<size_t>(out.size() * 2, 64 << 10));
-    ssize_t n = ::read(fd, reinterpret_cast<char*>(out.data()) + used, out.size() - used);
+    const bool full = used == out.size();
+    ssize_t n = full ? ::read(fd, spill, sizeof spill)
+                     : ::read(fd, reinterpret_cast<char*>(out.data()) + used, out.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
       return false;
     }
     if (n == 0) break;
+    if (full) {  // the file grew since its stat, or its stat had no size (/proc, pipes)
+      out.resize(std::max<size_t>(out.size() * 2, 64 << 10));
+      std::memcpy(reinterpret_cast<char*>(out.data()) + used, spill, static_cast<size_t>(n));
+    }
     used += static_cast<size_t>(n);
   }
   ::close(fd);
