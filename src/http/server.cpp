@@ -42,8 +42,10 @@ namespace {
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr uint64_t kLingerSeconds = 2;                            // after a closing response, how long we drain input
-constexpr size_t kLingerDrainLimit = 1 << 20;                     // and how much of it
+constexpr uint64_t kLingerSeconds = 2;  // after a closing response, how long we drain input
+// and how much of it. A client still sending the rest of a body we refused (413) sees a reset,
+// not our answer, if we close while it writes: room for several times the default body limit.
+constexpr size_t kLingerDrainLimit = 64 << 20;
 constexpr auto kDrainWindow = std::chrono::seconds(1);            // on stop: how long idle connections may still send
 constexpr auto kListenerLinger = std::chrono::milliseconds(100);  // on stop: for handshakes under way
 constexpr auto kHardStop = std::chrono::seconds(5);  // after the grace: how long stopped runs get to answer

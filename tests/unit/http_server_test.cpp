@@ -97,6 +97,28 @@ TEST(HttpServer, TooLargeBodyGets413AndClose) {
   EXPECT_EQ(rc->status, 413);
 }
 
+// The client of a refused body is still uploading when the 413 goes out. Closing under it would
+// reset the connection and the client would see a send error instead of the answer, so the server
+// reads (and drops) the rest. A paced upload makes sure the server has drained a good part of it
+// before the client is done; the old 1 MiB drain limit failed here.
+TEST(HttpServer, ClientStillUploadingARefusedBodyGetsThe413) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  RunningServer s(o);
+  Client c(s.port());
+  constexpr size_t kBody = 3 << 20, kPiece = 64 << 10;
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(kBody) + "\r\n\r\n"));
+  const std::string piece(kPiece, 'x');
+  for (size_t sent = 0; sent < kBody; sent += kPiece) {
+    ASSERT_TRUE(c.send(piece)) << "the server reset the connection after " << sent << " bytes of the body";
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
 TEST(HttpServer, HugeHeadGets431) {
   ServerOptions o;
   o.max_header_bytes = 1024;

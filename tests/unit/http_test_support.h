@@ -170,12 +170,14 @@ class Client {
   bool connected() const { return connected_; }
   int fd() const { return fd_; }
 
-  void send(std::string_view data) {
+  // False when the connection failed (e.g. the server reset it) before all of `data` was sent.
+  bool send(std::string_view data) {
     while (!data.empty()) {
       const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return;
+      if (n <= 0) return false;
       data.remove_prefix(static_cast<size_t>(n));
     }
+    return true;
   }
 
   // Reads one response; a HEAD answer has no body whatever Content-Length says.
