@@ -214,6 +214,11 @@ def check_all(opts, entries, db_dir, started):
                 continue
             failed.append(os.path.relpath(path, ROOT))
             for b in blocks(out):
+                # A header's finding is reported by every unit that includes it, under paths
+                # spelled differently (build/../src/x.h): one normalised path, one report.
+                m = DIAGNOSTIC.match(b[0])
+                where = os.path.relpath(os.path.normpath(os.path.join(ROOT, m.group(1))), ROOT)
+                b[0] = where + b[0][len(m.group(1)):]
                 if b[0] not in seen:
                     seen.add(b[0])
                     findings += 1

@@ -430,85 +430,109 @@ class SqliteStore final : public Store {
     }
   }
 
-  // One batch, inside the group's transaction.
-  Status apply(Connection& c, QueuedCommit& w) {
-    const int64_t now = now_ms();
+  // A namespace's row as a commit finds it, with what has expired in it.
+  struct NamespaceRow {
     bool exists = false;
     uint64_t version = 0;
     NamespaceStats stats;
     uint64_t expired_keys = 0, expired_bytes = 0;
-    {
-      // The namespace's row and its expired entries in one statement. Expired entries go first,
-      // so quotas count live entries only; the version stays: they were already invisible to
-      // every read. They are counted (a read on the expiry index) and deleted only if there are
-      // any: almost no commit finds one, and a write statement costs far more than an index probe.
-      Stmt& s = c.stmt(kNamespaceRow,
-                       "SELECT n.version, n.keys, n.bytes, e.count, e.bytes FROM wws_namespaces AS n, "
-                       "(SELECT count(*) AS count, sum(length(key)+length(value)) AS bytes FROM wws_entries "
-                       "WHERE ns=?1 AND expires_at>0 AND expires_at<=?2) AS e WHERE n.name=?1");
-      Resetter r{s};
-      s.bind(1, w.ns).bind(2, now);
-      int rc = s.step();
-      if (rc == SQLITE_ROW) {
-        exists = true;
-        version = static_cast<uint64_t>(s.int64(0));
-        stats.keys = static_cast<uint64_t>(s.int64(1));
-        stats.bytes = static_cast<uint64_t>(s.int64(2));
-        expired_keys = static_cast<uint64_t>(s.int64(3));
-        expired_bytes = static_cast<uint64_t>(s.int64(4));
-      } else if (rc != SQLITE_DONE) {
-        return failed(c, "read the namespace");
-      }
-    }
-    if (w.batch.if_version && *w.batch.if_version != version)
+  };
+
+  // The namespace's row and its expired entries in one statement. Expired entries go first, so
+  // quotas count live entries only; the version stays: they were already invisible to every
+  // read. They are counted (a read on the expiry index) and deleted only if there are any: almost
+  // no commit finds one, and a write statement costs far more than an index probe.
+  Status read_namespace(Connection& c, std::string_view ns, int64_t now, NamespaceRow* row) {
+    Stmt& s = c.stmt(kNamespaceRow,
+                     "SELECT n.version, n.keys, n.bytes, e.count, e.bytes FROM wws_namespaces AS n, "
+                     "(SELECT count(*) AS count, sum(length(key)+length(value)) AS bytes FROM wws_entries "
+                     "WHERE ns=?1 AND expires_at>0 AND expires_at<=?2) AS e WHERE n.name=?1");
+    Resetter r{s};
+    s.bind(1, ns).bind(2, now);
+    const int rc = s.step();
+    if (rc == SQLITE_DONE) return Status::ok();
+    if (rc != SQLITE_ROW) return failed(c, "read the namespace");
+    row->exists = true;
+    row->version = static_cast<uint64_t>(s.int64(0));
+    row->stats.keys = static_cast<uint64_t>(s.int64(1));
+    row->stats.bytes = static_cast<uint64_t>(s.int64(2));
+    row->expired_keys = static_cast<uint64_t>(s.int64(3));
+    row->expired_bytes = static_cast<uint64_t>(s.int64(4));
+    return Status::ok();
+  }
+
+  Status purge_expired(Connection& c, std::string_view ns, int64_t now, NamespaceRow* row) {
+    Stmt& s = c.stmt(kPurge, "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
+    Resetter r{s};
+    s.bind(1, ns).bind(2, now);
+    if (s.step() != SQLITE_DONE) return failed(c, "purge expired keys");
+    row->stats.keys -= row->expired_keys;
+    row->stats.bytes -= row->expired_bytes;
+    return Status::ok();
+  }
+
+  Status lookup_entry(Connection& c, std::string_view ns, const std::string& key, std::optional<Entry>* entry) {
+    entry->reset();
+    Stmt& s = c.stmt(kLookup, "SELECT value, expires_at FROM wws_entries WHERE ns=?1 AND key=?2");
+    Resetter r{s};
+    s.bind(1, ns).bind(2, key);
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) *entry = Entry{s.text(0), s.int64(1)};
+    else if (rc != SQLITE_DONE) return failed(c, "read a key");
+    return Status::ok();
+  }
+
+  Status write_entry(Connection& c, std::string_view ns, const Write& write) {
+    // After the purge a row exists exactly when the key had a live entry; an UPDATE rewrites it
+    // in place, where INSERT OR REPLACE deletes it and inserts it again.
+    Stmt& s = !write.entry ? c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2")
+              : write.existed
+                  ? c.stmt(kUpdate, "UPDATE wws_entries SET value=?3, expires_at=?4 WHERE ns=?1 AND key=?2")
+                  : c.stmt(kInsert, "INSERT INTO wws_entries(ns, key, value, expires_at) VALUES(?1, ?2, ?3, ?4)");
+    Resetter r{s};
+    s.bind(1, ns).bind(2, write.key);
+    if (write.entry) s.bind(3, write.entry->value).bind(4, write.entry->expires_at_ms);
+    if (s.step() != SQLITE_DONE) return failed(c, "write a key");
+    return Status::ok();
+  }
+
+  Status store_namespace(Connection& c, std::string_view ns, bool exists, uint64_t version,
+                         const NamespaceStats& stats) {
+    Stmt& s = exists ? c.stmt(kUpdateNamespace, "UPDATE wws_namespaces SET version=?2, keys=?3, bytes=?4 WHERE name=?1")
+                     : c.stmt(kInsertNamespace,
+                              "INSERT INTO wws_namespaces(name, version, keys, bytes) VALUES(?1, ?2, ?3, ?4)");
+    Resetter r{s};
+    s.bind(1, ns)
+        .bind(2, static_cast<int64_t>(version))
+        .bind(3, static_cast<int64_t>(stats.keys))
+        .bind(4, static_cast<int64_t>(stats.bytes));
+    if (s.step() != SQLITE_DONE) return failed(c, "update the namespace");
+    return Status::ok();
+  }
+
+  // One batch, inside the group's transaction.
+  Status apply(Connection& c, QueuedCommit& w) {
+    const int64_t now = now_ms();
+    NamespaceRow row;
+    if (Status s = read_namespace(c, w.ns, now, &row); !s) return s;
+    if (w.batch.if_version && *w.batch.if_version != row.version)
       return {Code::Conflict, "the namespace changed since it was read"};
-    const bool purged = expired_keys > 0;
-    if (purged) {
-      Stmt& s = c.stmt(kPurge, "DELETE FROM wws_entries WHERE ns=?1 AND expires_at>0 AND expires_at<=?2");
-      Resetter r{s};
-      s.bind(1, w.ns).bind(2, now);
-      if (s.step() != SQLITE_DONE) return failed(c, "purge expired keys");
-      stats.keys -= expired_keys;
-      stats.bytes -= expired_bytes;
-    }
+    const bool purged = row.expired_keys > 0;
+    if (purged)
+      if (Status s = purge_expired(c, w.ns, now, &row); !s) return s;
     Plan plan;
-    auto lookup = [&](const std::string& key, std::optional<Entry>* entry) -> Status {
-      entry->reset();
-      Stmt& s = c.stmt(kLookup, "SELECT value, expires_at FROM wws_entries WHERE ns=?1 AND key=?2");
-      Resetter r{s};
-      s.bind(1, w.ns).bind(2, key);
-      int rc = s.step();
-      if (rc == SQLITE_ROW) *entry = Entry{s.text(0), s.int64(1)};
-      else if (rc != SQLITE_DONE) return failed(c, "read a key");
-      return Status::ok();
+    auto lookup = [&](const std::string& key, std::optional<Entry>* entry) {
+      return lookup_entry(c, w.ns, key, entry);
     };
-    if (Status s = plan_batch(w.batch, w.limits, stats, now, lookup, &plan); !s) return s;
-    for (const Write& write : plan.writes) {
-      // After the purge a row exists exactly when the key had a live entry; an UPDATE rewrites
-      // it in place, where INSERT OR REPLACE deletes it and inserts it again.
-      Stmt& s = !write.entry ? c.stmt(kDelete, "DELETE FROM wws_entries WHERE ns=?1 AND key=?2")
-                : write.existed
-                    ? c.stmt(kUpdate, "UPDATE wws_entries SET value=?3, expires_at=?4 WHERE ns=?1 AND key=?2")
-                    : c.stmt(kInsert, "INSERT INTO wws_entries(ns, key, value, expires_at) VALUES(?1, ?2, ?3, ?4)");
-      Resetter r{s};
-      s.bind(1, w.ns).bind(2, write.key);
-      if (write.entry) s.bind(3, write.entry->value).bind(4, write.entry->expires_at_ms);
-      if (s.step() != SQLITE_DONE) return failed(c, "write a key");
-    }
+    if (Status s = plan_batch(w.batch, w.limits, row.stats, now, lookup, &plan); !s) return s;
+    for (const Write& write : plan.writes)
+      if (Status s = write_entry(c, w.ns, write); !s) return s;
+    uint64_t version = row.version;
     if (!plan.writes.empty() || purged) {
       // A new namespace starts at a time-based version, so a namespace deleted and made again
       // never repeats a version a cache may still hold.
-      if (!plan.writes.empty()) version = exists ? version + 1 : static_cast<uint64_t>(now) * 1000;
-      Stmt& s = exists
-                    ? c.stmt(kUpdateNamespace, "UPDATE wws_namespaces SET version=?2, keys=?3, bytes=?4 WHERE name=?1")
-                    : c.stmt(kInsertNamespace,
-                             "INSERT INTO wws_namespaces(name, version, keys, bytes) VALUES(?1, ?2, ?3, ?4)");
-      Resetter r{s};
-      s.bind(1, w.ns)
-          .bind(2, static_cast<int64_t>(version))
-          .bind(3, static_cast<int64_t>(plan.stats_after.keys))
-          .bind(4, static_cast<int64_t>(plan.stats_after.bytes));
-      if (s.step() != SQLITE_DONE) return failed(c, "update the namespace");
+      if (!plan.writes.empty()) version = row.exists ? version + 1 : static_cast<uint64_t>(now) * 1000;
+      if (Status s = store_namespace(c, w.ns, row.exists, version, plan.stats_after); !s) return s;
     }
     w.out->version = version;
     w.out->results = std::move(plan.results);
